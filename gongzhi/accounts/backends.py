@@ -1,0 +1,29 @@
+"""Permissions come from active role assignments (accounts.roles.ROLE_PERMISSIONS), never from
+per-user grants in the database, so what a role may do is one readable table."""
+
+from django.contrib.auth.backends import ModelBackend
+
+from . import scoping
+from .roles import ROLE_PERMISSIONS
+
+
+class RoleBackend(ModelBackend):
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        perms: set[str] = set()
+        for role in scoping.roles(user_obj):
+            perms |= ROLE_PERMISSIONS.get(role, frozenset())
+        return perms
+
+    def get_user_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None):
+        return set()
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return perm in self.get_all_permissions(user_obj, obj)
+
+    def has_module_perms(self, user_obj, app_label):
+        return any(p.startswith(f"{app_label}.") for p in self.get_all_permissions(user_obj))

@@ -1,0 +1,66 @@
+"""Roles, what each may hold its scope on, and what each may do. The one table of authority."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    GRID_WORKER = "grid_worker", _("网格员")
+    COMMUNITY_WORKER = "community_worker", _("社区工作者")
+    DISPATCHER = "dispatcher", _("调度员")
+    LEADER = "leader", _("领导")
+    HANDLER = "handler", _("部门办理人员")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+# 三权分立: no account holds two of these, and only a security administrator grants them.
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+# The levels an assignment of each role may sit on; the handler's scope is a department instead.
+ROLE_LEVELS: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: frozenset({"grid"}),
+    Role.COMMUNITY_WORKER: frozenset({"community"}),
+    Role.DISPATCHER: frozenset({"city", "district", "subdistrict", "community"}),
+    Role.LEADER: frozenset({"province", "city", "district", "subdistrict", "community"}),
+    Role.SYSTEM_ADMIN: frozenset({"province", "city", "district"}),
+    Role.SECURITY_ADMIN: frozenset({"province", "city", "district"}),
+    Role.AUDIT_ADMIN: frozenset({"province", "city", "district"}),
+}
+DEPARTMENT_ROLES = frozenset({Role.HANDLER})
+
+# Who may enter Django's admin (configuration); everyone else works in the workbench and API.
+ADMIN_SITE_ROLES = ADMIN_ROLES | {Role.DISPATCHER}
+
+_CONFIG = ("areas.view_area", "orgs.view_organization", "orgs.view_department")
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: frozenset(_CONFIG),
+    Role.COMMUNITY_WORKER: frozenset(_CONFIG),
+    Role.DISPATCHER: frozenset(_CONFIG),
+    Role.LEADER: frozenset(_CONFIG),
+    Role.HANDLER: frozenset(_CONFIG),
+    Role.SYSTEM_ADMIN: frozenset({
+        *_CONFIG,
+        "areas.add_area", "areas.change_area", "areas.delete_area",
+        "orgs.add_organization", "orgs.change_organization", "orgs.delete_organization",
+        "orgs.add_department", "orgs.change_department", "orgs.delete_department",
+        "accounts.view_user", "accounts.add_user", "accounts.change_user",
+        "accounts.view_roleassignment", "accounts.add_roleassignment", "accounts.change_roleassignment",
+    }),
+    Role.SECURITY_ADMIN: frozenset({
+        "areas.view_area", "orgs.view_department",
+        "accounts.view_user", "accounts.change_user",
+        "accounts.view_roleassignment", "accounts.add_roleassignment", "accounts.change_roleassignment",
+    }),
+    Role.AUDIT_ADMIN: frozenset({"audit.view_auditentry"}),
+}
+
+
+def may_grant(granter_roles: set[str], role: str) -> bool:
+    """System administrators grant working roles; only security administrators grant admin roles."""
+    if role in ADMIN_ROLES:
+        return Role.SECURITY_ADMIN in granter_roles
+    return bool(granter_roles & {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})

@@ -1,0 +1,140 @@
+"""The one scoping module: a user's role assignments become a filter, and every list, detail,
+export and API call takes its queryset from here. Out of scope answers 404, like missing.
+
+The rule: a row is visible when one of the user's active assignments has a role the row's
+model admits (`scope_rule.roles`) and either
+  - the assignment's area prefix starts one of the row's area codes (`scope_rule.area_fields`):
+    a grid worker's grids, a community worker's community, a dispatcher's whole subdistrict; or
+  - for handlers, whose scope is a department: the row is routed to that department
+    (`scope_rule.department_fields`), or, for rows that are never routed (places,
+    organisations), it lies in the department's own area.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from gongzhi.areas import codes
+from gongzhi.common.scoped import ScopedModel, ScopeNotApplied
+
+from .models import RoleAssignment
+from .roles import DEPARTMENT_ROLES
+
+M = TypeVar("M", bound=models.Model)
+_CACHE_ATTR = "_gongzhi_grants"
+
+
+class OutOfScope(Http404):
+    """A write would touch (or move a row into) an area the user does not hold."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    area_prefix: str | None
+    department_id: int | None = None
+    department_area_prefix: str | None = None
+
+
+def grants(user: Any) -> tuple[Grant, ...]:
+    """The user's active assignments, read once per user object (i.e. once per request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    rows = (
+        RoleAssignment.objects.unscoped()  # the scoping module reads assignments to build scope
+        .filter(user_id=user.pk, revoked_at__isnull=True)
+        .values_list("role", "area__code", "area__level", "department_id",
+                     "department__area__code", "department__area__level")
+    )
+    result = tuple(
+        Grant(
+            role=role,
+            area_prefix=codes.prefix(area_code, area_level) if area_code else None,
+            department_id=department_id,
+            department_area_prefix=codes.prefix(dep_code, dep_level) if dep_code else None,
+        )
+        for role, area_code, area_level, department_id, dep_code, dep_level in rows
+    )
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def forget(user: Any) -> None:
+    """Drops the cached grants (after an assignment changed within the same request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def roles(user: Any) -> set[str]:
+    return {g.role for g in grants(user)}
+
+
+def _minimal(prefixes: set[str]) -> list[str]:
+    """Drops prefixes already covered by a shorter one: fewer OR terms for the planner."""
+    kept: list[str] = []
+    for prefix in sorted(prefixes, key=len):
+        if not any(prefix.startswith(k) for k in kept):
+            kept.append(prefix)
+    return sorted(kept)
+
+
+def scope_filter(model: type[ScopedModel], user: Any) -> Q:
+    """The Q that keeps exactly the rows of `model` the user may see (nothing if none)."""
+    rule = model.scope_rule
+    prefixes: set[str] = set()
+    departments: set[int] = set()
+    for grant in grants(user):
+        if grant.role not in rule.roles:
+            continue
+        if grant.role in DEPARTMENT_ROLES:
+            if rule.department_fields:
+                departments.add(grant.department_id)
+            elif grant.department_area_prefix:
+                prefixes.add(grant.department_area_prefix)
+        elif grant.area_prefix:
+            prefixes.add(grant.area_prefix)
+    q = Q(pk__in=[])
+    for prefix in _minimal(prefixes):
+        for field in rule.area_fields:
+            q |= Q(**{f"{field}__startswith": prefix})
+    if departments:
+        for field in rule.department_fields:
+            q |= Q(**{f"{field}__in": sorted(departments)})
+    return q
+
+
+def restrict(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M]:
+    """The rows of `queryset` the user may see. The only way to read a scoped model for a user."""
+    model = queryset.model
+    if not issubclass(model, ScopedModel):
+        raise ScopeNotApplied(f"{model.__name__} is not a scoped model")
+    return queryset.filter(scope_filter(model, user))._mark_scoped()
+
+
+def scoped(model: type[M], user: Any) -> models.QuerySet[M]:
+    return restrict(model._default_manager.all(), user)
+
+
+def get_in_scope_or_404(queryset: models.QuerySet[M] | type[M], user: Any, **lookup: Any) -> M:
+    """One row in the user's scope; missing and out of scope are the same 404."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    try:
+        return restrict(queryset, user).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.") from exc
+
+
+def ensure_in_scope(obj: ScopedModel, user: Any) -> None:
+    """For writes, inside their transaction after the change: re-reads the row through the
+    user's scope and raises OutOfScope (rolling the transaction back) if it left it."""
+    if not restrict(type(obj)._default_manager.filter(pk=obj.pk), user).exists():
+        raise OutOfScope(f"{obj._meta.verbose_name} {obj.pk} is outside your scope")

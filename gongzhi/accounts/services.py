@@ -1,0 +1,151 @@
+"""Creating staff accounts and granting and revoking roles. Admin, commands and the demo seed
+all come here, so the rules (levels, separation of duties, audit) hold on every path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongzhi.audit import log
+
+from . import scoping
+from .models import RoleAssignment, User
+from .roles import ADMIN_ROLES, DEPARTMENT_ROLES, ROLE_LEVELS, Role, may_grant
+
+
+class RoleError(ValidationError):
+    """An assignment that breaks a rule; the message says which, for the administrator."""
+
+
+def create_staff(*, actor: Any, username: str, password: str, full_name: str = "", email: str = "") -> User:
+    """A new account with no roles yet (it sees nothing until a role is granted)."""
+    user = User(username=username, full_name=full_name, email=email)
+    validate_password(password, user)
+    user.set_password(password)
+    with transaction.atomic():
+        user.full_clean(exclude=["password"])
+        user.save()
+        log.record("accounts.user.created", actor=actor, target=user,
+                   changes={"username": username, "full_name": full_name})
+    return user
+
+
+def check_assignment(*, actor: Any, user: User, role: str, area: Any = None, department: Any = None) -> None:
+    """Raises RoleError unless `actor` may grant (role, area | department) to `user`.
+    actor None is system bootstrap (the demo seed, the first administrator)."""
+    if role not in Role.values:
+        raise RoleError(_("未知角色“%(r)s”") % {"r": role})
+    if actor is not None and not may_grant(scoping.roles(actor), role):
+        raise RoleError(_("您无权授予“%(role)s”角色") % {"role": Role(role).label})
+    if role in DEPARTMENT_ROLES:
+        if department is None or area is not None:
+            raise RoleError(_("部门办理人员的授权范围必须是一个部门"))
+    else:
+        if area is None or department is not None:
+            raise RoleError(_("该角色的授权范围必须是一个区域"))
+        if area.level not in ROLE_LEVELS[role]:
+            raise RoleError(_("%(role)s不能授权在%(level)s级区域上") % {
+                "role": Role(role).label, "level": area.get_level_display()})
+    if role in ADMIN_ROLES:
+        held = set(
+            RoleAssignment.objects.unscoped()
+            .filter(user=user, revoked_at__isnull=True, role__in=ADMIN_ROLES)
+            .exclude(role=role)
+            .values_list("role", flat=True)
+        )
+        if held:
+            raise RoleError(_("三权分立：该账号已是%(held)s，不能再授予%(role)s") % {
+                "held": "、".join(str(Role(r).label) for r in sorted(held)), "role": Role(role).label})
+
+
+def assign_role(*, actor: Any, user: User, role: str, area: Any = None, department: Any = None) -> RoleAssignment:
+    """Grants a role; granting the same active assignment again returns it unchanged.
+
+    The actor must be allowed to grant it (only security administrators grant the three admin
+    roles) and, unless this is system bootstrap (actor None), must hold the area in scope.
+    """
+    check_assignment(actor=actor, user=user, role=role, area=area, department=department)
+    with transaction.atomic():
+        existing = (
+            RoleAssignment.objects.unscoped()
+            .filter(user=user, role=role, area=area, department=department, revoked_at__isnull=True)
+            .first()
+        )
+        if existing:
+            return existing
+        assignment = RoleAssignment.objects.create(
+            user=user, role=role, area=area, department=department,
+            granted_by=actor if actor is not None else None,
+        )
+        if actor is not None:
+            scoping.ensure_in_scope(assignment, actor)
+        log.record("accounts.role.granted", actor=actor, actor_name="system", target=assignment,
+                   changes={"user": user.username, "role": role,
+                            "area": getattr(area, "code", None), "department": getattr(department, "pk", None)})
+    scoping.forget(user)
+    return assignment
+
+
+def revoke_role(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
+    """Ends an assignment now; the row stays as history."""
+    if actor is not None and not may_grant(scoping.roles(actor), assignment.role):
+        raise RoleError(_("您无权撤销“%(role)s”角色") % {"role": assignment.get_role_display()})
+    if assignment.revoked_at is not None:
+        return assignment
+    with transaction.atomic():
+        if actor is not None:
+            scoping.ensure_in_scope(assignment, actor)
+        assignment.revoked_at = timezone.now()
+        assignment.revoked_by = actor
+        RoleAssignment.objects.unscoped().filter(pk=assignment.pk).update(
+            revoked_at=assignment.revoked_at, revoked_by=actor)
+        log.record("accounts.role.revoked", actor=actor, actor_name="system", target=assignment,
+                   changes={"user": assignment.user.username, "role": assignment.role})
+    scoping.forget(assignment.user)
+    return assignment
+
+
+def create_staff_in_bulk(*, actor: Any, people: list[tuple[str, str]], password: str) -> list[User]:
+    """Accounts for (username, full_name) pairs that do not exist yet, all with one initial
+    password hashed once (seeding and mass onboarding); one audit entry for the batch."""
+    validate_password(password)
+    taken = set(User.objects.filter(username__in=[u for u, _ in people]).values_list("username", flat=True))
+    probe = User()
+    probe.set_password(password)
+    encoded = probe.password
+    users = [User(username=u, full_name=n, password=encoded) for u, n in people if u not in taken]
+    with transaction.atomic():
+        User.objects.bulk_create(users, batch_size=2000)
+        if users:
+            log.record("accounts.user.created_in_bulk", actor=actor, actor_name="system",
+                       target_type="accounts.user", changes={"usernames": [u.username for u in users]})
+    return users
+
+
+def grant_in_bulk(*, actor: Any, assignments: list[RoleAssignment]) -> list[RoleAssignment]:
+    """Grants many working roles at once (no admin roles: those go one by one through
+    assign_role for the separation-of-duties check). Area levels are checked for every row."""
+    for a in assignments:
+        if a.role in ADMIN_ROLES:
+            raise RoleError(_("管理员角色须逐个授权"))
+        if actor is not None and not may_grant(scoping.roles(actor), a.role):
+            raise RoleError(_("您无权授予“%(role)s”角色") % {"role": Role(a.role).label})
+        if a.role in DEPARTMENT_ROLES:
+            if a.department_id is None or a.area_id is not None:
+                raise RoleError(_("部门办理人员的授权范围必须是一个部门"))
+        elif a.area is None or a.area.level not in ROLE_LEVELS[a.role]:
+            raise RoleError(_("%(role)s不能授权在该区域上") % {"role": Role(a.role).label})
+        a.granted_by = actor
+    with transaction.atomic():
+        RoleAssignment.objects.bulk_create(assignments, batch_size=2000)
+        if assignments:
+            log.record("accounts.role.granted_in_bulk", actor=actor, actor_name="system",
+                       target_type="accounts.roleassignment",
+                       changes={"count": len(assignments),
+                                "roles": sorted({a.role for a in assignments})})
+    return assignments

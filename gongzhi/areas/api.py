@@ -1,0 +1,88 @@
+"""Places over the JSON API: lists and details within the caller's scope, point → grid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from gongzhi.accounts import scoping
+from gongzhi.common.pagination import keyset_page
+
+from . import exporters, lookup
+from .models import Area, Level
+
+router = Router(tags=["areas"])
+
+
+class AreaOut(Schema):
+    code: str
+    name: str
+    short_name: str
+    level: str
+    parent_code: str | None
+    grid_kind: str
+
+    @staticmethod
+    def resolve_parent_code(obj: Area) -> str | None:
+        return obj.parent_id
+
+
+class AreaDetail(AreaOut):
+    geometry: dict | None
+
+
+class AreaPage(Schema):
+    items: list[AreaOut]
+    next_cursor: str | None
+
+
+class AreaFilters(Schema):
+    level: Level | None = None
+    parent: str | None = None
+    q: str | None = None
+    after: str | None = None
+    size: int = 100
+
+
+class Located(Schema):
+    lon: float
+    lat: float
+    grid: AreaOut | None
+
+
+@router.get("/areas", response=AreaPage, summary="Areas in my scope")
+def list_areas(request, filters: Query[AreaFilters]):
+    qs = scoping.scoped(Area, request.user)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.parent:
+        qs = qs.filter(parent_id=filters.parent)
+    if filters.q:
+        qs = qs.filter(name__contains=filters.q)
+    page = keyset_page(qs.defer("geometry"), key="code", after=filters.after, size=filters.size)
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.get("/areas/locate", response=Located, summary="The grid holding a WGS-84 point")
+def locate(request, lon: float, lat: float):
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise HttpError(422, "lon must be within ±180 and lat within ±90 (WGS-84)")
+    code = lookup.locate(lon, lat)
+    grid = None
+    if code is not None:
+        grid = scoping.scoped(Area, request.user).filter(code=code).defer("geometry").first()
+    return {"lon": lon, "lat": lat, "grid": grid}
+
+
+@router.get("/areas/{code}", response=AreaDetail, summary="One area in my scope")
+def get_area(request, code: str):
+    return scoping.get_in_scope_or_404(Area, request.user, code=code)
+
+
+@router.get("/areas/{code}/geojson", summary="The area and its children as GeoJSON")
+def area_geojson(request, code: str) -> dict[str, Any]:
+    area = scoping.get_in_scope_or_404(Area, request.user, code=code)
+    children = scoping.scoped(Area, request.user).filter(parent_id=area.code).order_by("code")
+    return exporters.feature_collection([area, *children])

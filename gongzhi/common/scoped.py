@@ -1,0 +1,134 @@
+"""The fail-closed half of scoping: a model whose rows belong to an area refuses to be read
+unless the query went through the scoping module (`gongzhi.accounts.scoping.restrict`) or says
+plainly that it does not need to (`.unscoped()`, or the `unscoped_access()` block).
+
+This module only knows *that* a queryset was scoped; *how* a user's scope is computed lives in
+accounts.scoping, so that there is one place to read the rule.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import models
+
+_unscoped_block: contextvars.ContextVar[bool] = contextvars.ContextVar("gongzhi_unscoped", default=False)
+
+
+class ScopeNotApplied(RuntimeError):
+    """A scoped model was queried without the scoping module: a bug, never a user error."""
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """How the scoping module finds the area (and department) a row belongs to.
+
+    area_fields: lookup paths to a 12/15-digit area code (the row is in scope when one starts
+    with one of the user's area prefixes). department_fields: lookups holding a department id.
+    roles: the roles that may see this kind of row at all (separation of duties).
+    """
+
+    area_fields: tuple[str, ...]
+    roles: frozenset[str]
+    department_fields: tuple[str, ...] = field(default=())
+
+
+@contextmanager
+def unscoped_access() -> Iterator[None]:
+    """Lets framework internals (unique checks, system sweeps) read scoped tables in this block."""
+    token = _unscoped_block.set(True)
+    try:
+        yield
+    finally:
+        _unscoped_block.reset(token)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Refuses to touch the database until it is marked scoped or explicitly unscoped."""
+
+    _gz_scope_checked = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._gz_scope_checked = self._gz_scope_checked
+        return clone
+
+    def unscoped(self):
+        """All rows, for system work (imports, sweeps, rollups). Grep for it in review."""
+        clone = self._chain()
+        clone._gz_scope_checked = True
+        return clone
+
+    def _mark_scoped(self):
+        clone = self._chain()
+        clone._gz_scope_checked = True
+        return clone
+
+    def _check_scope(self) -> None:
+        if not self._gz_scope_checked and not _unscoped_block.get():
+            raise ScopeNotApplied(
+                f"{self.model.__name__} rows belong to areas: query them through "
+                "gongzhi.accounts.scoping.restrict(queryset, user) or say .unscoped()"
+            )
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._check_scope()
+        super()._fetch_all()
+
+    def count(self):
+        if self._result_cache is None:
+            self._check_scope()
+        return super().count()
+
+    def exists(self):
+        if self._result_cache is None:
+            self._check_scope()
+        return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        self._check_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def iterator(self, chunk_size=None):
+        self._check_scope()
+        return super().iterator(chunk_size=chunk_size)
+
+    def update(self, **kwargs):
+        self._check_scope()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._check_scope()
+        return super().delete()
+
+    def explain(self, **options):
+        self._check_scope()
+        return super().explain(**options)
+
+
+class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
+    pass
+
+
+class ScopedModel(models.Model):
+    """Base for every model whose rows belong to an area. Subclasses set `scope_rule`."""
+
+    scope_rule: ScopeRule
+
+    objects = ScopedManager()
+
+    class Meta:
+        abstract = True
+
+    # Django's own validation reads the default manager; it checks uniqueness, not visibility.
+    def validate_unique(self, exclude=None):
+        with unscoped_access():
+            return super().validate_unique(exclude=exclude)
+
+    def validate_constraints(self, exclude=None):
+        with unscoped_access():
+            return super().validate_constraints(exclude=exclude)

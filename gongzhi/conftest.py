@@ -1,0 +1,118 @@
+"""The shared test world: a small city of square areas (so tests can reason about points),
+built through the real importer, and a cast with one user per role plus the awkward ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongzhi.accounts import services as accounts
+from gongzhi.accounts.models import User
+from gongzhi.accounts.roles import Role
+from gongzhi.areas import importers
+from gongzhi.areas.models import Area
+from gongzhi.orgs.models import Department, DepartmentKind
+
+PASSWORD = "Test-pass-2026"
+
+
+def box(x0: float, y0: float, x1: float, y1: float) -> dict:
+    return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
+
+
+def feature(code, name, level, parent, geometry=None, **extra) -> dict:
+    props = {"code": code, "name": name, "level": level, "parent_code": parent, **extra}
+    return {"type": "Feature", "properties": props, "geometry": geometry}
+
+
+# 成都市 (0..4 × 0..2) ⊃ 武侯区 (0..2) ⊃ 街道 S1 (0..1) and S2 (1..2); 锦江区 (2..4).
+# S1 ⊃ communities C1 (0..1 × 0..1) and C2 (0..1 × 1..2); each community has two grids.
+WORLD = [
+    feature("510100000000", "成都市", "city", "", box(0, 0, 4, 2)),
+    feature("510107000000", "武侯区", "district", "510100000000", box(0, 0, 2, 2)),
+    feature("510104000000", "锦江区", "district", "510100000000", box(2, 0, 4, 2)),
+    feature("510107001000", "浆洗街街道", "subdistrict", "510107000000", box(0, 0, 1, 2)),
+    feature("510107002000", "望江路街道", "subdistrict", "510107000000", box(1, 0, 2, 2)),
+    feature("510104001000", "春熙路街道", "subdistrict", "510104000000", box(2, 0, 4, 2)),
+    feature("510107001001", "洗面桥社区居委会", "community", "510107001000", box(0, 0, 1, 1), short_name="洗面桥社区"),
+    feature("510107001002", "锦里社区居委会", "community", "510107001000", box(0, 1, 1, 2), short_name="锦里社区"),
+    feature("510107002001", "共和路社区居委会", "community", "510107002000", box(1, 0, 2, 2)),
+    feature("510104001001", "和平社区居委会", "community", "510104001000", box(2, 0, 4, 2)),
+    feature("510107001001001", "洗面桥第1网格", "grid", "510107001001", box(0, 0, 0.5, 1)),
+    feature("510107001001002", "洗面桥第2网格", "grid", "510107001001", box(0.5, 0, 1, 1)),
+    feature("510107001002001", "锦里第1网格", "grid", "510107001002", box(0, 1, 0.5, 2)),
+    feature("510107001002002", "锦里第2网格", "grid", "510107001002", box(0.5, 1, 1, 2)),
+    feature("510107002001001", "共和路第1网格", "grid", "510107002001", box(1, 0, 2, 2)),
+    feature("510104001001001", "和平第1网格", "grid", "510104001001", box(2, 0, 4, 2)),
+]
+G1, G2, G3, G4 = "510107001001001", "510107001001002", "510107001002001", "510107001002002"
+C1, C2 = "510107001001", "510107001002"
+S1, S2 = "510107001000", "510107002000"
+WUHOU, JINJIANG, CITY = "510107000000", "510104000000", "510100000000"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s a user; the cast has a dozen. Login behaviour is unchanged.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def world_collection() -> dict:
+    return {"type": "FeatureCollection", "features": WORLD}
+
+
+@pytest.fixture
+def world(db) -> dict[str, Area]:
+    import json
+
+    features, problems = importers.read_geojson(json.dumps(world_collection()))
+    report = importers.import_areas(features, actor=None, read_problems=problems)
+    assert report.ok, [str(p) for p in report.problems]
+    return {a.code: a for a in Area.objects.unscoped().all()}
+
+
+class Cast(dict):
+    """Users by role name, read fresh from the database (no cached scope) on each access."""
+
+    def __getattr__(self, name: str) -> User:
+        return User.objects.get(pk=self[name].pk)
+
+
+@pytest.fixture
+def departments(world) -> dict[str, Department]:
+    return {
+        "s1_city_management": Department.objects.create(
+            kind=DepartmentKind.CITY_MANAGEMENT, name="浆洗街城管执法中队", area_id=S1),
+        "district_housing": Department.objects.create(
+            kind=DepartmentKind.HOUSING, name="武侯区住建局", area_id=WUHOU),
+    }
+
+
+@pytest.fixture
+def cast(world, departments) -> Cast:
+    def user(name: str, *grants: tuple[str, object]) -> User:
+        u = accounts.create_staff(actor=None, username=name, password=PASSWORD, full_name=name)
+        for role, where in grants:
+            if isinstance(where, Department):
+                accounts.assign_role(actor=None, user=u, role=role, department=where)
+            else:
+                accounts.assign_role(actor=None, user=u, role=role, area=world[where])
+        return u
+
+    people = Cast(
+        grid_worker=user("grid_worker", (Role.GRID_WORKER, G1)),
+        other_grid_worker=user("other_grid_worker", (Role.GRID_WORKER, G3)),
+        community_worker=user("community_worker", (Role.COMMUNITY_WORKER, C1)),
+        dispatcher=user("dispatcher", (Role.DISPATCHER, S1)),
+        city_dispatcher=user("city_dispatcher", (Role.DISPATCHER, CITY)),
+        leader=user("leader", (Role.LEADER, WUHOU)),
+        handler=user("handler", (Role.HANDLER, departments["s1_city_management"])),
+        system_admin=user("system_admin", (Role.SYSTEM_ADMIN, CITY)),
+        security_admin=user("security_admin", (Role.SECURITY_ADMIN, CITY)),
+        audit_admin=user("audit_admin", (Role.AUDIT_ADMIN, CITY)),
+        multi=user("multi", (Role.GRID_WORKER, G1), (Role.COMMUNITY_WORKER, C2)),
+        revoked=user("revoked", (Role.GRID_WORKER, G1)),
+        nobody=user("nobody"),
+    )
+    assignment = people["revoked"].assignments.unscoped().get()
+    accounts.revoke_role(actor=None, assignment=assignment)
+    return people

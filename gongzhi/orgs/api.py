@@ -1,0 +1,92 @@
+"""Organisations and departments over the JSON API, within the caller's scope."""
+
+from __future__ import annotations
+
+from ninja import Query, Router, Schema
+
+from gongzhi.accounts import scoping
+from gongzhi.common.pagination import keyset_page
+
+from .models import Department, DepartmentKind, Organization, OrgKind
+
+router = Router(tags=["orgs"])
+
+
+class OrganizationOut(Schema):
+    id: int
+    kind: str
+    name: str
+    area_code: str
+    parent_id: int | None
+    duties: str
+    leader_name: str
+    is_active: bool
+
+    @staticmethod
+    def resolve_area_code(obj: Organization) -> str:
+        return obj.area_id
+
+
+class DepartmentOut(Schema):
+    id: int
+    kind: str
+    name: str
+    area_code: str
+    is_active: bool
+
+    @staticmethod
+    def resolve_area_code(obj: Department) -> str:
+        return obj.area_id
+
+
+class OrganizationPage(Schema):
+    items: list[OrganizationOut]
+    next_cursor: str | None
+
+
+class DepartmentPage(Schema):
+    items: list[DepartmentOut]
+    next_cursor: str | None
+
+
+class OrgFilters(Schema):
+    kind: OrgKind | None = None
+    area: str | None = None
+    after: int | None = None
+    size: int = 100
+
+
+class DepartmentFilters(Schema):
+    kind: DepartmentKind | None = None
+    after: int | None = None
+    size: int = 100
+
+
+@router.get("/organizations", response=OrganizationPage, summary="Community organisations in my scope")
+def list_organizations(request, filters: Query[OrgFilters]):
+    qs = scoping.scoped(Organization, request.user)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.area:
+        qs = qs.filter(area__code__startswith=filters.area)
+    page = keyset_page(qs, key="id", after=filters.after, size=filters.size)
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.get("/organizations/{org_id}", response=OrganizationOut)
+def get_organization(request, org_id: int):
+    return scoping.get_in_scope_or_404(Organization, request.user, pk=org_id)
+
+
+@router.get("/departments", response=DepartmentPage, summary="Departments in my scope")
+def list_departments(request, filters: Query[DepartmentFilters]):
+    qs = scoping.scoped(Department, request.user)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    page = keyset_page(qs, key="id", after=filters.after, size=filters.size)
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.get("/departments/{department_id}", response=DepartmentOut)
+def get_department(request, department_id: int):
+    return scoping.get_in_scope_or_404(Department, request.user, pk=department_id)
