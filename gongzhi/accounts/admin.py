@@ -84,7 +84,7 @@ class RoleAssignmentAdmin(ScopedAdmin):
                         raise ValidationError(exc.messages) from exc
                 return data
 
-        return form
+        return AssignmentForm
 
     @admin.action(description=_("撤销所选授权"))
     def revoke(self, request, queryset):

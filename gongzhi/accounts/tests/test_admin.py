@@ -1,0 +1,106 @@
+"""The admin is configuration for administrators: entered by role, scoped, every change audited."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from gongzhi.accounts.models import RoleAssignment
+from gongzhi.areas.models import Area
+from gongzhi.audit.models import AuditEntry
+from gongzhi.conftest import C1, CITY, G1, JINJIANG, PASSWORD, S1, box, feature
+from gongzhi.orgs.models import Organization
+
+
+@pytest.mark.parametrize(("who", "allowed"), [
+    ("system_admin", True), ("security_admin", True), ("audit_admin", True), ("dispatcher", True),
+    ("grid_worker", False), ("community_worker", False), ("handler", False), ("leader", False),
+    ("revoked", False), ("nobody", False),
+])
+def test_only_administrative_roles_enter_the_admin(client, cast, who, allowed):
+    response = client.post("/admin/login/", {"username": who, "password": PASSWORD})
+    assert (response.status_code == 302) is allowed
+    client.force_login(getattr(cast, who))
+    assert (client.get("/admin/").status_code == 200) is allowed
+
+
+def test_the_admin_speaks_chinese_by_default(client, cast):
+    client.force_login(cast.system_admin)
+    assert "管理" in client.get("/admin/").content.decode()
+
+
+def test_a_dispatchers_area_list_is_their_subdistrict(client, cast):
+    client.force_login(cast.dispatcher)
+    page = client.get("/admin/areas/area/?level__exact=grid").content.decode()
+    assert G1 in page and "510104001001001" not in page
+
+
+def test_an_area_outside_scope_is_not_found_in_the_admin(client, cast):
+    client.force_login(cast.dispatcher)
+    hidden = Area.objects.unscoped().get(code=JINJIANG)
+    missing = client.get("/admin/areas/area/999999/change/", follow=True)
+    out_of_scope = client.get(f"/admin/areas/area/{hidden.pk}/change/", follow=True)
+    assert out_of_scope.redirect_chain == [("/admin/", 302)] == missing.redirect_chain
+
+
+def test_creating_an_organisation_is_audited_with_its_values(client, cast):
+    client.force_login(cast.system_admin)
+    area = Area.objects.unscoped().get(code=C1)
+    response = client.post("/admin/orgs/organization/add/", {
+        "kind": "workstation", "name": "洗面桥社区工作站", "area": area.code, "duties": "", "is_active": "on"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    org = Organization.objects.unscoped().get(name="洗面桥社区工作站")
+    assert "政务" in org.duties  # the kind's default duties
+    entry = AuditEntry.objects.filter(action="orgs.organization.created").latest("seq")
+    assert entry.actor_id == cast.system_admin.pk and entry.changes["name"] == [None, "洗面桥社区工作站"]
+
+
+def test_changing_an_area_is_audited_as_a_diff(client, cast):
+    client.force_login(cast.system_admin)
+    grid = Area.objects.unscoped().get(code=G1)
+    response = client.post(f"/admin/areas/area/{grid.pk}/change/", {
+        "name": "洗面桥一网格", "short_name": "", "parent": C1, "grid_kind": "base",
+        "geometry": json.dumps(grid.geometry)})
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action="areas.area.changed").latest("seq")
+    assert entry.changes == {"name": ["洗面桥第1网格", "洗面桥一网格"]}
+
+
+def test_granting_a_role_in_the_admin_checks_the_rules(client, cast):
+    client.force_login(cast.system_admin)
+    newcomer = cast.nobody
+    bad = client.post("/admin/accounts/roleassignment/add/", {
+        "user": newcomer.pk, "role": "grid_worker", "area": C1})
+    assert bad.status_code == 200 and "网格员不能授权在" in bad.content.decode()
+    sod = client.post("/admin/accounts/roleassignment/add/", {
+        "user": newcomer.pk, "role": "audit_admin", "area": CITY})
+    assert "无权授予" in sod.content.decode()
+    ok = client.post("/admin/accounts/roleassignment/add/", {
+        "user": newcomer.pk, "role": "grid_worker", "area": G1})
+    assert ok.status_code == 302
+    assert RoleAssignment.objects.unscoped().filter(user=newcomer, role="grid_worker", area_id=G1).exists()
+
+
+def test_importing_a_bad_file_in_the_admin_lists_problems_and_imports_nothing(client, cast):
+    client.force_login(cast.system_admin)
+    doc = {"type": "FeatureCollection", "features": [
+        feature("510107001001003", "新网格", "grid", C1, box(0.2, 0.2, 0.3, 0.3)),
+        feature("5101070010010", "坏编码", "grid", C1, box(0, 0, 0.1, 0.1)),
+    ]}
+    upload = SimpleUploadedFile("grids.geojson", json.dumps(doc).encode(), "application/geo+json")
+    page = client.post("/admin/areas/area/import/", {"file": upload}).content.decode()
+    assert "第1个要素" in page and "第2个要素" in page and "未导入" in page
+    assert not Area.objects.unscoped().filter(code="510107001001003").exists()
+
+
+def test_a_grid_worker_cannot_reach_the_import_page(client, cast):
+    client.force_login(cast.grid_worker)
+    assert client.get("/admin/areas/area/import/").status_code == 302  # to the admin login
+
+
+def test_exporting_from_the_admin_gives_geojson_of_what_is_in_scope(client, cast):
+    client.force_login(cast.dispatcher)
+    ids = list(Area.objects.unscoped().values_list("pk", flat=True))
+    response = client.post("/admin/areas/area/", {"action": "export_geojson", "_selected_action": ids})
+    codes = {f["properties"]["code"] for f in json.loads(response.content)["features"]}
+    assert S1 in codes and JINJIANG not in codes

@@ -1,0 +1,72 @@
+"""Organisations and departments: on the right level of place, scoped, with default duties."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from gongzhi.conftest import C1, C2, G1, S1
+from gongzhi.orgs import services
+from gongzhi.orgs.models import DEFAULT_DUTIES, Department, DepartmentKind, Organization, OrgKind
+
+
+@pytest.fixture
+def organizations(world):
+    return services.add_organizations(actor=None, organizations=[
+        Organization(kind=OrgKind.PARTY_COMMITTEE, name="洗面桥社区综合党委", area_id=C1),
+        Organization(kind=OrgKind.RESIDENTS_COMMITTEE, name="锦里社区居民委员会", area_id=C2),
+        Organization(kind=OrgKind.PARTY_BRANCH, name="洗面桥第1网格党支部", area_id=G1, duties="自定职责"),
+    ])
+
+
+def test_blank_duties_take_the_kinds_default(organizations):
+    committee, _, branch = organizations
+    assert committee.duties == str(DEFAULT_DUTIES[OrgKind.PARTY_COMMITTEE])
+    assert branch.duties == "自定职责"
+
+
+def test_an_organisation_must_sit_on_a_community_or_grid(world):
+    with pytest.raises(ValidationError):
+        services.add_organizations(actor=None, organizations=[
+            Organization(kind=OrgKind.WORKSTATION, name="街道工作站", area_id=S1)])
+    assert not Organization.objects.unscoped().exists()
+
+
+def test_a_department_must_sit_on_city_district_or_subdistrict(world):
+    with pytest.raises(ValidationError):
+        services.add_departments(actor=None, departments=[
+            Department(kind=DepartmentKind.POLICE, name="社区警务室", area_id=C1)])
+
+
+def test_adding_the_same_departments_twice_adds_them_once(world):
+    deps = [Department(kind=DepartmentKind.POLICE, name="浆洗街派出所", area_id=S1)]
+    assert len(services.add_departments(actor=None, departments=deps)) == 1
+    again = [Department(kind=DepartmentKind.POLICE, name="浆洗街派出所", area_id=S1)]
+    assert services.add_departments(actor=None, departments=again) == []
+
+
+@pytest.mark.parametrize(("who", "names"), [
+    ("grid_worker", {"洗面桥第1网格党支部"}),
+    ("community_worker", {"洗面桥社区综合党委", "洗面桥第1网格党支部"}),
+    ("multi", {"锦里社区居民委员会", "洗面桥第1网格党支部"}),
+    ("dispatcher", {"洗面桥社区综合党委", "锦里社区居民委员会", "洗面桥第1网格党支部"}),
+    ("audit_admin", set()),
+])
+def test_organisations_are_listed_within_scope(client, cast, organizations, who, names):
+    client.force_login(getattr(cast, who))
+    body = client.get("/api/v1/organizations").json()
+    assert {o["name"] for o in body["items"]} == names
+
+
+def test_a_handler_sees_only_their_own_department(client, cast, departments):
+    client.force_login(cast.handler)
+    body = client.get("/api/v1/departments").json()
+    assert [d["name"] for d in body["items"]] == ["浆洗街城管执法中队"]
+    other = departments["district_housing"].pk
+    assert client.get(f"/api/v1/departments/{other}").status_code == 404
+
+
+def test_organisation_detail_outside_scope_is_404(client, cast, organizations):
+    client.force_login(cast.grid_worker)
+    committee = organizations[0]
+    assert client.get(f"/api/v1/organizations/{committee.pk}").status_code == 404
+    client.force_login(cast.community_worker)
+    assert client.get(f"/api/v1/organizations/{committee.pk}").json()["kind"] == "party_committee"
