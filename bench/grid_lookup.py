@@ -109,6 +109,14 @@ def grids_built() -> list[tuple[str, dict]]:
             if f.level == "grid" and f.geometry is not None]
 
 
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:,.1f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:,.1f} min"
+    return f"{seconds / 3600:,.1f} h"
+
+
 def naive_locate(codes, polygons, xs, ys) -> list[str | None]:
     """Per point, every polygon in code order, unprepared; the first that intersects wins."""
     from shapely.geometry import Point
@@ -200,13 +208,14 @@ def main(argv: list[str] | None = None) -> int:
         spent = time.perf_counter() - started
         naive_rate = sample / spent
         print(f"naive:            {naive_rate:,.1f} points/s ({sample:,} points in {spent:.2f} s; "
-              f"{args.points:,} would take {args.points / naive_rate / 3600:,.1f} h)")
+              f"{args.points:,} would take {_duration(args.points / naive_rate)})")
         differ = [i for i in range(sample) if naive[i] != answers[i]]
         mismatches = len(differ)
         if differ:
             print(f"MISMATCH:         {mismatches:,} of {sample:,} sampled points differ, e.g.")
             for i in differ[:5]:
-                print(f"                  ({lons[i]!r}, {lats[i]!r}): naive {naive[i]}, vectorised {answers[i]}")
+                print(f"                  ({float(lons[i])!r}, {float(lats[i])!r}): "
+                      f"naive {naive[i]}, vectorised {answers[i]}")
         else:
             print(f"agreement:        naive and vectorised give the same grid for all {sample:,} sampled points")
 
