@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.common.scoped import ScopedModel, ScopeRule
 
@@ -18,7 +19,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("账号")
-        verbose_name_plural = _("账号")
+        verbose_name_plural = pgettext_lazy("plural", "账号")
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.username})" if self.full_name else self.username
@@ -58,7 +59,7 @@ class RoleAssignment(ScopedModel):
 
     class Meta:
         verbose_name = _("角色授权")
-        verbose_name_plural = _("角色授权")
+        verbose_name_plural = pgettext_lazy("plural", "角色授权")
         indexes = [models.Index(fields=["user", "revoked_at"], name="acc_assign_user_active")]
         constraints = [
             models.CheckConstraint(

@@ -60,7 +60,7 @@ def check_assignment(*, actor: Any, user: User, role: str, area: Any = None, dep
         )
         if held:
             raise RoleError(_("三权分立：该账号已是%(held)s，不能再授予%(role)s") % {
-                "held": "、".join(str(Role(r).label) for r in sorted(held)), "role": Role(role).label})
+                "held": _("、").join(str(Role(r).label) for r in sorted(held)), "role": Role(role).label})
 
 
 def assign_role(*, actor: Any, user: User, role: str, area: Any = None, department: Any = None) -> RoleAssignment:

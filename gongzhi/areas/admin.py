@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.accounts import scoping
 from gongzhi.accounts.admin_base import ScopedAdmin
 
-from . import exporters, importers
+from . import coverage, exporters, importers
 from .models import Area
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -46,7 +46,10 @@ class AreaAdmin(ScopedAdmin):
         return ("code", "level") if obj is not None else ()
 
     def get_urls(self):
-        extra = [path("import/", self.admin_site.admin_view(self.import_view), name="areas_area_import")]
+        extra = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="areas_area_import"),
+            path("coverage/", self.admin_site.admin_view(self.coverage_view), name="areas_area_coverage"),
+        ]
         return extra + super().get_urls()
 
     def import_view(self, request):
@@ -77,6 +80,22 @@ class AreaAdmin(ScopedAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/areas/area/import.html", context)
+
+    def coverage_view(self, request):
+        if not request.user.has_perm("areas.view_area"):
+            raise PermissionDenied
+        within = request.GET.get("within", "")
+        communities = scoping.scoped(Area, request.user)
+        if within:
+            communities = communities.filter(code__startswith=within)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("网格覆盖检查"),
+            "rows": coverage.coverage(communities),
+            "within": within,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/areas/area/coverage.html", context)
 
     @admin.action(description=_("导出所选为GeoJSON"))
     def export_geojson(self, request, queryset):

@@ -70,8 +70,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        code = f"（编码 {self.code}）" if self.code else ""
-        return f"{self.where}{code}：{self.message}"
+        if self.code:
+            return _("%(where)s（编码 %(code)s）：%(message)s") % {
+                "where": self.where, "code": self.code, "message": self.message}
+        return _("%(where)s：%(message)s") % {"where": self.where, "message": self.message}
 
 
 @dataclass
@@ -151,12 +153,13 @@ def read_csv(text: str, geometry: bytes | str | None = None) -> tuple[list[Featu
     shapes: dict[str, Any] = {}
     if geometry is not None:
         geo_features, geo_problems = read_geojson(geometry)
-        problems.extend(Problem(_("几何文件") + p.where, p.code, p.message) for p in geo_problems)
+        problems.extend(Problem(_("几何文件%(where)s") % {"where": p.where}, p.code, p.message)
+                        for p in geo_problems)
         shapes = {f.code: f.geometry for f in geo_features if f.code}
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = {"code", "name", "level"} - set(reader.fieldnames or [])
     if missing:
-        return [], [Problem(_("表头"), "", _("缺少列：%(cols)s") % {"cols": "、".join(sorted(missing))})]
+        return [], [Problem(_("表头"), "", _("缺少列：%(cols)s") % {"cols": _("、").join(sorted(missing))})]
     features = []
     for number, row in enumerate(reader, start=2):
         code = _text(row.get("code"))
@@ -233,7 +236,8 @@ def _check_parents(features: list[Feature], v: _Validation, existing: dict[str, 
             continue
         old = existing.get(f.code)
         if old is not None and old.level != f.level:
-            v.fail(i, f, _("已存在同编码的%(level)s级区域，不能改为%(new)s级") % {"level": old.level, "new": f.level})
+            v.fail(i, f, _("已存在同编码的%(level)s级区域，不能改为%(new)s级") % {
+                "level": codes.label(old.level), "new": codes.label(f.level)})
         if not f.parent_code:
             if f.level not in {"province", "city"}:
                 v.fail(i, f, _("缺少上级编码"))

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.common.scoped import ScopedModel, ScopeRule
 
@@ -14,12 +15,12 @@ PLACE_ROLES = frozenset(
 
 
 class Level(models.TextChoices):
-    PROVINCE = "province", _("省")
-    CITY = "city", _("市")
-    DISTRICT = "district", _("区(县)")
-    SUBDISTRICT = "subdistrict", _("街道(乡镇)")
-    COMMUNITY = "community", _("社区(村)")
-    GRID = "grid", _("网格")
+    PROVINCE = "province", codes.LEVEL_LABELS["province"]
+    CITY = "city", codes.LEVEL_LABELS["city"]
+    DISTRICT = "district", codes.LEVEL_LABELS["district"]
+    SUBDISTRICT = "subdistrict", codes.LEVEL_LABELS["subdistrict"]
+    COMMUNITY = "community", codes.LEVEL_LABELS["community"]
+    GRID = "grid", codes.LEVEL_LABELS["grid"]
 
 
 class GridKind(models.TextChoices):
@@ -62,7 +63,7 @@ class Area(ScopedModel):
     class Meta:
         ordering = ["code"]
         verbose_name = _("区域")
-        verbose_name_plural = _("区域")
+        verbose_name_plural = pgettext_lazy("plural", "区域")
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.code})"

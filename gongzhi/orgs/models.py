@@ -4,6 +4,7 @@ handle what communities cannot."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.areas.models import PLACE_ROLES, Area
 from gongzhi.common.scoped import ScopedModel, ScopeRule
@@ -61,7 +62,7 @@ class Organization(ScopedModel):
     class Meta:
         ordering = ["area_id", "kind", "name"]
         verbose_name = _("社区组织")
-        verbose_name_plural = _("社区组织")
+        verbose_name_plural = pgettext_lazy("plural", "社区组织")
 
     def __str__(self) -> str:
         return self.name
@@ -108,7 +109,7 @@ class Department(ScopedModel):
     class Meta:
         ordering = ["area_id", "kind", "name"]
         verbose_name = _("职能部门")
-        verbose_name_plural = _("职能部门")
+        verbose_name_plural = pgettext_lazy("plural", "职能部门")
         constraints = [models.UniqueConstraint(fields=["area", "name"], name="orgs_department_unique_name")]
 
     def __str__(self) -> str:

@@ -104,3 +104,32 @@ def test_exporting_from_the_admin_gives_geojson_of_what_is_in_scope(client, cast
     response = client.post("/admin/areas/area/", {"action": "export_geojson", "_selected_action": ids})
     codes = {f["properties"]["code"] for f in json.loads(response.content)["features"]}
     assert S1 in codes and JINJIANG not in codes
+
+
+@pytest.mark.parametrize(("who", "status"), [
+    ("audit_admin", 200), ("system_admin", 403), ("security_admin", 403), ("dispatcher", 403)])
+def test_only_the_audit_administrator_reads_the_audit_log(client, cast, who, status):
+    client.force_login(getattr(cast, who))
+    assert client.get("/admin/audit/auditentry/").status_code == status
+
+
+def test_the_audit_log_cannot_be_edited_in_the_admin(client, cast):
+    client.force_login(cast.audit_admin)
+    entry = AuditEntry.objects.order_by("seq").first()
+    assert client.get("/admin/audit/auditentry/add/").status_code == 403
+    assert client.post(f"/admin/audit/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_coverage_page_lists_gaps_within_scope(client, cast):
+    feature_doc = {"type": "FeatureCollection", "features": [
+        feature("510104001001001", "和平第1网格", "grid", "510104001001", box(2, 0, 3, 2))]}
+    from gongzhi.areas import importers
+
+    features, _ = importers.read_geojson(json.dumps(feature_doc))
+    assert importers.import_areas(features, actor=None).ok
+    client.force_login(cast.city_dispatcher)
+    page = client.get("/admin/areas/area/coverage/").content.decode()
+    assert "和平社区居委会" in page and "平方米" in page and "全覆盖" in page
+    client.force_login(cast.dispatcher)
+    assert "和平社区" not in client.get("/admin/areas/area/coverage/").content.decode()
