@@ -31,7 +31,7 @@ class AreaImportForm(forms.Form):
 
 @admin.register(Area)
 class AreaAdmin(ScopedAdmin):
-    list_display = ("code", "name", "short_name", "level", "grid_kind", "parent_id")
+    list_display = ("code", "name", "short_name", "level", "grid_kind", "parent_code")
     list_filter = ("level", "grid_kind")
     search_fields = ("code", "name", "short_name")
     fields = ("code", "name", "short_name", "level", "parent", "grid_kind", "geometry")
@@ -40,6 +40,10 @@ class AreaAdmin(ScopedAdmin):
     show_full_result_count = False
     actions = ["export_geojson"]
     change_list_template = "admin/areas/area/change_list.html"
+
+    @admin.display(description=_("上级"), ordering="parent_id")
+    def parent_code(self, obj):
+        return obj.parent_id or "-"
 
     def get_readonly_fields(self, request, obj=None):
         # A code is a key other records hang on; a changed code is a new area.

@@ -133,3 +133,11 @@ def test_the_coverage_page_lists_gaps_within_scope(client, cast):
     assert "和平社区居委会" in page and "平方米" in page and "全覆盖" in page
     client.force_login(cast.dispatcher)
     assert "和平社区" not in client.get("/admin/areas/area/coverage/").content.decode()
+
+
+def test_choosing_an_area_offers_only_areas_in_scope(client, cast):
+    client.force_login(cast.dispatcher)
+    response = client.get("/admin/autocomplete/", {
+        "app_label": "orgs", "model_name": "organization", "field_name": "area", "term": "5101"})
+    codes = {row["id"] for row in response.json()["results"]}
+    assert G1 in codes and S1 in codes and JINJIANG not in codes and CITY not in codes

@@ -107,17 +107,23 @@ def test_percent_placeholders_format_in_english():
 
 
 @pytest.mark.django_db
-def test_login_page_follows_accept_language(client):
-    english = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en")
-    assert english.status_code == 200
-    page = english.content.decode()
+def test_pages_are_chinese_until_the_person_chooses_english(client):
+    # An English browser alone does not switch a Chinese government system.
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "工作人员登录" in page and "用户名" in page and "密码" in page
+    assert "Staff sign-in" not in page
+
+    # The switcher sets the language cookie; from then on the pages are English.
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    page = client.get("/accounts/login/").content.decode()
     assert '<html lang="en">' in page
     assert "Staff sign-in" in page and "Username" in page and "Password" in page
     assert "工作人员登录" not in page
 
-    chinese = client.get("/accounts/login/")
-    assert chinese.status_code == 200
-    page = chinese.content.decode()
-    assert '<html lang="zh-hans">' in page
-    assert "工作人员登录" in page and "用户名" in page and "密码" in page
-    assert "Staff sign-in" not in page
+
+def test_deployments_may_follow_the_browser(client, settings):
+    settings.GONGZHI_LANGUAGE_FROM_BROWSER = True
+    assert "Staff sign-in" in client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "工作人员登录" in client.get("/accounts/login/").content.decode()
