@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from gongzhi.accounts import scoping
-from gongzhi.common.pagination import keyset_page
+from gongzhi.common.pagination import PageOut, keyset_page
 
 from . import exporters, lookup
 from .models import Area, Level
@@ -33,11 +33,6 @@ class AreaDetail(AreaOut):
     geometry: dict | None
 
 
-class AreaPage(Schema):
-    items: list[AreaOut]
-    next_cursor: str | None
-
-
 class AreaFilters(Schema):
     level: Level | None = None
     parent: str | None = None
@@ -52,7 +47,7 @@ class Located(Schema):
     grid: AreaOut | None
 
 
-@router.get("/areas", response=AreaPage, summary="Areas in my scope")
+@router.get("/areas", response=PageOut[AreaOut], summary="Areas in my scope")
 def list_areas(request, filters: Query[AreaFilters]):
     qs = scoping.scoped(Area, request.user)
     if filters.level:

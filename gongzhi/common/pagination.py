@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db.models import QuerySet
+from ninja import Schema
+
+T = TypeVar("T")
 
 MAX_PAGE_SIZE = 500
 
@@ -26,3 +29,10 @@ def keyset_page(queryset: QuerySet, *, key: str, after: str | None, size: int) -
     rows = rows[:size]
     next_cursor = str(getattr(rows[-1], key)) if more and rows else None
     return Page(items=rows, next_cursor=next_cursor)
+
+
+class PageOut(Schema, Generic[T]):
+    """A page of an API list: follow `next_cursor` (pass it as `after`) until it is null."""
+
+    items: list[T]
+    next_cursor: str | None

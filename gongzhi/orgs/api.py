@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Query, Router, Schema
 
 from gongzhi.accounts import scoping
-from gongzhi.common.pagination import keyset_page
+from gongzhi.common.pagination import PageOut, keyset_page
 
 from .models import Department, DepartmentKind, Organization, OrgKind
 
@@ -39,16 +39,6 @@ class DepartmentOut(Schema):
         return obj.area_id
 
 
-class OrganizationPage(Schema):
-    items: list[OrganizationOut]
-    next_cursor: str | None
-
-
-class DepartmentPage(Schema):
-    items: list[DepartmentOut]
-    next_cursor: str | None
-
-
 class OrgFilters(Schema):
     kind: OrgKind | None = None
     area: str | None = None
@@ -62,7 +52,7 @@ class DepartmentFilters(Schema):
     size: int = 100
 
 
-@router.get("/organizations", response=OrganizationPage, summary="Community organisations in my scope")
+@router.get("/organizations", response=PageOut[OrganizationOut], summary="Community organisations in my scope")
 def list_organizations(request, filters: Query[OrgFilters]):
     qs = scoping.scoped(Organization, request.user)
     if filters.kind:
@@ -78,7 +68,7 @@ def get_organization(request, org_id: int):
     return scoping.get_in_scope_or_404(Organization, request.user, pk=org_id)
 
 
-@router.get("/departments", response=DepartmentPage, summary="Departments in my scope")
+@router.get("/departments", response=PageOut[DepartmentOut], summary="Departments in my scope")
 def list_departments(request, filters: Query[DepartmentFilters]):
     qs = scoping.scoped(Department, request.user)
     if filters.kind:
