@@ -1,10 +1,15 @@
 """The JSON API (/api/v1/): every endpoint requires a signed-in user and answers within scope."""
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from gongzhi.areas.api import router as areas_router
 from gongzhi.orgs.api import router as orgs_router
+from gongzhi.registry.addresses import AddressError
+from gongzhi.registry.api import router as registry_router
+from gongzhi.registry.people import RegistryError
 
 api = NinjaAPI(
     title="gongzhi 共治 API",
@@ -16,3 +21,22 @@ api = NinjaAPI(
 )
 api.add_router("", areas_router)
 api.add_router("", orgs_router)
+api.add_router("", registry_router)
+
+
+@api.exception_handler(RegistryError)
+def _refused(request, exc: RegistryError):
+    """A rule of the register said no: 422 naming the field, in the user's language."""
+    return api.create_response(request, {"detail": [{"loc": ["body", exc.field] if exc.field else ["body"],
+                                                     "msg": str(exc), "type": "refused"}]}, status=422)
+
+
+@api.exception_handler(AddressError)
+def _bad_address(request, exc: AddressError):
+    return api.create_response(request, {"detail": [{"loc": ["body", "components"], "msg": str(exc),
+                                                     "type": "refused"}]}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc) or _("您的角色不能执行此操作")}, status=403)

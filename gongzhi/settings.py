@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "gongzhi.areas",
     "gongzhi.accounts",
     "gongzhi.orgs",
+    "gongzhi.registry",
     "gongzhi.demo",
 ]
 
@@ -198,3 +199,34 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+
+def _data_keys() -> tuple[str, str]:
+    """GONGZHI_DATA_KEYS and GONGZHI_INDEX_KEY, or (demo only) keys generated into var/."""
+    import base64
+    import json
+
+    data, index = os.environ.get("GONGZHI_DATA_KEYS", ""), os.environ.get("GONGZHI_INDEX_KEY", "")
+    if data and index:
+        return data, index
+    if HTTPS:
+        raise ImproperlyConfigured(
+            "a deployment must set GONGZHI_DATA_KEYS and GONGZHI_INDEX_KEY (see docs/operations.md); "
+            "generated demo keys would sit beside the data they protect"
+        )
+    key_file = VAR_DIR / "data_keys.json"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        keys = {
+            "data": f"demo1:aes:{base64.b64encode(secrets.token_bytes(32)).decode()}",
+            "index": base64.b64encode(secrets.token_bytes(32)).decode(),
+        }
+        key_file.write_text(json.dumps(keys))
+        key_file.chmod(0o600)
+    keys = json.loads(key_file.read_text())
+    return data or keys["data"], index or keys["index"]
+
+
+# Sensitive fields (ID numbers, phones, passports): see gongzhi/common/crypto.py.
+GONGZHI_DATA_KEYS, GONGZHI_INDEX_KEY = _data_keys()
+GONGZHI_INDEX_ALGORITHM = os.environ.get("GONGZHI_INDEX_ALGORITHM", "blake2b")

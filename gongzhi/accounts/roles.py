@@ -36,11 +36,19 @@ DEPARTMENT_ROLES = frozenset({Role.HANDLER})
 ADMIN_SITE_ROLES = ADMIN_ROLES | {Role.DISPATCHER}
 
 _CONFIG = ("areas.view_area", "orgs.view_organization", "orgs.view_department")
+# Residents' register: reading it, keeping it, and revealing a sealed value in full (audited).
+_REGISTRY_READ = ("registry.view_person", "registry.view_house", "registry.view_entity", "registry.view_address")
+_REGISTRY_KEEP = (
+    *_REGISTRY_READ,
+    "registry.add_person", "registry.change_person", "registry.add_house", "registry.change_house",
+    "registry.add_entity", "registry.change_entity", "registry.add_address", "registry.import",
+    "registry.reveal_sensitive",
+)
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.GRID_WORKER: frozenset(_CONFIG),
-    Role.COMMUNITY_WORKER: frozenset(_CONFIG),
-    Role.DISPATCHER: frozenset(_CONFIG),
-    Role.LEADER: frozenset(_CONFIG),
+    Role.GRID_WORKER: frozenset({*_CONFIG, *_REGISTRY_KEEP}),
+    Role.COMMUNITY_WORKER: frozenset({*_CONFIG, *_REGISTRY_KEEP, "registry.review_address"}),
+    Role.DISPATCHER: frozenset({*_CONFIG, *_REGISTRY_READ}),
+    Role.LEADER: frozenset({*_CONFIG, *_REGISTRY_READ}),
     Role.HANDLER: frozenset(_CONFIG),
     Role.SYSTEM_ADMIN: frozenset({
         *_CONFIG,

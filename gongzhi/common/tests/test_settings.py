@@ -21,17 +21,39 @@ def test_booleans_refuse_typos(monkeypatch):
         env_int("X_INT", 1)
 
 
-def test_production_configuration_passes_the_deploy_check(tmp_path):
-    env = {
+def production_env(tmp_path, **extra):
+    import base64
+
+    from gongzhi.common.crypto import new_data_key
+
+    return {
         **os.environ,
         "GONGZHI_VAR_DIR": str(tmp_path),
         "SECRET_KEY": "x" * 60 + "production-secret-not-for-real-use",
         "GONGZHI_HTTPS": "1",
         "ALLOWED_HOSTS": "gongzhi.example.cn",
         "DEBUG": "0",
+        "GONGZHI_DATA_KEYS": new_data_key("prod1", "sm4"),
+        "GONGZHI_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
+        **extra,
     }
-    result = subprocess.run(
+
+
+def check_deploy(env):
+    return subprocess.run(
         [sys.executable, "-m", "gongzhi.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env=env, capture_output=True, text=True, check=False,
     )
+
+
+def test_production_configuration_passes_the_deploy_check(tmp_path):
+    result = check_deploy(production_env(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_data_keys(tmp_path):
+    env = production_env(tmp_path)
+    del env["GONGZHI_DATA_KEYS"]
+    result = check_deploy(env)
+    assert result.returncode != 0 and "GONGZHI_DATA_KEYS" in result.stderr
+    assert not (tmp_path / "data_keys.json").exists()

@@ -1,0 +1,442 @@
+"""The register over the JSON API: search, the linked views, registering and changing records,
+revealing a sealed value (audited). Sensitive values are always masked in answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from ninja import Router, Schema, Status
+
+from gongzhi.accounts import scoping
+from gongzhi.areas.models import Area
+
+from . import addresses, disclosure, entities, houses, linked, people, phones, search
+from .models import Address, Entity, House, Person, PhoneLink
+
+router = Router(tags=["registry"])
+
+
+def require(request, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+# ---------------------------------------------------------------- answers
+class AddressOut(Schema):
+    code: str
+    kind: str
+    name: str
+    full_text: str
+    area_code: str
+    community_code: str
+    lon: float | None
+    lat: float | None
+
+    @staticmethod
+    def resolve_area_code(obj):
+        return obj.area_id
+
+    @staticmethod
+    def resolve_community_code(obj):
+        return obj.community_id
+
+
+class PersonBrief(Schema):
+    id: int
+    name: str
+    id_number: str
+    residency: str
+    status: str
+    area_code: str
+
+    @staticmethod
+    def resolve_id_number(obj):
+        return obj.id_number_masked
+
+    @staticmethod
+    def resolve_area_code(obj):
+        return obj.area_id
+
+
+class PersonOut(PersonBrief):
+    sex: str
+    birth_date: dt.date | None
+    ethnicity: str
+    passport_type: str
+    passport_number: str
+    nationality: str
+    house_id: int | None
+    relation_to_head: str
+    died_on: dt.date | None
+
+    @staticmethod
+    def resolve_passport_number(obj):
+        return obj.passport_number_masked
+
+
+class EntityBrief(Schema):
+    id: int
+    kind: str
+    name: str
+    uscc: str
+    area_code: str
+
+    @staticmethod
+    def resolve_area_code(obj):
+        return obj.area_id
+
+
+class EntityOut(EntityBrief):
+    address_code: str | None
+    legal_rep_id: int | None
+    business_scope: str
+    headcount: int | None
+    established_on: dt.date | None
+    is_active: bool
+
+    @staticmethod
+    def resolve_address_code(obj):
+        return obj.address.code if obj.address_id else None
+
+
+class HouseBrief(Schema):
+    id: int
+    address: AddressOut
+    use: str
+    area_code: str
+
+    @staticmethod
+    def resolve_area_code(obj):
+        return obj.area_id
+
+
+class HouseOut(HouseBrief):
+    floor_area: Decimal | None
+    owner_person_id: int | None
+    owner_entity_id: int | None
+    note: str
+
+
+class PhoneOut(Schema):
+    link_id: int
+    number: str
+    person_id: int | None
+    entity_id: int | None
+
+    @staticmethod
+    def resolve_link_id(obj):
+        return obj.pk
+
+    @staticmethod
+    def resolve_number(obj):
+        return obj.phone.number_masked
+
+
+class ResidenceOut(Schema):
+    person: PersonBrief
+    house_id: int
+    start: dt.date
+    end: dt.date | None
+    relation_to_head: str
+    tenure: str
+
+
+class EventOut(Schema):
+    kind: str
+    date: dt.date
+    house_id: int | None
+    note: str
+
+
+class ChangeOut(Schema):
+    action: str
+    changes: dict
+    actor_name: str
+    at: dt.datetime
+
+
+class SearchOut(Schema):
+    query: str
+    how: str
+    people: list[PersonBrief]
+    entities: list[EntityBrief]
+    addresses: list[AddressOut]
+
+
+class PersonLinked(Schema):
+    person: PersonOut
+    tags: list[str]
+    household: list[PersonBrief]
+    residences: list[ResidenceOut]
+    events: list[EventOut]
+    phones: list[PhoneOut]
+    represents: list[EntityBrief]
+    houses_owned: list[HouseBrief]
+    history: list[ChangeOut]
+
+    @staticmethod
+    def resolve_tags(obj):
+        return [t.code for t in obj["tags"]]
+
+
+class HouseLinked(Schema):
+    house: HouseOut
+    on: dt.date
+    residents: list[ResidenceOut]
+    tenants: list[ResidenceOut]
+    past: list[ResidenceOut]
+    entities: list[EntityBrief]
+    phones: list[PhoneOut]
+    history: list[ChangeOut]
+
+
+class AddressLinked(Schema):
+    address: AddressOut
+    parents: list[AddressOut]
+    children: list[AddressOut]
+    houses: list[HouseBrief]
+    people: list[PersonBrief]
+    entities: list[EntityBrief]
+
+
+class EntityLinked(Schema):
+    entity: EntityOut
+    legal_rep: PersonBrief | None
+    phones: list[PhoneOut]
+    houses_owned: list[HouseBrief]
+    same_address: list[EntityBrief]
+    history: list[ChangeOut]
+
+
+class PhoneLinked(Schema):
+    number: str
+    people: list[PersonBrief]
+    entities: list[EntityBrief]
+
+    @staticmethod
+    def resolve_number(obj):
+        return obj["phone"].number_masked
+
+
+# ---------------------------------------------------------------- reading
+@router.get("/registry/search", response=SearchOut, summary="Search people, entities and addresses")
+def search_registry(request, q: str):
+    require(request, "registry.view_person")
+    return search.search(request.user, q)
+
+
+@router.get("/registry/people/{person_id}", response=PersonLinked, summary="A person and everything linked")
+def person_view(request, person_id: int):
+    require(request, "registry.view_person")
+    return linked.of_person(request.user, person_id)
+
+
+@router.get("/registry/houses/{house_id}", response=HouseLinked, summary="A house, who lives there on a date")
+def house_view(request, house_id: int, on: dt.date | None = None):
+    require(request, "registry.view_house")
+    return linked.of_house(request.user, house_id, on=on)
+
+
+@router.get("/registry/addresses/{code}", response=AddressLinked, summary="An address and what is at it")
+def address_view(request, code: str):
+    require(request, "registry.view_address")
+    return linked.of_address(request.user, code)
+
+
+@router.get("/registry/entities/{entity_id}", response=EntityLinked, summary="A legal entity and its links")
+def entity_view(request, entity_id: int):
+    require(request, "registry.view_entity")
+    return linked.of_entity(request.user, entity_id)
+
+
+class PhoneQuery(Schema):
+    number: str
+
+
+@router.post("/registry/phones/lookup", response=PhoneLinked,
+             summary="Who uses a number (POST keeps the number out of URLs and logs)")
+def phone_view(request, body: PhoneQuery):
+    require(request, "registry.view_person")
+    return linked.of_phone(request.user, body.number)
+
+
+class RevealIn(Schema):
+    field: str
+    reason: str
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
+
+
+@router.post("/registry/people/{person_id}/reveal", response=RevealOut, summary="Reveal a sealed value (audited)")
+def reveal_person(request, person_id: int, body: RevealIn):
+    person = scoping.get_in_scope_or_404(Person, request.user, pk=person_id)
+    return {"field": body.field, "value": disclosure.reveal(user=request.user, obj=person, field=body.field,
+                                                            reason=body.reason)}
+
+
+@router.post("/registry/phone-links/{link_id}/reveal", response=RevealOut, summary="Reveal a phone number (audited)")
+def reveal_phone(request, link_id: int, body: RevealIn):
+    link = scoping.get_in_scope_or_404(PhoneLink, request.user, pk=link_id)
+    return {"field": "phone", "value": disclosure.reveal(user=request.user, obj=link, field="phone",
+                                                         reason=body.reason)}
+
+
+# ---------------------------------------------------------------- writing
+class AddressIn(Schema):
+    community_code: str
+    components: list[tuple[str, str]]
+    lon: float | None = None
+    lat: float | None = None
+
+
+@router.post("/registry/addresses", response={201: AddressOut}, summary="The standard address (created if new)")
+def create_address(request, body: AddressIn):
+    require(request, "registry.add_address")
+    community = scoping.get_in_scope_or_404(Area, request.user, code=body.community_code, level="community")
+    address = addresses.ensure_address(community=community, components=body.components, lon=body.lon, lat=body.lat)
+    scoping.ensure_in_scope(address, request.user)
+    return Status(201, address)
+
+
+class HouseIn(Schema):
+    address_code: str
+    use: str = "self_occupied"
+    floor_area: Decimal | None = None
+    owner_person_id: int | None = None
+    owner_entity_id: int | None = None
+    note: str = ""
+
+
+def _optional(model, user, pk):
+    return scoping.get_in_scope_or_404(model, user, pk=pk) if pk else None
+
+
+@router.post("/registry/houses", response={201: HouseOut}, summary="Register a house at an address")
+def create_house(request, body: HouseIn):
+    require(request, "registry.add_house")
+    address = scoping.get_in_scope_or_404(Address, request.user, code=body.address_code)
+    return Status(201, houses.register_house(
+        actor=request.user, address=address, use=body.use, floor_area=body.floor_area,
+        owner_person=_optional(Person, request.user, body.owner_person_id),
+        owner_entity=_optional(Entity, request.user, body.owner_entity_id), note=body.note))
+
+
+class PersonIn(Schema):
+    name: str
+    residency: str
+    id_number: str | None = None
+    passport_type: str = ""
+    passport_number: str | None = None
+    nationality: str = ""
+    ethnicity: str = ""
+    house_id: int | None = None
+    area_code: str | None = None
+    relation_to_head: str = ""
+    tenure: str = "own"
+    since: dt.date | None = None
+    tags: list[str] = []
+    phones: list[str] = []
+
+
+@router.post("/registry/people", response={201: PersonOut}, summary="Register a person")
+def create_person(request, body: PersonIn):
+    require(request, "registry.add_person")
+    house = _optional(House, request.user, body.house_id)
+    if body.area_code:
+        scoping.get_in_scope_or_404(Area, request.user, code=body.area_code)
+    data = body.dict(exclude={"house_id", "phones"})
+    person = people.register_person(actor=request.user, house=house, **data)
+    for number in body.phones:
+        phones.link_phone(actor=request.user, number=number, person=person)
+    return Status(201, person)
+
+
+class PersonChange(Schema):
+    name: str | None = None
+    ethnicity: str | None = None
+    relation_to_head: str | None = None
+    residency: str | None = None
+    nationality: str | None = None
+    passport_type: str | None = None
+    id_number: str | None = None
+    passport_number: str | None = None
+    tags: list[str] | None = None
+
+
+@router.patch("/registry/people/{person_id}", response=PersonOut, summary="Correct a person's particulars")
+def change_person(request, person_id: int, body: PersonChange):
+    require(request, "registry.change_person")
+    person = scoping.get_in_scope_or_404(Person, request.user, pk=person_id)
+    data = body.dict(exclude_unset=True)
+    return people.update_person(actor=request.user, person=person, **data)
+
+
+class MoveIn(Schema):
+    house_id: int
+    day: dt.date
+    relation_to_head: str = ""
+    tenure: str = "own"
+    note: str = ""
+
+
+@router.post("/registry/people/{person_id}/move-in", response=PersonOut, summary="Moves in (or changes house)")
+def person_move_in(request, person_id: int, body: MoveIn):
+    require(request, "registry.change_person")
+    person = scoping.get_in_scope_or_404(Person, request.user, pk=person_id)
+    house = scoping.get_in_scope_or_404(House, request.user, pk=body.house_id)
+    return people.move_in(actor=request.user, person=person, house=house, day=body.day,
+                          relation_to_head=body.relation_to_head, tenure=body.tenure, note=body.note)
+
+
+class Dated(Schema):
+    day: dt.date
+    note: str = ""
+
+
+@router.post("/registry/people/{person_id}/move-out", response=PersonOut, summary="Moves out of the area")
+def person_move_out(request, person_id: int, body: Dated):
+    require(request, "registry.change_person")
+    person = scoping.get_in_scope_or_404(Person, request.user, pk=person_id)
+    return people.move_out(actor=request.user, person=person, day=body.day, note=body.note)
+
+
+@router.post("/registry/people/{person_id}/death", response=PersonOut, summary="Records a death")
+def person_death(request, person_id: int, body: Dated):
+    require(request, "registry.change_person")
+    person = scoping.get_in_scope_or_404(Person, request.user, pk=person_id)
+    return people.record_death(actor=request.user, person=person, day=body.day, note=body.note)
+
+
+class EntityIn(Schema):
+    kind: str
+    name: str
+    uscc: str
+    address_code: str | None = None
+    area_code: str | None = None
+    legal_rep_id: int | None = None
+    business_scope: str = ""
+    headcount: int | None = None
+    established_on: dt.date | None = None
+    phones: list[str] = []
+
+
+@router.post("/registry/entities", response={201: EntityOut}, summary="Register a legal entity")
+def create_entity(request, body: EntityIn):
+    require(request, "registry.add_entity")
+    address = scoping.get_in_scope_or_404(Address, request.user, code=body.address_code) if body.address_code else None
+    if body.area_code:
+        scoping.get_in_scope_or_404(Area, request.user, code=body.area_code)
+    entity = entities.register_entity(
+        actor=request.user, kind=body.kind, name=body.name, uscc=body.uscc, address=address,
+        area_code=body.area_code, legal_rep=_optional(Person, request.user, body.legal_rep_id),
+        business_scope=body.business_scope, headcount=body.headcount, established_on=body.established_on)
+    for number in body.phones:
+        phones.link_phone(actor=request.user, number=number, entity=entity)
+    return Status(201, entity)
+
+

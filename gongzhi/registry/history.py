@@ -1,0 +1,57 @@
+"""Every change to a person, house or entity is kept twice: as the record's own history, which
+the people working with it read (RecordChange), and in the audit log. Sensitive values enter
+both only in their masked form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from django.db import models
+
+from gongzhi.audit import log
+
+from .models import RecordChange
+
+SEALED_SUFFIXES = ("_token", "_digest")
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    """Plain values of `fields` (sealed ones as their masked form; relations as their id)."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name) if name in {f.name for f in obj._meta.get_fields()} else None
+        if field is not None and field.many_to_many:
+            values[name] = sorted(str(t) for t in getattr(obj, name).all()) if obj.pk else []
+            continue
+        attname = field.attname if field is not None and hasattr(field, "attname") else name
+        value = getattr(obj, attname)
+        if isinstance(value, dt.date | decimal.Decimal):
+            value = str(value)
+        values[name] = value
+    return values
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+
+
+def record(*, actor: Any, obj: models.Model, action: str, changes: dict[str, Any]) -> RecordChange:
+    """Writes the record's history row and the matching audit entry, in the caller's transaction."""
+    for name in changes:
+        if name.endswith(SEALED_SUFFIXES):
+            raise ValueError(f"{name}: sealed columns never enter history; record the masked field")
+    kind = obj._meta.model_name
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    change = RecordChange.objects.create(
+        target_type=kind,
+        target_id=obj.pk,
+        action=action,
+        changes=log._jsonable(changes),
+        actor=actor if authenticated else None,
+        actor_name=actor.get_username() if authenticated else "system",
+        area_id=obj.area_id,
+    )
+    log.record(f"registry.{kind}.{action}", actor=actor, actor_name="system", target=obj, changes=changes)
+    return change

@@ -1,0 +1,60 @@
+"""Houses on standard addresses: their use and owner."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import history
+from .models import Address, AddressKind, Entity, House, HouseUse, Person
+from .people import RegistryError, _ensure_in_scope
+
+TRACKED = ["use", "floor_area", "owner_person", "owner_entity", "note", "area"]
+EDITABLE = {"use", "floor_area", "owner_person", "owner_entity", "note"}
+
+
+def _validate(house: House) -> None:
+    if house.use not in HouseUse.values:
+        raise RegistryError(_("房屋用途“%(v)s”无效") % {"v": house.use}, "use")
+    if house.floor_area is not None and Decimal(house.floor_area) <= 0:
+        raise RegistryError(_("面积应大于0"), "floor_area")
+    if house.owner_person_id and house.owner_entity_id:
+        raise RegistryError(_("产权人与产权单位只能填一个"), "owner_person")
+
+
+@transaction.atomic
+def register_house(*, actor: Any, address: Address, use: str = HouseUse.SELF_OCCUPIED,
+                   floor_area: Decimal | None = None, owner_person: Person | None = None,
+                   owner_entity: Entity | None = None, note: str = "") -> House:
+    if address.kind not in {AddressKind.ROOM, AddressKind.NUMBER, AddressKind.BUILDING, AddressKind.UNIT,
+                            AddressKind.FLOOR}:
+        raise RegistryError(_("房屋应登记在门牌、楼栋或房间地址上"), "address")
+    if House.objects.unscoped().filter(address=address).exists():
+        raise RegistryError(_("该地址已登记房屋"), "address")
+    house = House(address=address, area_id=address.area_id, use=use, floor_area=floor_area,
+                  owner_person=owner_person, owner_entity=owner_entity, note=note)
+    _validate(house)
+    house.save()
+    history.record(actor=actor, obj=house, action="created", changes=history.snapshot(house, TRACKED))
+    _ensure_in_scope(house, actor)
+    return house
+
+
+@transaction.atomic
+def update_house(*, actor: Any, house: House, **changes: Any) -> House:
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise RegistryError(_("不能在此修改：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    before = history.snapshot(house, TRACKED)
+    for field, value in changes.items():
+        setattr(house, field, value)
+    _validate(house)
+    house.save()
+    changed = history.diff(before, history.snapshot(house, TRACKED))
+    if changed:
+        history.record(actor=actor, obj=house, action="changed", changes=changed)
+    _ensure_in_scope(house, actor)
+    return house

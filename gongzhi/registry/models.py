@@ -1,0 +1,400 @@
+"""五码关联: people, legal entities, houses and phones, all hung on one standard address (cases
+join the same keys). Every row stores the smallest area it belongs to (a grid where known,
+else the community), which is what the scoping module matches."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from gongzhi.common.scoped import ScopedModel, ScopeRule
+from gongzhi.common.sealed import Sealed
+
+# Residents' data: the people who work with residents. System, security and audit
+# administrators never see it (三权分立); handlers reach it through the cases they hold.
+REGISTRY_ROLES = frozenset({"grid_worker", "community_worker", "dispatcher", "leader"})
+IN_AREA = ScopeRule(area_fields=("area__code",), roles=REGISTRY_ROLES)
+
+
+def area_field():
+    """The smallest area the row belongs to: a grid where known, else the community."""
+    return models.ForeignKey("areas.Area", to_field="code", db_column="area_code", on_delete=models.PROTECT,
+                             related_name="+", verbose_name=_("所在网格/社区"))
+
+
+class AddressKind(models.TextChoices):
+    ROAD = "road", _("道路")
+    NUMBER = "number", _("门牌号")
+    ESTATE = "estate", _("小区/院落")
+    BUILDING = "building", _("楼栋")
+    UNIT = "unit", _("单元")
+    FLOOR = "floor", _("楼层")
+    ROOM = "room", _("房间")
+
+
+ADDRESS_ORDER = [k.value for k in AddressKind]
+
+
+class Address(ScopedModel):
+    """One node of a community's standard address tree (road › number › estate › building ›
+    unit › floor › room). `code` is stable: the community code and a serial. `path_key` is the
+    normalised chain of names from the root, unique in the community, so the same address is
+    never entered twice."""
+
+    scope_rule = IN_AREA
+
+    code = models.CharField(_("地址编码"), max_length=19, unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=AddressKind.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name=_("上级地址"))
+    community = models.ForeignKey("areas.Area", to_field="code", db_column="community_code",
+                                  on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    area = area_field()
+    full_text = models.CharField(_("标准地址"), max_length=300)
+    path_key = models.CharField(max_length=300)
+    lon = models.FloatField(_("经度"), null=True, blank=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("标准地址")
+        verbose_name_plural = pgettext_lazy("plural", "标准地址")
+        constraints = [models.UniqueConstraint(fields=["community", "path_key"], name="reg_address_path_unique")]
+        indexes = [models.Index(fields=["community", "full_text"], name="reg_address_text")]
+
+    def __str__(self) -> str:
+        return self.full_text
+
+
+class Building(ScopedModel):
+    """What is known about a building beyond its address."""
+
+    scope_rule = IN_AREA
+
+    address = models.OneToOneField(Address, on_delete=models.PROTECT, related_name="building", verbose_name=_("地址"))
+    area = area_field()
+    floors_above = models.PositiveSmallIntegerField(_("地上层数"), null=True, blank=True)
+    floors_below = models.PositiveSmallIntegerField(_("地下层数"), null=True, blank=True)
+    built_year = models.PositiveSmallIntegerField(_("建成年份"), null=True, blank=True)
+    structure = models.CharField(_("结构"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("楼栋")
+        verbose_name_plural = pgettext_lazy("plural", "楼栋")
+
+    def __str__(self) -> str:
+        return str(self.address)
+
+
+class HouseUse(models.TextChoices):
+    SELF_OCCUPIED = "self_occupied", _("自住")
+    RENTED = "rented", _("出租")
+    VACANT = "vacant", _("空置")
+    COMMERCIAL = "commercial", _("经营")
+
+
+class House(ScopedModel):
+    """A dwelling or premises at one address (usually a room). Occupants are the open
+    residences; for a rented house they are its tenants with their periods."""
+
+    scope_rule = IN_AREA
+
+    address = models.OneToOneField(Address, on_delete=models.PROTECT, related_name="house", verbose_name=_("地址"))
+    area = area_field()
+    use = models.CharField(_("用途"), max_length=16, choices=HouseUse.choices, default=HouseUse.SELF_OCCUPIED)
+    floor_area = models.DecimalField(_("面积(㎡)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    owner_person = models.ForeignKey("Person", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="houses_owned", verbose_name=_("产权人"))
+    owner_entity = models.ForeignKey("Entity", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="houses_owned", verbose_name=_("产权单位"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("房屋")
+        verbose_name_plural = pgettext_lazy("plural", "房屋")
+
+    def __str__(self) -> str:
+        return str(self.address)
+
+
+class Residency(models.TextChoices):
+    REGISTERED = "registered", _("户籍人口")
+    FLOATING = "floating", _("流动人口")
+    OVERSEAS = "overseas", _("境外人员")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("男")
+    FEMALE = "female", _("女")
+
+
+class PersonStatus(models.TextChoices):
+    ACTIVE = "active", _("在册")
+    MOVED_OUT = "moved_out", _("已迁出")
+    DECEASED = "deceased", _("已死亡")
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("户主")
+    SPOUSE = "spouse", _("配偶")
+    CHILD = "child", _("子女")
+    PARENT = "parent", _("父母")
+    GRANDCHILD = "grandchild", _("孙子女")
+    GRANDPARENT = "grandparent", _("祖父母")
+    SIBLING = "sibling", _("兄弟姐妹")
+    OTHER = "other", _("其他")
+
+
+class Tenure(models.TextChoices):
+    OWN = "own", _("自有")
+    RENT = "rent", _("租住")
+    OTHER = "other", _("借住/其他")
+
+
+class PassportType(models.TextChoices):
+    ORDINARY = "P", _("普通护照")
+    DIPLOMATIC = "D", _("外交护照")
+    SERVICE = "S", _("公务护照")
+    PERMIT = "R", _("居留许可")
+    OTHER = "O", _("其他证件")
+
+
+class Tag(models.Model):
+    """A label on a person that services look for (老年人, 残疾人, 退役军人, 党员 …)."""
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=30)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("人员标签")
+        verbose_name_plural = pgettext_lazy("plural", "人员标签")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(ScopedModel):
+    """A person in the register. The ID number (or an overseas person's passport number) is
+    sealed (encrypted, with a digest for exact search and a masked form for screens); birth
+    date and sex come from the ID number and must agree with it. `house` is where the person
+    lives now; the dated history is in Residence and PersonEvent."""
+
+    scope_rule = IN_AREA
+
+    name = models.CharField(_("姓名"), max_length=60, db_index=True)
+    name_pinyin = models.CharField(max_length=200, blank=True, db_index=True)
+    name_initials = models.CharField(max_length=30, blank=True, db_index=True)
+    id_number = Sealed("id_number", purpose="registry.person.id_number")
+    id_number_token = models.TextField(blank=True, editable=False)
+    id_number_digest = models.CharField(max_length=64, blank=True, editable=False)
+    id_number_masked = models.CharField(_("身份证号"), max_length=24, blank=True, editable=False)
+    passport_type = models.CharField(_("证件类型"), max_length=1, choices=PassportType.choices, blank=True)
+    passport_number = Sealed("document", purpose="registry.person.passport_number")
+    passport_number_token = models.TextField(blank=True, editable=False)
+    passport_number_digest = models.CharField(max_length=64, blank=True, editable=False)
+    passport_number_masked = models.CharField(_("证件号码"), max_length=40, blank=True, editable=False)
+    nationality = models.CharField(_("国籍"), max_length=3, blank=True, help_text=_("ISO 3166 三位字母代码"))
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    sex = models.CharField(_("性别"), max_length=6, choices=Sex.choices, blank=True)
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
+    residency = models.CharField(_("人口类型"), max_length=12, choices=Residency.choices)
+    house = models.ForeignKey(House, null=True, blank=True, on_delete=models.SET_NULL, related_name="occupants",
+                              verbose_name=_("现住房屋"))
+    relation_to_head = models.CharField(_("与户主关系"), max_length=12, choices=Relation.choices, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=PersonStatus.choices, default=PersonStatus.ACTIVE)
+    died_on = models.DateField(_("死亡日期"), null=True, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="people", verbose_name=_("标签"))
+    area = area_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("人口")
+        verbose_name_plural = pgettext_lazy("plural", "人口")
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_digest"], condition=~Q(id_number_digest=""),
+                                    name="reg_person_id_unique"),
+            models.UniqueConstraint(fields=["passport_number_digest", "nationality"],
+                                    condition=~Q(passport_number_digest=""), name="reg_person_passport_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["passport_number_digest"], name="reg_person_passport"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Residence(ScopedModel):
+    """A person living at a house from `start` until `end` (open while they live there): the
+    answer to "who lived here on date D". A rented house's tenants are its `rent` residences."""
+
+    scope_rule = IN_AREA
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="residences", verbose_name=_("人员"))
+    house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="residences", verbose_name=_("房屋"))
+    start = models.DateField(_("入住日期"))
+    end = models.DateField(_("迁出日期"), null=True, blank=True)
+    relation_to_head = models.CharField(_("与户主关系"), max_length=12, choices=Relation.choices, blank=True)
+    tenure = models.CharField(_("居住方式"), max_length=6, choices=Tenure.choices, default=Tenure.OWN)
+    area = area_field()
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = _("居住记录")
+        verbose_name_plural = pgettext_lazy("plural", "居住记录")
+        indexes = [models.Index(fields=["house", "start", "end"], name="reg_residence_house_dates")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                                   name="reg_residence_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.house} {self.start}–{self.end or ''}"
+
+
+class PersonEventKind(models.TextChoices):
+    REGISTERED = "registered", _("登记")
+    MOVE_IN = "move_in", _("迁入")
+    MOVE_OUT = "move_out", _("迁出")
+    CHANGE_HOUSE = "change_house", _("变更住址")
+    DEATH = "death", _("死亡")
+
+
+class PersonEvent(ScopedModel):
+    """A dated change in a person's life that the register follows."""
+
+    scope_rule = IN_AREA
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events", verbose_name=_("人员"))
+    kind = models.CharField(_("事项"), max_length=14, choices=PersonEventKind.choices)
+    date = models.DateField(_("日期"))
+    house = models.ForeignKey(House, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("房屋"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("登记人"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    area = area_field()
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("人口变动")
+        verbose_name_plural = pgettext_lazy("plural", "人口变动")
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_kind_display()} {self.date}"
+
+
+class EntityKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("企业")
+    SHOP = "shop", _("个体工商户")
+    SOCIAL_ORG = "social_org", _("社会组织")
+    INSTITUTION = "institution", _("机关事业单位")
+
+
+class Entity(ScopedModel):
+    """A legal entity (法人) at an address, identified by its unified social credit code."""
+
+    scope_rule = IN_AREA
+
+    kind = models.CharField(_("类型"), max_length=12, choices=EntityKind.choices)
+    name = models.CharField(_("名称"), max_length=150, db_index=True)
+    name_pinyin = models.CharField(max_length=400, blank=True, db_index=True)
+    name_initials = models.CharField(max_length=60, blank=True, db_index=True)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.PROTECT, related_name="entities",
+                                verbose_name=_("地址"))
+    legal_rep = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="represents", verbose_name=_("法定代表人"))
+    business_scope = models.TextField(_("经营范围"), blank=True)
+    headcount = models.PositiveIntegerField(_("从业人数"), null=True, blank=True)
+    established_on = models.DateField(_("成立日期"), null=True, blank=True)
+    is_active = models.BooleanField(_("存续"), default=True)
+    area = area_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("法人")
+        verbose_name_plural = pgettext_lazy("plural", "法人")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Phone(models.Model):
+    """A phone number, sealed. Not scoped itself: it is only ever reached through the links
+    that tie it to people and entities, which are."""
+
+    number = Sealed("phone", purpose="registry.phone.number")
+    number_token = models.TextField(editable=False)
+    number_digest = models.CharField(max_length=64, unique=True, editable=False)
+    number_masked = models.CharField(_("号码"), max_length=20, editable=False)
+
+    class Meta:
+        verbose_name = _("通讯号码")
+        verbose_name_plural = pgettext_lazy("plural", "通讯号码")
+
+    def __str__(self) -> str:
+        return self.number_masked
+
+
+class PhoneLink(ScopedModel):
+    """A phone used by a person or an entity; one number may have several owners."""
+
+    scope_rule = IN_AREA
+
+    phone = models.ForeignKey(Phone, on_delete=models.CASCADE, related_name="links", verbose_name=_("号码"))
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="phone_links")
+    entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.CASCADE, related_name="phone_links")
+    area = area_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("号码关联")
+        verbose_name_plural = pgettext_lazy("plural", "号码关联")
+        constraints = [
+            models.CheckConstraint(condition=Q(person__isnull=False, entity__isnull=True)
+                                   | Q(person__isnull=True, entity__isnull=False), name="reg_phonelink_one_owner"),
+            models.UniqueConstraint(fields=["phone", "person"], condition=Q(person__isnull=False),
+                                    name="reg_phonelink_person_unique"),
+            models.UniqueConstraint(fields=["phone", "entity"], condition=Q(entity__isnull=False),
+                                    name="reg_phonelink_entity_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phone} → {self.person or self.entity}"
+
+
+class RecordChange(ScopedModel):
+    """The history of a person, house or entity: who changed what, when, old and new values
+    (sensitive values appear only masked)."""
+
+    scope_rule = IN_AREA
+
+    target_type = models.CharField(max_length=30)
+    target_id = models.BigIntegerField()
+    action = models.CharField(_("动作"), max_length=30)
+    changes = models.JSONField(_("变更"), default=dict)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("操作人"))
+    actor_name = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    area = area_field()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("变更记录")
+        verbose_name_plural = pgettext_lazy("plural", "变更记录")
+        indexes = [models.Index(fields=["target_type", "target_id", "at"], name="reg_change_target")]
+
+    def __str__(self) -> str:
+        return f"{self.target_type}#{self.target_id} {self.action}"

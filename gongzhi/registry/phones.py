@@ -1,0 +1,54 @@
+"""Phones link people and entities; one number can belong to several of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gongzhi.audit import log
+from gongzhi.common import crypto
+
+from .identifiers import IdentifierError, parse_phone
+from .models import Entity, Person, Phone, PhoneLink
+from .people import RegistryError, _ensure_in_scope
+
+
+def phone_digest(raw: str) -> str:
+    """The blind index of a number as typed (normalised first), for exact search."""
+    return crypto.digest(parse_phone(raw), kind="phone")
+
+
+@transaction.atomic
+def link_phone(*, actor: Any, number: str, person: Person | None = None, entity: Entity | None = None) -> PhoneLink:
+    """Ties a number to a person or an entity (idempotent: linking twice is one link)."""
+    if (person is None) == (entity is None):
+        raise RegistryError(_("号码须关联一个人员或一个法人"))
+    try:
+        clear = parse_phone(number)
+    except IdentifierError as exc:
+        raise RegistryError(str(exc), "phone") from exc
+    digest = crypto.digest(clear, kind="phone")
+    phone = Phone.objects.filter(number_digest=digest).first()
+    if phone is None:
+        phone = Phone()
+        phone.number = clear
+        phone.save()
+    owner = person or entity
+    link, created = PhoneLink.objects.unscoped().get_or_create(
+        phone=phone, person=person, entity=entity, defaults={"area_id": owner.area_id})
+    if created:
+        log.record(f"registry.{owner._meta.model_name}.phone_linked", actor=actor, target=owner,
+                   changes={"phone": phone.number_masked})
+        _ensure_in_scope(link, actor)
+    return link
+
+
+@transaction.atomic
+def unlink_phone(*, actor: Any, link: PhoneLink) -> None:
+    owner = link.person or link.entity
+    _ensure_in_scope(link, actor)
+    log.record(f"registry.{owner._meta.model_name}.phone_unlinked", actor=actor, target=owner,
+               changes={"phone": link.phone.number_masked})
+    PhoneLink.objects.unscoped().filter(pk=link.pk).delete()
