@@ -12,8 +12,8 @@ from ninja import Router, Schema, Status
 from gongzhi.accounts import scoping
 from gongzhi.areas.models import Area
 
-from . import addresses, disclosure, entities, houses, linked, people, phones, search
-from .models import Address, Entity, House, Person, PhoneLink
+from . import addresses, disclosure, entities, houses, linked, matching, people, phones, search
+from .models import Address, AddressReview, Entity, House, Person, PhoneLink, ReviewStatus
 
 router = Router(tags=["registry"])
 
@@ -440,3 +440,100 @@ def create_entity(request, body: EntityIn):
     return Status(201, entity)
 
 
+
+
+# ---------------------------------------------------------------- matching free text
+class MatchIn(Schema):
+    text: str
+    queue: bool = False
+
+
+class CandidateOut(Schema):
+    code: str
+    full_text: str
+    score: float
+
+
+class MatchOut(Schema):
+    text: str
+    area_code: str
+    certain: bool
+    confidence: float
+    how: str
+    address: AddressOut | None
+    candidates: list[CandidateOut]
+    review_id: int | None = None
+
+
+@router.post("/registry/address-match", response=MatchOut, summary="Match a free-text address")
+def match_address(request, body: MatchIn):
+    require(request, "registry.view_address")
+    within = matching.reading_area(request.user)
+    if within is None:
+        raise PermissionDenied
+    match = matching.Matcher(within).match(body.text)
+    review = None
+    if body.queue and not match.certain and body.text.strip():
+        require(request, "registry.add_address")
+        review = matching.enqueue(match, source="api")
+    address = match.address if match.certain else None
+    if address is not None and not scoping.scoped(Address, request.user).filter(pk=address.pk).exists():
+        address = None  # matched, but not the caller's to see
+    return {"text": match.text, "area_code": match.area.code, "certain": address is not None,
+            "confidence": match.confidence, "how": match.how, "address": address,
+            "candidates": [c.as_json() for c in match.candidates
+                           if scoping.scoped(Address, request.user).filter(pk=c.address.pk).exists()],
+            "review_id": review.pk if review else None}
+
+
+class ReviewOut(Schema):
+    id: int
+    raw_text: str
+    source: str
+    candidates: list[CandidateOut]
+    status: str
+    area_code: str
+    address_code: str | None
+
+    @staticmethod
+    def resolve_area_code(obj):
+        return obj.area_id
+
+    @staticmethod
+    def resolve_address_code(obj):
+        return obj.address.code if obj.address_id else None
+
+
+@router.get("/registry/reviews", response=list[ReviewOut], summary="Addresses waiting for review in my area")
+def list_reviews(request, status: ReviewStatus = ReviewStatus.PENDING, limit: int = 100):
+    require(request, "registry.review_address")
+    return list(scoping.scoped(AddressReview, request.user).filter(status=status)
+                .select_related("address")[: max(1, min(limit, 500))])
+
+
+class ResolveIn(Schema):
+    address_code: str | None = None
+    community_code: str | None = None
+    components: list[tuple[str, str]] | None = None
+
+
+@router.post("/registry/reviews/{review_id}/resolve", response=ReviewOut,
+             summary="Pick the standard address (or create it) for a queued text")
+def resolve_review(request, review_id: int, body: ResolveIn):
+    require(request, "registry.review_address")
+    review = scoping.get_in_scope_or_404(AddressReview, request.user, pk=review_id)
+    if body.address_code:
+        address = scoping.get_in_scope_or_404(Address, request.user, code=body.address_code)
+    elif body.community_code and body.components:
+        community = scoping.get_in_scope_or_404(Area, request.user, code=body.community_code, level="community")
+        address = addresses.ensure_address(community=community, components=body.components)
+    else:
+        raise people.RegistryError("请选择候选地址，或给出社区和地址各部分", "address_code")
+    return matching.resolve(actor=request.user, review=review, address=address)
+
+
+@router.post("/registry/reviews/{review_id}/dismiss", response=ReviewOut, summary="Not an address: drop it")
+def dismiss_review(request, review_id: int):
+    require(request, "registry.review_address")
+    review = scoping.get_in_scope_or_404(AddressReview, request.user, pk=review_id)
+    return matching.dismiss(actor=request.user, review=review)

@@ -398,3 +398,59 @@ class RecordChange(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.target_type}#{self.target_id} {self.action}"
+
+
+class AddressAlias(ScopedModel):
+    """Another way people write an address or a part of it: an old or short name of a road or
+    estate (`name` for one part), or a whole free-text address a reviewer already matched
+    (`kind` "text"), so the same text matches by itself next time."""
+
+    scope_rule = IN_AREA
+
+    kind = models.CharField(_("类型"), max_length=10)  # an AddressKind value, or "text"
+    name = models.CharField(_("别名"), max_length=300)
+    address = models.ForeignKey(Address, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("标准地址"))
+    area = area_field()
+
+    class Meta:
+        verbose_name = _("地址别名")
+        verbose_name_plural = pgettext_lazy("plural", "地址别名")
+        constraints = [models.UniqueConstraint(fields=["kind", "name", "address"], name="reg_alias_unique")]
+        indexes = [models.Index(fields=["kind", "name"], name="reg_alias_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.address}"
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("待处理")
+    RESOLVED = "resolved", _("已匹配")
+    DISMISSED = "dismissed", _("已忽略")
+
+
+class AddressReview(ScopedModel):
+    """A free-text address the matcher was not sure of, waiting for a community worker to pick
+    the standard address (or create it). `area` is the smallest area the text was read into."""
+
+    scope_rule = IN_AREA
+
+    raw_text = models.CharField(_("原始地址"), max_length=300)
+    source = models.CharField(_("来源"), max_length=60, blank=True)
+    candidates = models.JSONField(_("候选地址"), default=list)
+    status = models.CharField(_("状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("匹配结果"))
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    area = area_field()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("待核地址")
+        verbose_name_plural = pgettext_lazy("plural", "待核地址")
+        indexes = [models.Index(fields=["status", "area"], name="reg_review_queue")]
+
+    def __str__(self) -> str:
+        return self.raw_text
