@@ -107,9 +107,9 @@ def test_matching_and_the_review_queue_over_the_api(client, cast, register):
         return client.post(url, json.dumps(body), content_type="application/json")
 
     client.force_login(cast.community_worker)
-    found = post("/api/v1/registry/addresses/match", {"text": "成都市" + H1_TEXT}).json()
+    found = post("/api/v1/registry/address-match", {"text": "成都市" + H1_TEXT}).json()
     assert found["certain"] and found["address"]["code"] == register.h1.address.code
-    queued = post("/api/v1/registry/addresses/match",
+    queued = post("/api/v1/registry/address-match",
                   {"text": "洗面桥社区桂溪路18号锦绣花园1栋2单元999", "queue": True}).json()
     assert not queued["certain"] and queued["review_id"]
     pending = client.get("/api/v1/registry/reviews").json()
@@ -122,4 +122,4 @@ def test_matching_and_the_review_queue_over_the_api(client, cast, register):
     # A grid worker of another grid sees neither the queue nor the address.
     client.force_login(cast.other_grid_worker)
     assert client.get("/api/v1/registry/reviews").status_code == 403
-    assert not post("/api/v1/registry/addresses/match", {"text": "成都市" + H1_TEXT}).json()["certain"]
+    assert not post("/api/v1/registry/address-match", {"text": "成都市" + H1_TEXT}).json()["certain"]
