@@ -56,6 +56,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _media_and_tasks(settings, tmp_path):
+    # Uploads in a folder of the test's own; background tasks run when their transaction commits.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 def world_collection() -> dict:
     return {"type": "FeatureCollection", "features": WORLD}
 

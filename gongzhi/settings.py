@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "gongzhi.common",
     "gongzhi.audit",
     "gongzhi.areas",
@@ -138,6 +140,16 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work (imports, sweeps): the database queue by default, run by `gongzhi db_worker`;
+# GONGZHI_TASKS=immediate runs tasks in the request (tests, one-off scripts).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("GONGZHI_TASKS") == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["gongzhi.accounts.backends.RoleBackend"]

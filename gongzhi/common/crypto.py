@@ -165,3 +165,23 @@ def digest(value: str, *, kind: str) -> str:
 
 def digests_equal(a: str, b: str) -> bool:
     return hmac.compare_digest(a, b)
+
+
+def encrypt_bytes(data: bytes, *, purpose: str) -> bytes:
+    """A whole file sealed like a value: `kid$alg$` then nonce, ciphertext and tag."""
+    key = keyring().active
+    nonce = os.urandom(NONCE)
+    return f"{key.kid}${key.alg}$".encode() + nonce + _encrypt(key, nonce, data, purpose.encode())
+
+
+def decrypt_bytes(blob: bytes, *, purpose: str) -> bytes:
+    try:
+        kid, alg, raw = blob.split(b"$", 2)
+        key = keyring().keys[kid.decode()]
+        if key.alg != alg.decode():
+            raise SealError(f"file says {alg.decode()}, key {key.kid} is {key.alg}")
+        return _decrypt(key, raw[:NONCE], raw[NONCE:], purpose.encode())
+    except KeyError as exc:
+        raise SealError(f"no key {exc} in GONGZHI_DATA_KEYS") from exc
+    except (ValueError, InvalidTag) as exc:
+        raise SealError("a sealed file does not open") from exc

@@ -454,3 +454,44 @@ class AddressReview(ScopedModel):
 
     def __str__(self) -> str:
         return self.raw_text
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导入中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ImportJob(models.Model):
+    """One uploaded spreadsheet and what became of it. The upload and the error workbook are
+    stored sealed (they hold residents' data in clear); only the uploader sees the job."""
+
+    kind = models.CharField(_("类型"), max_length=12)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    source = models.FileField(upload_to="imports/", max_length=300, blank=True)
+    status = models.CharField(_("状态"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    processed = models.PositiveIntegerField(_("已处理"), default=0)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变"), default=0)
+    failed = models.PositiveIntegerField(_("出错"), default=0)
+    message = models.TextField(_("说明"), blank=True)
+    error_file = models.FileField(upload_to="imports/", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("导入人"))
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("导入任务")
+        verbose_name_plural = pgettext_lazy("plural", "导入任务")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status == ImportStatus.DONE else int(100 * self.processed / self.total) if self.total else 0

@@ -1,0 +1,676 @@
+"""Importing the register from spreadsheets: every row checked, the valid ones committed.
+
+Each kind has an Importer: `check(row)` turns a row's cells into a record or names each bad
+cell and why (in the user's language); `commit(records)` writes a chunk of valid records in one
+transaction, in bulk, with their history. A row that repeats an earlier row of the file is
+refused; a row that is already in the register updates it, or changes nothing, so importing
+the same file twice changes nothing. Everything the importer touches is in the importing
+user's scope, or the row is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gongzhi.accounts import scoping
+from gongzhi.areas.models import Area, Level
+from gongzhi.audit import log
+from gongzhi.common import crypto
+from gongzhi.common.masking import mask
+
+from . import addresses, matching
+from .identifiers import IdentifierError, normalise, parse_id_number, parse_phone, parse_uscc
+from .models import (
+    Address,
+    Entity,
+    EntityKind,
+    House,
+    HouseUse,
+    PassportType,
+    Person,
+    PersonEvent,
+    PersonEventKind,
+    Phone,
+    PhoneLink,
+    RecordChange,
+    Relation,
+    Residence,
+    Residency,
+    Tag,
+    Tenure,
+)
+from .pinyin import pinyin_and_initials
+
+ID_PURPOSE = Person.id_number.purpose
+PASSPORT_PURPOSE = Person.passport_number.purpose
+PHONE_PURPOSE = Phone.number.purpose
+_SPLIT = re.compile(r"[;；,，、\s]+")
+
+
+class RowProblems(dict):
+    """{column key: reason}; empty when the row is fine."""
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def choice(value: str, choices, problems: RowProblems, key: str, *, default: str = "") -> str:
+    """A TextChoices value from its code or its label (in either language)."""
+    from django.utils import translation
+
+    text = value.strip()
+    if not text:
+        return default
+    for member in choices:
+        if text.lower() == member.value:
+            return member.value
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                if text == str(member.label):
+                    return member.value
+    labels = "/".join(str(label) for label in choices.labels)
+    problems[key] = _("“%(v)s”不是有效选项，应为：%(l)s") % {"v": text, "l": labels}
+    return default
+
+
+def parse_date(value: str, problems: RowProblems, key: str) -> dt.date | None:
+    text = value.strip()
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S"):
+        try:
+            day = dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        if day > dt.date.today():
+            problems[key] = _("日期不能晚于今天")
+            return None
+        return day
+    problems[key] = _("“%(v)s”不是日期，请写成 2023-05-01") % {"v": text}
+    return None
+
+
+def phones_in(value: str, problems: RowProblems, key: str = "phones") -> list[str]:
+    numbers = []
+    for part in [p for p in _SPLIT.split(value.strip()) if p]:
+        try:
+            numbers.append(parse_phone(part))
+        except IdentifierError as exc:
+            problems[key] = f"{part}：{exc}"
+    return numbers
+
+
+class Importer:
+    """What every kind shares: the actor's scope, address lookup, in-file duplicates."""
+
+    kind = ""
+    chunk = 2000
+
+    def __init__(self, *, actor: Any) -> None:
+        self.actor = actor
+        self.seen: dict[Any, int] = {}
+        self.within = matching.reading_area(actor)
+        self._matcher = matching.Matcher(self.within) if self.within is not None else None
+        self._addresses: dict[str, Address | str] = {}
+
+    def duplicate(self, key: Any, row: int, problems: RowProblems, column: str) -> None:
+        if key in self.seen:
+            problems[column] = _("与第%(n)s行重复") % {"n": self.seen[key]}
+        else:
+            self.seen[key] = row
+
+    def address(self, value: str, problems: RowProblems, key: str = "address") -> Address | None:
+        """An address code, or free text that matches one with certainty, in the actor's scope."""
+        text = value.strip()
+        if not text:
+            problems[key] = _("必填")
+            return None
+        if text not in self._addresses:
+            self._addresses[text] = self._find_address(text)
+        found = self._addresses[text]
+        if isinstance(found, str):
+            problems[key] = found
+            return None
+        return found
+
+    def _find_address(self, text: str) -> Address | str:
+        if text.isdigit() and len(text) == 19:
+            address = scoping.scoped(Address, self.actor).filter(code=text).first()
+            return address or _("地址编码“%(c)s”不存在或不在您的管辖范围") % {"c": text}
+        if self._matcher is None:
+            return _("您的账号没有所属区域，无法匹配地址")
+        match = self._matcher.match(text)
+        if not match.certain:
+            return _("地址无法确定匹配到标准地址（最接近：%(c)s），请改填地址编码或先在待核地址中处理") % {
+                "c": match.candidates[0].address.full_text if match.candidates else _("无")}
+        if not scoping.scoped(Address, self.actor).filter(pk=match.address.pk).exists():
+            return _("地址不在您的管辖范围")
+        return match.address
+
+    def in_scope(self, area_code: str) -> bool:
+        return scoping.scoped(Area, self.actor).filter(code=area_code).exists() if area_code else False
+
+    def check(self, row: int, values: dict[str, str]) -> tuple[Any, RowProblems]:
+        raise NotImplementedError
+
+    def commit(self, records: list[Any]) -> Counts:
+        raise NotImplementedError
+
+    def _history(self, objects: Iterable[Any], action: str, changes: Callable[[Any], dict]) -> None:
+        authenticated = self.actor is not None and self.actor.is_authenticated
+        RecordChange.objects.bulk_create([
+            RecordChange(target_type=o._meta.model_name, target_id=o.pk, action=action,
+                         changes=log._jsonable(changes(o)), actor=self.actor if authenticated else None,
+                         actor_name=self.actor.get_username() if authenticated else "system", area_id=o.area_id)
+            for o in objects
+        ], batch_size=2000)
+
+
+# ---------------------------------------------------------------- people
+@dataclass
+class PersonRow:
+    row: int
+    name: str
+    residency: str
+    id_number: str = ""
+    birth_date: dt.date | None = None
+    sex: str = ""
+    passport_type: str = ""
+    passport_number: str = ""
+    nationality: str = ""
+    ethnicity: str = ""
+    address: Address | None = None
+    relation_to_head: str = ""
+    tenure: str = Tenure.OWN
+    since: dt.date | None = None
+    phones: list[str] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    id_digest: str = ""
+    passport_digest: str = ""
+
+
+class PeopleImporter(Importer):
+    kind = "people"
+
+    def __init__(self, *, actor: Any) -> None:
+        super().__init__(actor=actor)
+        self.tags = {}
+        for tag in Tag.objects.all():
+            self.tags[tag.code] = tag
+            self.tags[tag.name] = tag
+
+    def check(self, row: int, v: dict[str, str]) -> tuple[PersonRow | None, RowProblems]:
+        p = RowProblems()
+        name = v.get("name", "").strip()
+        if not name:
+            p["name"] = _("必填")
+        elif len(name) > 60:
+            p["name"] = _("姓名最多60字")
+        residency = choice(v.get("residency", ""), Residency, p, "residency")
+        if not residency and "residency" not in p:
+            p["residency"] = _("必填")
+        record = PersonRow(row=row, name=name, residency=residency)
+        raw_id = v.get("id_number", "").strip()
+        if raw_id:
+            try:
+                parsed = parse_id_number(raw_id)
+                record.id_number, record.birth_date, record.sex = parsed.value, parsed.birth_date, parsed.sex
+                record.id_digest = crypto.digest(parsed.value, kind="id_number")
+                self.duplicate(("id", record.id_digest), row, p, "id_number")
+            except IdentifierError as exc:
+                p["id_number"] = str(exc)
+        elif residency and residency != Residency.OVERSEAS:
+            p["id_number"] = _("户籍和流动人口须填写身份证号")
+        if residency == Residency.OVERSEAS:
+            record.passport_type = choice(v.get("passport_type", ""), PassportType, p, "passport_type")
+            record.passport_number = normalise(v.get("passport_number", ""))
+            record.nationality = v.get("nationality", "").strip().upper()
+            if not record.passport_number:
+                p["passport_number"] = _("境外人员须填写证件号码")
+            if not record.passport_type and "passport_type" not in p:
+                p["passport_type"] = _("境外人员须填写证件类型")
+            if not re.fullmatch(r"[A-Z]{3}", record.nationality):
+                p["nationality"] = _("国籍应为ISO三位字母代码，如 GBR")
+            if record.passport_number and "nationality" not in p:
+                record.passport_digest = crypto.digest(record.passport_number, kind="document")
+                self.duplicate(("passport", record.passport_digest, record.nationality), row, p, "passport_number")
+        record.ethnicity = v.get("ethnicity", "").strip()[:20]
+        record.address = self.address(v.get("address", ""), p)
+        record.relation_to_head = choice(v.get("relation_to_head", ""), Relation, p, "relation_to_head")
+        record.tenure = choice(v.get("tenure", ""), Tenure, p, "tenure", default=Tenure.OWN)
+        record.since = parse_date(v.get("since", ""), p, "since")
+        if record.since and record.birth_date and record.since < record.birth_date:
+            p["since"] = _("入住日期早于出生日期")
+        record.phones = phones_in(v.get("phones", ""), p)
+        for word in [w for w in _SPLIT.split(v.get("tags", "").strip()) if w]:
+            tag = self.tags.get(word)
+            if tag is None:
+                p["tags"] = _("未知标签“%(t)s”") % {"t": word}
+            elif tag not in record.tags:
+                record.tags.append(tag)
+        return (None if p else record), p
+
+    def commit(self, records: list[PersonRow]) -> Counts:
+        counts = Counts()
+        with transaction.atomic():
+            houses = self._houses({r.address for r in records})
+            existing = {p.id_number_digest: p for p in Person.objects.unscoped().filter(
+                id_number_digest__in=[r.id_digest for r in records if r.id_digest])}
+            existing.update({("passport", p.passport_number_digest, p.nationality): p
+                             for p in Person.objects.unscoped().filter(
+                                 passport_number_digest__in=[r.passport_digest for r in records if r.passport_digest])})
+            new, updates = [], []
+            for r in records:
+                person = existing.get(r.id_digest) if r.id_digest else existing.get(
+                    ("passport", r.passport_digest, r.nationality))
+                (updates if person is not None else new).append((r, person))
+            created = self._create(new, houses)
+            counts.created = len(created)
+            for r, person in updates:
+                if self._update(r, person, houses[r.address.pk]):
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
+            log.record("registry.person.imported", actor=self.actor, actor_name="system",
+                       target_type="registry.person",
+                       changes={"created": counts.created, "updated": counts.updated,
+                                "rows": [records[0].row, records[-1].row] if records else []})
+        return counts
+
+    def _houses(self, addresses_: set[Address]) -> dict[int, House]:
+        """The house at each address, registering one (self-occupied) where none is yet."""
+        found = {h.address_id: h for h in House.objects.unscoped().filter(address__in=addresses_)}
+        missing = [House(address=a, area_id=a.area_id) for a in addresses_ if a.pk not in found]
+        for house in House.objects.bulk_create(missing, batch_size=2000):
+            found[house.address_id] = house
+        self._history([h for h in missing], "created", lambda h: {"use": h.use, "source": "import"})
+        return found
+
+    def _create(self, new: list[tuple[PersonRow, None]], houses: dict[int, House]) -> list[Person]:
+        people, today = [], dt.date.today()
+        for r, _none in new:
+            house = houses[r.address.pk]
+            pinyin, initials = pinyin_and_initials(r.name)
+            person = Person(name=r.name, name_pinyin=pinyin, name_initials=initials, residency=r.residency,
+                            birth_date=r.birth_date, sex=r.sex, ethnicity=r.ethnicity, passport_type=r.passport_type,
+                            nationality=r.nationality, house=house, relation_to_head=r.relation_to_head,
+                            area_id=house.area_id)
+            if r.id_number:
+                person.id_number_token = crypto.encrypt(r.id_number, purpose=ID_PURPOSE)
+                person.id_number_digest, person.id_number_masked = r.id_digest, mask(r.id_number, "id_number")
+            if r.passport_number:
+                person.passport_number_token = crypto.encrypt(r.passport_number, purpose=PASSPORT_PURPOSE)
+                person.passport_number_digest = r.passport_digest
+                person.passport_number_masked = mask(r.passport_number, "document")
+            people.append(person)
+        Person.objects.bulk_create(people, batch_size=2000)
+        rows = [r for r, _none in new]
+        Residence.objects.bulk_create([
+            Residence(person=p, house=p.house, start=r.since or today, relation_to_head=r.relation_to_head,
+                      tenure=r.tenure, area_id=p.area_id) for p, r in zip(people, rows, strict=True)
+        ], batch_size=2000)
+        PersonEvent.objects.bulk_create([
+            PersonEvent(person=p, kind=PersonEventKind.REGISTERED, date=r.since or today, house=p.house,
+                        note=_("批量导入"), recorded_by=self.actor, area_id=p.area_id)
+            for p, r in zip(people, rows, strict=True)
+        ], batch_size=2000)
+        through = Person.tags.through
+        through.objects.bulk_create([through(person_id=p.pk, tag_id=t.pk) for p, r in zip(people, rows, strict=True)
+                                     for t in r.tags], batch_size=2000)
+        link_phones([(p, r.phones) for p, r in zip(people, rows, strict=True)], owner="person")
+        self._history(people, "created", lambda p: {"name": p.name, "id_number_masked": p.id_number_masked,
+                                                    "residency": p.residency, "house": p.house_id,
+                                                    "source": "import"})
+        return people
+
+    def _update(self, r: PersonRow, person: Person, house: House) -> bool:
+        """Brings an existing person in line with the row; False when nothing differs."""
+        from . import people as people_service
+        from .phones import link_phone
+
+        if not scoping.scoped(Person, self.actor).filter(pk=person.pk).exists():
+            raise RowRefused(r.row, "id_number", _("该人员已在其他区域登记，不在您的管辖范围"))
+        changes = {k: getattr(r, k) for k in ("name", "residency", "ethnicity", "relation_to_head")
+                   if getattr(r, k) and getattr(r, k) != getattr(person, k)}
+        changed = False
+        if changes:
+            people_service.update_person(actor=self.actor, person=person, **changes)
+            changed = True
+        if person.house_id != house.pk and person.status != "deceased":
+            people_service.move_in(actor=self.actor, person=person, house=house, day=r.since or dt.date.today(),
+                                   relation_to_head=r.relation_to_head, tenure=r.tenure)
+            changed = True
+        known = set(PhoneLink.objects.unscoped().filter(person=person).values_list("phone__number_digest", flat=True))
+        for number in r.phones:
+            if crypto.digest(number, kind="phone") not in known:
+                link_phone(actor=self.actor, number=number, person=person)
+                changed = True
+        missing_tags = [t for t in r.tags if t not in person.tags.all()]
+        if missing_tags:
+            person.tags.add(*missing_tags)
+            changed = True
+        return changed
+
+
+class RowRefused(Exception):
+    """A row that passed its own checks but clashes with the register at commit time."""
+
+    def __init__(self, row: int, column: str, message: str) -> None:
+        super().__init__(message)
+        self.row, self.column, self.message = row, column, message
+
+
+def link_phones(owners: list[tuple[Any, list[str]]], *, owner: str) -> None:
+    """Phones for many new owners at once: existing numbers reused, new ones sealed once."""
+    wanted = {n for _o, numbers in owners for n in numbers}
+    if not wanted:
+        return
+    digests = {n: crypto.digest(n, kind="phone") for n in wanted}
+    phones = {p.number_digest: p for p in Phone.objects.filter(number_digest__in=digests.values())}
+    fresh = []
+    for number, digest in digests.items():
+        if digest not in phones:
+            phone = Phone(number_token=crypto.encrypt(number, purpose=PHONE_PURPOSE), number_digest=digest,
+                          number_masked=mask(number, "phone"))
+            fresh.append(phone)
+            phones[digest] = phone
+    Phone.objects.bulk_create(fresh, batch_size=2000)
+    links = [PhoneLink(phone=phones[digests[n]], area_id=o.area_id, **{owner: o})
+             for o, numbers in owners for n in dict.fromkeys(numbers)]
+    PhoneLink.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
+
+
+# ---------------------------------------------------------------- addresses
+@dataclass
+class AddressRow:
+    row: int
+    community: Area
+    components: list[tuple[str, str]]
+    lon: float | None
+    lat: float | None
+
+
+class AddressesImporter(Importer):
+    kind = "addresses"
+
+    def check(self, row: int, v: dict[str, str]) -> tuple[AddressRow | None, RowProblems]:
+        p = RowProblems()
+        code = v.get("community_code", "").strip()
+        community = scoping.scoped(Area, self.actor).filter(code=code, level=Level.COMMUNITY).first()
+        if community is None:
+            p["community_code"] = _("社区代码“%(c)s”不存在或不在您的管辖范围") % {"c": code}
+        parts = [(k, v.get(k, "").strip()) for k in ("road", "number", "estate", "building", "unit", "floor", "room")
+                 if v.get(k, "").strip()]
+        components = [(k, addresses.normalise(k, n)) for k, n in parts]
+        if not components:
+            p["road"] = _("地址各部分不能全为空")
+        lon = lat = None
+        for key in ("lon", "lat"):
+            text = v.get(key, "").strip()
+            if text:
+                try:
+                    number = float(text)
+                    if not (-180 <= number <= 180 if key == "lon" else -90 <= number <= 90):
+                        raise ValueError
+                    lon, lat = (number, lat) if key == "lon" else (lon, number)
+                except ValueError:
+                    p[key] = _("不是有效的经纬度")
+        if (lon is None) != (lat is None) and not ({"lon", "lat"} & set(p)):
+            p["lon"] = _("经度和纬度须同时填写")
+        if components and community is not None:
+            self.duplicate((code, tuple(components)), row, p, "road")
+        if p:
+            return None, p
+        return AddressRow(row, community, components, lon, lat), p
+
+    def commit(self, records: list[AddressRow]) -> Counts:
+        counts = Counts()
+        with transaction.atomic():
+            for r in records:
+                keys = addresses._key(r.components)
+                before = Address.objects.unscoped().filter(community_id=r.community.code, path_key=keys[-1]).exists()
+                addresses.ensure_address(community=r.community, components=r.components, lon=r.lon, lat=r.lat)
+                if before:
+                    counts.unchanged += 1
+                else:
+                    counts.created += 1
+            log.record("registry.address.imported", actor=self.actor, actor_name="system",
+                       target_type="registry.address", changes={"created": counts.created})
+        return counts
+
+
+# ---------------------------------------------------------------- houses
+@dataclass
+class HouseRow:
+    row: int
+    address: Address
+    use: str
+    floor_area: Decimal | None
+    owner: Person | None
+    note: str
+
+
+class HousesImporter(Importer):
+    kind = "houses"
+
+    def check(self, row: int, v: dict[str, str]) -> tuple[HouseRow | None, RowProblems]:
+        p = RowProblems()
+        address = self.address(v.get("address", ""), p)
+        use = choice(v.get("use", ""), HouseUse, p, "use", default=HouseUse.SELF_OCCUPIED)
+        area = None
+        if v.get("floor_area", "").strip():
+            try:
+                area = Decimal(v["floor_area"].strip())
+                if area <= 0 or area > 100000:
+                    raise InvalidOperation
+            except InvalidOperation:
+                p["floor_area"] = _("面积应为大于0的数字")
+        owner = _person_by_id(self.actor, v.get("owner_id_number", ""), p, "owner_id_number")
+        if address is not None:
+            self.duplicate(address.pk, row, p, "address")
+        return (None if p else HouseRow(row, address, use, area, owner, v.get("note", "").strip()[:200])), p
+
+    def commit(self, records: list[HouseRow]) -> Counts:
+        from . import houses as house_service
+
+        counts = Counts()
+        with transaction.atomic():
+            existing = {h.address_id: h for h in House.objects.unscoped().filter(address__in=[r.address for r in records])}
+            for r in records:
+                house = existing.get(r.address.pk)
+                if house is None:
+                    house_service.register_house(actor=self.actor, address=r.address, use=r.use,
+                                                 floor_area=r.floor_area, owner_person=r.owner, note=r.note)
+                    counts.created += 1
+                    continue
+                changes = {k: val for k, val in (("use", r.use), ("floor_area", r.floor_area),
+                                                 ("owner_person", r.owner), ("note", r.note))
+                           if val not in (None, "") and val != getattr(house, k)}
+                if changes:
+                    house_service.update_house(actor=self.actor, house=house, **changes)
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
+        return counts
+
+
+def _person_by_id(actor: Any, value: str, p: RowProblems, key: str) -> Person | None:
+    if not value.strip():
+        return None
+    try:
+        number = parse_id_number(value).value
+    except IdentifierError as exc:
+        p[key] = str(exc)
+        return None
+    person = scoping.scoped(Person, actor).filter(id_number_digest=crypto.digest(number, kind="id_number")).first()
+    if person is None:
+        p[key] = _("该身份证号的人员未登记或不在您的管辖范围")
+    return person
+
+
+# ---------------------------------------------------------------- entities
+@dataclass
+class EntityRow:
+    row: int
+    kind: str
+    name: str
+    uscc: str
+    address: Address
+    legal_rep: Person | None
+    business_scope: str
+    headcount: int | None
+    established_on: dt.date | None
+    phones: list[str]
+
+
+class EntitiesImporter(Importer):
+    kind = "entities"
+
+    def check(self, row: int, v: dict[str, str]) -> tuple[EntityRow | None, RowProblems]:
+        p = RowProblems()
+        kind = choice(v.get("kind", ""), EntityKind, p, "kind")
+        if not kind and "kind" not in p:
+            p["kind"] = _("必填")
+        name = v.get("name", "").strip()
+        if not name:
+            p["name"] = _("必填")
+        try:
+            code = parse_uscc(v.get("uscc", ""))
+            self.duplicate(code, row, p, "uscc")
+        except IdentifierError as exc:
+            code = ""
+            p["uscc"] = str(exc)
+        address = self.address(v.get("address", ""), p)
+        rep = _person_by_id(self.actor, v.get("legal_rep_id_number", ""), p, "legal_rep_id_number")
+        headcount = None
+        if v.get("headcount", "").strip():
+            try:
+                headcount = int(v["headcount"].strip())
+                if headcount < 0:
+                    raise ValueError
+            except ValueError:
+                p["headcount"] = _("从业人数应为非负整数")
+        established = parse_date(v.get("established_on", ""), p, "established_on")
+        numbers = phones_in(v.get("phones", ""), p)
+        if p:
+            return None, p
+        return EntityRow(row, kind, name[:150], code, address, rep, v.get("business_scope", "").strip(), headcount,
+                         established, numbers), p
+
+    def commit(self, records: list[EntityRow]) -> Counts:
+        from . import entities as entity_service
+        from .phones import link_phone
+
+        counts = Counts()
+        with transaction.atomic():
+            existing = {e.uscc: e for e in Entity.objects.unscoped().filter(uscc__in=[r.uscc for r in records])}
+            for r in records:
+                entity = existing.get(r.uscc)
+                if entity is None:
+                    entity = entity_service.register_entity(
+                        actor=self.actor, kind=r.kind, name=r.name, uscc=r.uscc, address=r.address,
+                        legal_rep=r.legal_rep, business_scope=r.business_scope, headcount=r.headcount,
+                        established_on=r.established_on)
+                    counts.created += 1
+                else:
+                    if not scoping.scoped(Entity, self.actor).filter(pk=entity.pk).exists():
+                        raise RowRefused(r.row, "uscc", _("该法人已在其他区域登记，不在您的管辖范围"))
+                    changes = {k: val for k, val in (
+                        ("kind", r.kind), ("name", r.name), ("address", r.address), ("legal_rep", r.legal_rep),
+                        ("business_scope", r.business_scope), ("headcount", r.headcount),
+                        ("established_on", r.established_on)) if val not in (None, "") and val != getattr(entity, k)}
+                    if changes:
+                        entity_service.update_entity(actor=self.actor, entity=entity, **changes)
+                        counts.updated += 1
+                    else:
+                        counts.unchanged += 1
+                for number in r.phones:
+                    link_phone(actor=self.actor, number=number, entity=entity)
+        return counts
+
+
+IMPORTERS: dict[str, type[Importer]] = {
+    "people": PeopleImporter,
+    "addresses": AddressesImporter,
+    "houses": HousesImporter,
+    "entities": EntitiesImporter,
+}
+
+
+@dataclass
+class Outcome:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    bad: list[tuple[int, list[Any], dict[str, str]]] = field(default_factory=list)
+    header: list[Any] = field(default_factory=list)
+    positions: dict[str, int] = field(default_factory=dict)
+
+
+def run(kind: str, rows: Iterable[list[Any]], *, actor: Any,
+        progress: Callable[[int, Outcome], None] | None = None) -> Outcome:
+    """Checks every row and commits the valid ones chunk by chunk; `progress(rows_done, outcome)`
+    is called after each chunk. A SheetError (unreadable file, missing column) propagates."""
+    from .sheets import cell_text, header_map
+
+    importer = IMPORTERS[kind](actor=actor)
+    iterator = iter(rows)
+    outcome = Outcome()
+    try:
+        outcome.header = list(next(iterator))
+    except StopIteration:
+        from .sheets import SheetError
+
+        raise SheetError(_("文件是空的")) from None
+    outcome.positions = header_map(kind, outcome.header)
+    pending: list[tuple[Any, list[Any]]] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        try:
+            counts = importer.commit([record for record, _raw in pending])
+        except RowRefused as refused:
+            # One row clashed with the register: commit the others without it.
+            raw = next(raw for record, raw in pending if record.row == refused.row)
+            outcome.bad.append((refused.row, raw, {refused.column: refused.message}))
+            pending[:] = [(rec, raw) for rec, raw in pending if rec.row != refused.row]
+            flush()
+            return
+        outcome.created += counts.created
+        outcome.updated += counts.updated
+        outcome.unchanged += counts.unchanged
+        pending.clear()
+
+    for number, raw in enumerate(iterator, start=2):
+        values = {key: cell_text(raw[i]) if i < len(raw) else "" for key, i in outcome.positions.items()}
+        if not any(values.values()):
+            continue
+        outcome.total += 1
+        record, problems = importer.check(number, values)
+        if problems:
+            outcome.bad.append((number, list(raw), dict(problems)))
+        else:
+            pending.append((record, list(raw)))
+        if len(pending) >= importer.chunk:
+            flush()
+            if progress:
+                progress(outcome.total, outcome)
+    flush()
+    if progress:
+        progress(outcome.total, outcome)
+    return outcome
+

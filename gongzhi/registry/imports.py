@@ -1,0 +1,93 @@
+"""Import jobs: an upload is stored sealed, checked and committed in the background, and its
+progress and result (with the error workbook) shown to the person who uploaded it."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongzhi.common import crypto
+from gongzhi.common.tasks import task
+
+from . import importers, sheets
+from .models import ImportJob, ImportStatus
+
+FILE_PURPOSE = "registry.importjob.file"
+MAX_BYTES = 200 * 1024 * 1024
+
+
+class ImportRefused(ValueError):
+    """The upload cannot become a job (kind, type, size)."""
+
+
+def start(*, actor: Any, kind: str, file_name: str, data: bytes) -> ImportJob:
+    """Stores the upload sealed and queues it; the job runs in a worker (or at once in tests)."""
+    if not actor.has_perm("registry.import"):
+        raise PermissionDenied(_("您的角色不能导入基础信息"))
+    if kind not in sheets.KINDS:
+        raise ImportRefused(_("未知的导入类型“%(k)s”") % {"k": kind})
+    if not file_name.lower().endswith((".xlsx", ".csv")):
+        raise ImportRefused(_("只支持.xlsx或.csv文件"))
+    if len(data) > MAX_BYTES:
+        raise ImportRefused(_("文件过大（上限200MB）"))
+    if not data:
+        raise ImportRefused(_("文件是空的"))
+    with transaction.atomic():
+        job = ImportJob.objects.create(kind=kind, file_name=file_name[:200], created_by=actor)
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        job.source.save(f"{job.pk}-{digest}.sealed", ContentFile(crypto.encrypt_bytes(data, purpose=FILE_PURPOSE)),
+                        save=True)
+        transaction.on_commit(lambda: process.enqueue(job.pk))
+    return job
+
+
+@task()
+def process(job_id: int) -> None:
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != ImportStatus.QUEUED:
+        return
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    try:
+        with job.source.open("rb") as fh:
+            data = crypto.decrypt_bytes(fh.read(), purpose=FILE_PURPOSE)
+        rows = list(sheets.read_rows(job.file_name, data))
+        total = sum(1 for row in rows[1:] if any(sheets.cell_text(c) for c in row))
+        ImportJob.objects.filter(pk=job.pk).update(total=total)
+
+        def progress(done: int, outcome: importers.Outcome) -> None:
+            ImportJob.objects.filter(pk=job.pk).update(
+                processed=done, created=outcome.created, updated=outcome.updated, unchanged=outcome.unchanged,
+                failed=len(outcome.bad))
+
+        outcome = importers.run(job.kind, rows, actor=job.created_by, progress=progress)
+    except sheets.SheetError as exc:
+        _finish(job, ImportStatus.FAILED, str(exc))
+        return
+    job.refresh_from_db()
+    job.total, job.processed = outcome.total, outcome.total
+    job.created, job.updated, job.unchanged, job.failed = (outcome.created, outcome.updated, outcome.unchanged,
+                                                         len(outcome.bad))
+    if outcome.bad:
+        workbook = sheets.error_workbook(job.kind, outcome.header, outcome.bad, outcome.positions)
+        job.error_file.save(f"{job.pk}-errors.sealed",
+                            ContentFile(crypto.encrypt_bytes(workbook, purpose=FILE_PURPOSE)), save=False)
+    _finish(job, ImportStatus.DONE, "")
+
+
+def _finish(job: ImportJob, status: str, message: str) -> None:
+    job.status, job.message, job.finished_at = status, message, timezone.now()
+    job.save()
+    # The upload held residents' data in clear before sealing; once imported it is not kept.
+    if job.source:
+        job.source.delete(save=True)
+
+
+def error_workbook(job: ImportJob) -> bytes:
+    with job.error_file.open("rb") as fh:
+        return crypto.decrypt_bytes(fh.read(), purpose=FILE_PURPOSE)

@@ -1,0 +1,237 @@
+"""Spreadsheets in and out: the columns of each import, blank templates with notes and
+drop-down lists, reading CSV (UTF-8 or the GB18030 that Excel writes in China) and .xlsx
+(python-calamine, fast), and the error workbook that marks each bad cell with its reason."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import EntityKind, HouseUse, PassportType, Relation, Residency, Tenure
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Any  # lazy translation: headers follow the user's language, both are accepted
+    note: Any
+    required: bool = False
+    choices: type | None = None  # a TextChoices whose values or labels are accepted
+    text: bool = False  # keep as text in the template (IDs, codes, phones)
+    width: int = 14
+
+
+ADDRESS_PARTS = [
+    Column("road", _("道路"), _("如：天府大道北段")),
+    Column("number", _("门牌号"), _("如：1700号")),
+    Column("estate", _("小区/院落"), _("如：锦绣花园")),
+    Column("building", _("楼栋"), _("如：E1栋、3号楼")),
+    Column("unit", _("单元"), _("如：2单元")),
+    Column("floor", _("楼层"), _("如：15层")),
+    Column("room", _("房间"), _("如：1503")),
+]
+
+COLUMNS: dict[str, list[Column]] = {
+    "addresses": [
+        Column("community_code", _("社区代码"), _("12位区划代码"), required=True, text=True, width=16),
+        *ADDRESS_PARTS,
+        Column("lon", _("经度"), _("WGS-84，可空")),
+        Column("lat", _("纬度"), _("WGS-84，可空")),
+    ],
+    "houses": [
+        Column("address", _("地址"), _("标准地址编码，或完整地址文字"), required=True, width=40),
+        Column("use", _("用途"), _("自住/出租/空置/经营"), choices=HouseUse),
+        Column("floor_area", _("面积(㎡)"), _("数字")),
+        Column("owner_id_number", _("产权人身份证号"), _("已登记人员的身份证号，可空"), text=True, width=22),
+        Column("note", _("备注"), _("")),
+    ],
+    "people": [
+        Column("name", _("姓名"), _("必填"), required=True),
+        Column("id_number", _("身份证号"), _("18位，户籍和流动人口必填；请以文本格式填写"), text=True, width=22),
+        Column("residency", _("人口类型"), _("户籍人口/流动人口/境外人员"), required=True, choices=Residency),
+        Column("passport_type", _("证件类型"), _("境外人员填写"), choices=PassportType),
+        Column("passport_number", _("证件号码"), _("境外人员填写"), text=True),
+        Column("nationality", _("国籍"), _("ISO三位字母代码，如 GBR")),
+        Column("ethnicity", _("民族"), _("")),
+        Column("address", _("现住地址"), _("标准地址编码，或完整地址文字"), required=True, width=40),
+        Column("relation_to_head", _("与户主关系"), _("户主/配偶/子女/父母/…"), choices=Relation),
+        Column("tenure", _("居住方式"), _("自有/租住/借住/其他"), choices=Tenure),
+        Column("since", _("入住日期"), _("如 2023-05-01")),
+        Column("phones", _("联系电话"), _("多个用分号隔开"), text=True, width=18),
+        Column("tags", _("标签"), _("如 老年人;党员，多个用分号隔开")),
+    ],
+    "entities": [
+        Column("kind", _("类型"), _("企业/个体工商户/社会组织/机关事业单位"), required=True, choices=EntityKind),
+        Column("name", _("名称"), _("必填"), required=True, width=28),
+        Column("uscc", _("统一社会信用代码"), _("18位"), required=True, text=True, width=22),
+        Column("address", _("地址"), _("标准地址编码，或完整地址文字"), required=True, width=40),
+        Column("legal_rep_id_number", _("法定代表人身份证号"), _("已登记人员的身份证号，可空"), text=True, width=22),
+        Column("business_scope", _("经营范围"), _(""), width=30),
+        Column("headcount", _("从业人数"), _("整数")),
+        Column("established_on", _("成立日期"), _("如 2019-03-01")),
+        Column("phones", _("联系电话"), _("多个用分号隔开"), text=True, width=18),
+    ],
+}
+KINDS = tuple(COLUMNS)
+
+
+class SheetError(ValueError):
+    """The file as a whole cannot be read (format, encoding, header)."""
+
+
+def neutralise(value: Any) -> Any:
+    """A cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text the person typed (dates as ISO, whole floats without .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip()
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SheetError(_("无法识别文件编码，请另存为UTF-8的CSV或.xlsx"))
+
+
+def read_rows(name: str, data: bytes) -> Iterator[list[Any]]:
+    """Rows of the first sheet (header first) from .csv or .xlsx bytes."""
+    lower = name.lower()
+    if lower.endswith(".csv"):
+        yield from csv.reader(io.StringIO(_decode(data)))
+        return
+    if lower.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        from python_calamine import CalamineWorkbook
+
+        try:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            sheet = workbook.get_sheet_by_index(0)
+        except Exception as exc:  # calamine raises its own error types for broken files
+            raise SheetError(_("无法读取Excel文件：%(e)s") % {"e": exc}) from exc
+        yield from sheet.iter_rows()
+        return
+    raise SheetError(_("只支持.xlsx或.csv文件"))
+
+
+def header_map(kind: str, header: list[Any]) -> dict[str, int]:
+    """Column key → position, from a header written with keys or with labels (any language)."""
+    from django.utils import translation
+
+    wanted = {}
+    for column in COLUMNS[kind]:
+        names = {column.key.lower()}
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                names.add(str(column.label).lower())
+        wanted[column.key] = names
+    positions: dict[str, int] = {}
+    for index, title in enumerate(header):
+        title = cell_text(title).lower().replace("*", "").strip()
+        for key, names in wanted.items():
+            if title in names and key not in positions:
+                positions[key] = index
+    missing = [str(c.label) for c in COLUMNS[kind] if c.required and c.key not in positions]
+    if missing:
+        raise SheetError(_("缺少必填列：%(cols)s") % {"cols": _("、").join(missing)})
+    return positions
+
+
+def template(kind: str) -> bytes:
+    """A blank workbook for `kind`: headers (required ones starred), a note on each header,
+    drop-down lists for enumerations, text format where Excel would mangle long numbers."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("数据"))
+    lists = workbook.create_sheet(str(_("选项")))
+    for index, column in enumerate(COLUMNS[kind], start=1):
+        letter = get_column_letter(index)
+        cell = sheet.cell(row=1, column=index, value=f"{column.label}{'*' if column.required else ''}")
+        cell.font = Font(bold=True, color="B91C1C" if column.required else "000000")
+        cell.fill = PatternFill("solid", fgColor="FEF3C7")
+        if str(column.note):
+            cell.comment = Comment(str(column.note), "gongzhi")
+        sheet.column_dimensions[letter].width = column.width
+        if column.text:
+            for row in range(2, 5002):
+                sheet.cell(row=row, column=index).number_format = "@"
+        if column.choices is not None:
+            labels = [str(label) for label in column.choices.labels]
+            for row, label in enumerate(labels, start=1):
+                lists.cell(row=row, column=index, value=label)
+            validation = DataValidation(type="list", formula1=f"='{lists.title}'!${letter}$1:${letter}${len(labels)}",
+                                        allow_blank=not column.required, showErrorMessage=True,
+                                        errorTitle=str(_("无效选项")), error=str(_("请从下拉列表中选择")))
+            validation.add(f"{letter}2:{letter}5001")
+            sheet.add_data_validation(validation)
+    sheet.freeze_panes = "A2"
+    lists.sheet_state = "hidden"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def error_workbook(kind: str, header: list[Any], bad_rows: list[tuple[int, list[Any], dict[str, str]]],
+                   positions: dict[str, int]) -> bytes:
+    """The rows that were not imported, as uploaded, each bad cell red with its reason as a
+    note, the reasons also spelled out in a last column; the first column is the row number in
+    the uploaded file. Fix and upload this file again: the rows already imported stay."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    red = PatternFill("solid", fgColor="FCA5A5")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("未导入的行"))
+    sheet.append([str(_("原行号")), *[neutralise(cell_text(h)) for h in header], str(_("错误说明"))])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row_number, values, errors in bad_rows:
+        padded = list(values) + [None] * (len(header) - len(values))
+        sheet.append([row_number, *[neutralise(cell_text(v)) for v in padded[: len(header)]],
+                      "；".join(f"{_label(kind, k)}：{m}" for k, m in errors.items())])
+        current = sheet.max_row
+        for key, message in errors.items():
+            if key in positions:
+                cell = sheet.cell(row=current, column=positions[key] + 2)
+                cell.fill = red
+                cell.comment = Comment(message, "gongzhi")
+    sheet.freeze_panes = "B2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _label(kind: str, key: str) -> str:
+    for column in COLUMNS[kind]:
+        if column.key == key:
+            return str(column.label)
+    return str(_("整行"))
