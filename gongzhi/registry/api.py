@@ -7,12 +7,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
 from gongzhi.accounts import scoping
 from gongzhi.areas.models import Area
 
-from . import addresses, disclosure, entities, houses, linked, matching, people, phones, search
+from . import addresses, disclosure, entities, exporters, houses, linked, matching, people, phones, search
 from .models import Address, AddressReview, Entity, House, Person, PhoneLink, ReviewStatus
 
 router = Router(tags=["registry"])
@@ -537,3 +538,18 @@ def dismiss_review(request, review_id: int):
     require(request, "registry.review_address")
     review = scoping.get_in_scope_or_404(AddressReview, request.user, pk=review_id)
     return matching.dismiss(actor=request.user, review=review)
+
+
+# ---------------------------------------------------------------- export
+@router.get("/registry/export/{kind}", summary="Export what I may see, masked (xlsx or csv)",
+            response={200: None, 404: None})
+def export(request, kind: str, format: str = "xlsx"):
+    if kind not in exporters.EXPORTS or format not in ("xlsx", "csv"):
+        return Status(404, None)
+    require(request, exporters.EXPORTS[kind][2])
+    data, _count = exporters.export(request.user, kind, format)
+    content_type = ("text/csv; charset=utf-8" if format == "csv"
+                    else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{kind}.{format}"'
+    return response

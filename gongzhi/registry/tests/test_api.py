@@ -182,3 +182,32 @@ def test_addresses_houses_and_entities_through_the_api(api, register):
     bad = post(client, "/api/v1/registry/entities", {"kind": "enterprise", "name": "坏", "uscc": "123",
                                                      "area_code": C1})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "uscc"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_exports_hold_only_what_the_user_sees_masked_and_are_audited(api, register, fmt):
+    import io
+
+    from openpyxl import load_workbook
+
+    from gongzhi.registry import people
+
+    people.update_person(actor=None, person=register.li, name="=HYPERLINK(\"http://x\")")
+    response = api("grid_worker").get(f"/api/v1/registry/export/people?format={fmt}")
+    assert response.status_code == 200
+    if fmt == "csv":
+        text = response.content.decode("utf-8-sig")
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        text = "\n".join(",".join(str(c.value) for c in row) for row in sheet.iter_rows())
+        assert "grid_worker" in text  # who exported it, and when
+    assert "张三" in text and "王五" not in text  # 王五 lives in another grid
+    assert ZHANG_ID not in text and ZHANG_ID[:3] + "*" * 11 + ZHANG_ID[-4:] in text
+    assert "'=HYPERLINK" in text
+    entry = AuditEntry.objects.filter(action="registry.people.exported").latest("seq")
+    assert entry.actor_name == "grid_worker" and entry.changes == {"rows": 2, "format": fmt}
+
+
+def test_exporting_is_refused_to_roles_without_the_register(api, register):
+    assert api("system_admin").get("/api/v1/registry/export/people").status_code == 403
+    assert api("grid_worker").get("/api/v1/registry/export/spaceships").status_code == 404
