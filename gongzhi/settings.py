@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "gongzhi.accounts",
     "gongzhi.orgs",
     "gongzhi.registry",
+    "gongzhi.workbench",
     "gongzhi.demo",
 ]
 
@@ -154,7 +155,7 @@ TASKS = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["gongzhi.accounts.backends.RoleBackend"]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/w/"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

@@ -1,0 +1,124 @@
+"""The register in the workbench: pages render in scope, reveal asks for a reason and is
+audited, imports show their progress and give back the error workbook."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from gongzhi.audit.models import AuditEntry
+from gongzhi.registry.models import ImportJob
+
+from .conftest import SHARED_PHONE, ZHANG_ID
+
+
+@pytest.fixture
+def page(client, cast):
+    def as_(who):
+        client.force_login(getattr(cast, who))
+        return client
+
+    return as_
+
+
+def test_search_page_finds_in_scope_and_says_when_nothing(page, register):
+    client = page("grid_worker")
+    html = client.get("/w/registry/", {"q": "张"}).content.decode()
+    assert "张三" in html and ZHANG_ID not in html and ZHANG_ID[-4:] in html
+    html = client.get("/w/registry/", {"q": "王五"}).content.decode()
+    assert "没有找到" in html
+
+
+@pytest.mark.parametrize(("url", "who", "status"), [
+    ("/w/registry/people/{zhang}/", "grid_worker", 200),
+    ("/w/registry/people/{zhang}/", "other_grid_worker", 404),
+    ("/w/registry/people/{zhang}/", "system_admin", 403),
+    ("/w/registry/houses/{h1}/", "dispatcher", 200),
+    ("/w/registry/houses/{h2}/", "grid_worker", 404),
+    ("/w/registry/entities/{shop}/", "community_worker", 200),
+    ("/w/registry/entities/{shop}/", "audit_admin", 403),
+])
+def test_linked_pages_answer_within_scope(page, register, url, who, status):
+    url = url.format(zhang=register.zhang.pk, h1=register.h1.pk, h2=register.h2.pk, shop=register.shop.pk)
+    assert page(who).get(url).status_code == status
+
+
+def test_anonymous_people_are_sent_to_sign_in(client, register):
+    response = client.get(f"/w/registry/people/{register.zhang.pk}/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_person_page_reveals_only_with_a_reason_and_audits_it(page, register):
+    client = page("grid_worker")
+    url = f"/w/registry/people/{register.zhang.pk}/"
+    html = client.get(url).content.decode()
+    assert ZHANG_ID not in html and "查看原因" in html
+    html = client.post(url, {"field": "id_number", "reason": ""}).content.decode()
+    assert ZHANG_ID not in html and "查看原因" in html
+    html = client.post(url, {"field": "id_number", "reason": "入户核查"}).content.decode()
+    assert ZHANG_ID in html
+    assert AuditEntry.objects.filter(action="registry.sensitive.revealed", actor_name="grid_worker").count() == 1
+    link = register.zhang.phone_links.unscoped().get()
+    html = client.post(url, {"field": f"phone:{link.pk}", "reason": "回访"}).content.decode()
+    assert SHARED_PHONE in html
+
+
+def test_a_dispatcher_sees_no_reveal_form(page, register):
+    html = page("dispatcher").get(f"/w/registry/people/{register.zhang.pk}/").content.decode()
+    assert "张三" in html and "查看原因" not in html
+
+
+def test_the_phone_page_lists_everyone_on_a_number(page, register):
+    html = page("community_worker").post("/w/registry/phone/", {"number": SHARED_PHONE}, follow=True).content.decode()
+    assert "张三" in html and "李四" in html and SHARED_PHONE not in html
+
+
+def test_importing_from_the_page_shows_progress_and_the_error_workbook(page, register,
+                                                                      django_capture_on_commit_callbacks):
+    client = page("community_worker")
+    data = ("姓名,身份证号,人口类型,现住地址\n坏,510107199001011234,户籍人口,桂溪路18号锦绣花园1栋2单元301\n").encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/w/registry/imports/", {"kind": "people",
+                                                        "file": SimpleUploadedFile("p.csv", data, "text/csv")})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/imports/{job.pk}/")
+    html = client.get(response["Location"]).content.decode()
+    assert "<progress" in html and "下载错误表格" in html
+    fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith("<div id=\"progress\"")
+    errors = client.get(f"/w/registry/imports/{job.pk}/errors.xlsx")
+    assert errors.status_code == 200 and errors.content[:2] == b"PK"
+    # Nobody else sees the job.
+    assert page("grid_worker").get(f"/w/registry/imports/{job.pk}/").status_code == 404
+
+
+def test_a_wrong_file_type_is_refused_on_the_form(page, register):
+    html = page("community_worker").post("/w/registry/imports/", {
+        "kind": "people", "file": SimpleUploadedFile("p.pdf", b"%PDF", "application/pdf")}).content.decode()
+    assert "只支持" in html and not ImportJob.objects.exists()
+
+
+def test_templates_download(page):
+    response = page("community_worker").get("/w/registry/templates/people.xlsx")
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert page("community_worker").get("/w/registry/templates/rockets.xlsx").status_code == 404
+
+
+def test_the_review_queue_page_resolves_and_dismisses(page, register):
+    from gongzhi.areas.models import Area
+    from gongzhi.registry import matching
+
+    matcher = matching.Matcher(Area.objects.unscoped().get(code="510100000000"))
+    review = matching.enqueue(matcher.match("洗面桥社区桂溪路18号锦绣花园1栋2单元999"), source="test")
+    other = matching.enqueue(matcher.match("洗面桥社区火星基地"), source="test")
+    client = page("community_worker")
+    html = client.get("/w/registry/reviews/").content.decode()
+    assert "锦绣花园1栋2单元999" in html and "火星基地" in html
+    client.post(f"/w/registry/reviews/{review.pk}/", {"address_code": register.h1.address.code, "action": "resolve"})
+    client.post(f"/w/registry/reviews/{other.pk}/", {"action": "dismiss"})
+    assert "没有待核地址" in client.get("/w/registry/reviews/").content.decode()
+
+
+def test_the_workbench_home_offers_what_the_role_opens(page, register):
+    assert "导入表格" in page("community_worker").get("/w/").content.decode()
+    html = page("dispatcher").get("/w/").content.decode()
+    assert "按姓名" in html and "导入表格" not in html
+    assert "不查看居民基础信息" in page("system_admin").get("/w/").content.decode()

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.search_view, name="registry-search"),
+    path("people/<int:pk>/", views.person_view, name="registry-person"),
+    path("houses/<int:pk>/", views.house_view, name="registry-house"),
+    path("addresses/<str:code>/", views.address_view, name="registry-address"),
+    path("entities/<int:pk>/", views.entity_view, name="registry-entity"),
+    path("phone/", views.phone_view, name="registry-phone"),
+    path("imports/", views.imports_view, name="registry-imports"),
+    path("imports/<int:pk>/", views.import_view, name="registry-import"),
+    path("imports/<int:pk>/errors.xlsx", views.import_errors, name="registry-import-errors"),
+    path("templates/<str:kind>.xlsx", views.template_view, name="registry-template"),
+    path("reviews/", views.reviews_view, name="registry-reviews"),
+    path("reviews/<int:pk>/", views.review_resolve, name="registry-review"),
+    path("export/<str:kind>/", views.export_view, name="registry-export"),
+]

@@ -1,0 +1,192 @@
+"""The register in the staff workbench (/w/registry/): search, the linked views, reveal,
+imports with their progress, the address review queue, exports. Views only parse input, call a
+service or selector and render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from gongzhi.accounts import scoping
+
+from . import disclosure, exporters, imports, linked, matching, search, sheets
+from .models import Address, AddressReview, ImportJob, PhoneLink, ReviewStatus
+from .people import RegistryError
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KIND_LABELS = {"people": gettext_lazy("人口"), "houses": gettext_lazy("房屋"), "entities": gettext_lazy("法人"),
+               "addresses": gettext_lazy("标准地址")}
+
+
+def view(permission: str):
+    def wrap(func):
+        return login_required(permission_required(permission, raise_exception=True)(func))
+    return wrap
+
+
+@view("registry.view_person")
+def search_view(request):
+    query = request.GET.get("q", "")
+    results = search.search(request.user, query) if query.strip() else None
+    return render(request, "registry/search.html", {"query": query, "results": results})
+
+
+class RevealForm(forms.Form):
+    field = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=gettext_lazy("查看原因"), min_length=2, max_length=200)
+
+
+@view("registry.view_person")
+def person_view(request, pk: int):
+    context = linked.of_person(request.user, pk)
+    context["may_reveal"] = disclosure.may_reveal(request.user)
+    context["revealed"] = {}
+    if request.method == "POST":
+        form = RevealForm(request.POST)
+        if form.is_valid():
+            obj, field = context["person"], form.cleaned_data["field"]
+            if field.startswith("phone:"):
+                obj = scoping.get_in_scope_or_404(PhoneLink, request.user, pk=field.removeprefix("phone:"))
+                field = "phone"
+            try:
+                value = disclosure.reveal(user=request.user, obj=obj, field=field,
+                                          reason=form.cleaned_data["reason"])
+                context["revealed"][form.cleaned_data["field"]] = value
+            except (RegistryError, PermissionDenied) as exc:
+                messages.error(request, str(exc))
+        else:
+            messages.error(request, _("请填写查看原因（至少2个字）"))
+    return render(request, "registry/person.html", context)
+
+
+@view("registry.view_house")
+def house_view(request, pk: int):
+    on = None
+    if request.GET.get("on"):
+        try:
+            on = dt.date.fromisoformat(request.GET["on"])
+        except ValueError:
+            messages.error(request, _("日期格式应为 2024-01-31"))
+    return render(request, "registry/house.html", linked.of_house(request.user, pk, on=on))
+
+
+@view("registry.view_address")
+def address_view(request, code: str):
+    return render(request, "registry/address.html", linked.of_address(request.user, code))
+
+
+@view("registry.view_entity")
+def entity_view(request, pk: int):
+    return render(request, "registry/entity.html", linked.of_entity(request.user, pk))
+
+
+@view("registry.view_person")
+@require_POST
+def phone_view(request):
+    number = request.POST.get("number", "")
+    try:
+        context = linked.of_phone(request.user, number)
+    except Http404:
+        messages.error(request, _("没有找到使用该号码的人员或法人"))
+        return redirect("workbench:registry-search")
+    return render(request, "registry/phone.html", context)
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("导入内容"), choices=[(k, KIND_LABELS[k]) for k in sheets.KINDS])
+    file = forms.FileField(label=gettext_lazy("表格文件（.xlsx 或 .csv）"))
+
+
+@view("registry.import")
+def imports_view(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = imports.start(actor=request.user, kind=form.cleaned_data["kind"], file_name=upload.name,
+                                data=upload.read())
+        except imports.ImportRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("workbench:registry-import", pk=job.pk)
+    jobs = ImportJob.objects.filter(created_by=request.user)[:20]
+    return render(request, "registry/imports.html", {"form": form, "jobs": jobs, "kinds": KIND_LABELS})
+
+
+def _own_job(request, pk: int) -> ImportJob:
+    """Only the person who uploaded a file sees its job; for anyone else it does not exist."""
+    return get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+
+
+@view("registry.import")
+def import_view(request, pk: int):
+    job = _own_job(request, pk)
+    template = "registry/_import_progress.html" if request.headers.get("HX-Request") else "registry/import_job.html"
+    return render(request, template, {"job": job, "kind_label": KIND_LABELS.get(job.kind, job.kind)})
+
+
+@view("registry.import")
+def import_errors(request, pk: int):
+    job = _own_job(request, pk)
+    if not job.error_file:
+        raise Http404
+    response = HttpResponse(imports.error_workbook(job), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="errors-{job.pk}.xlsx"'
+    return response
+
+
+@view("registry.import")
+def template_view(request, kind: str):
+    if kind not in sheets.KINDS:
+        raise Http404
+    response = HttpResponse(sheets.template(kind), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
+    return response
+
+
+@view("registry.review_address")
+def reviews_view(request):
+    reviews = list(scoping.scoped(AddressReview, request.user).filter(status=ReviewStatus.PENDING)[:100])
+    return render(request, "registry/reviews.html", {"reviews": reviews})
+
+
+@view("registry.review_address")
+@require_POST
+def review_resolve(request, pk: int):
+    review = scoping.get_in_scope_or_404(AddressReview, request.user, pk=pk)
+    if request.POST.get("action") == "dismiss":
+        matching.dismiss(actor=request.user, review=review)
+        messages.success(request, _("已忽略：%(t)s") % {"t": review.raw_text})
+        return redirect("workbench:registry-reviews")
+    code = request.POST.get("address_code", "").strip()
+    address = scoping.scoped(Address, request.user).filter(code=code).first()
+    if address is None:
+        messages.error(request, _("地址编码“%(c)s”不存在或不在您的管辖范围") % {"c": code})
+    else:
+        matching.resolve(actor=request.user, review=review, address=address)
+        messages.success(request, _("已匹配：%(t)s → %(a)s") % {"t": review.raw_text, "a": address.full_text})
+    return redirect("workbench:registry-reviews")
+
+
+@login_required
+def export_view(request, kind: str):
+    if kind not in exporters.EXPORTS:
+        raise Http404
+    if not request.user.has_perm(exporters.EXPORTS[kind][2]):
+        raise PermissionDenied
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    data, _count = exporters.export(request.user, kind, fmt)
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8" if fmt == "csv" else XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{kind}.{fmt}"'
+    return response
+
+
