@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from shapely.geometry import Polygon
@@ -27,6 +27,7 @@ from gongzhi.orgs import services as orgs
 from gongzhi.orgs.models import Department, DepartmentKind, Organization, OrgKind
 
 from . import names
+from .register import seed_register
 
 DATA = Path(__file__).resolve().parent.parent / "areas" / "data" / "chengdu.csv"
 CITY_CODE = "510100000000"
@@ -184,6 +185,7 @@ class SeedResult:
     departments: int
     users: int
     logins: list[tuple[str, str, str]]
+    register: dict[str, int] = field(default_factory=dict)
 
 
 def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD) -> SeedResult:
@@ -191,9 +193,9 @@ def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD) 
     features = build_features(SCALES[scale], seed)
     report = importers.import_areas(features, actor=None)
     if not report.committed:
-        return SeedResult(0, [str(p) for p in report.problems], 0, 0, 0, [])
+        return SeedResult(0, [str(p) for p in report.problems], 0, 0, 0, [], {})
     codes = [f.code for f in features]
-    areas = list(Area.objects.unscoped().filter(code__in=codes).defer("geometry").order_by("code"))
+    areas = list(Area.objects.unscoped().filter(code__in=codes).order_by("code"))
     by_level: dict[str, list[Area]] = defaultdict(list)
     for a in areas:
         by_level[a.level].append(a)
@@ -216,7 +218,8 @@ def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD) 
     created_deps = orgs.add_departments(actor=None, departments=departments)
 
     logins, users = _staff(seed, by_level, password)
-    return SeedResult(len(report.created), [], len(created_orgs), len(created_deps), users, logins)
+    register = seed_register(seed=seed, scale=scale, communities=by_level["community"], grids=grids_by_comm)
+    return SeedResult(len(report.created), [], len(created_orgs), len(created_deps), users, logins, register)
 
 
 def _staff(seed: int, by_level: dict[str, list[Area]], password: str):

@@ -140,3 +140,45 @@ def ensure_address(
 def describe(address: Address) -> dict[str, Any]:
     return {"code": address.code, "kind": address.kind, "full_text": address.full_text,
             "area_code": address.area_id, "community_code": address.community_id}
+
+
+def ensure_many(*, community: Area, chains: Sequence[tuple[Sequence[tuple[str, str]], float | None, float | None,
+                                                          str | None]]) -> list[Address]:
+    """Many addresses of one community at once (imports, the demo city): one query for what
+    exists, codes allocated in one go, nodes created level by level. Each chain is
+    (components, lon, lat, grid code or None); the leaves are returned in order."""
+    normalised = []
+    for components, lon, lat, grid in chains:
+        parts = [(kind, normalise(kind, name)) for kind, name in components]
+        check_order(parts)
+        normalised.append((parts, lon, lat, grid))
+    wanted: dict[str, tuple[str, str, str | None, float | None, float | None, str | None, str]] = {}
+    for parts, lon, lat, grid in normalised:
+        keys = _key(parts)
+        text = ""
+        for i, ((kind, name), key) in enumerate(zip(parts, keys, strict=True)):
+            text += name
+            leaf = i == len(parts) - 1
+            if key not in wanted or leaf:
+                wanted[key] = (kind, name, keys[i - 1] if i else None, lon if leaf else None,
+                               lat if leaf else None, grid if leaf else None, text)
+    with transaction.atomic():
+        existing = {a.path_key: a for a in Address.objects.unscoped().filter(
+            community_id=community.code, path_key__in=list(wanted))}
+        missing = sorted((k for k in wanted if k not in existing), key=lambda k: (k.count("/"), k))
+        codes = iter(_allocate(community, len(missing))) if missing else iter(())
+        by_depth: dict[int, list[str]] = {}
+        for key in missing:
+            by_depth.setdefault(key.count("/"), []).append(key)
+        for depth in sorted(by_depth):
+            batch = []
+            for key in by_depth[depth]:
+                kind, name, parent_key, lon, lat, grid, text = wanted[key]
+                parent = existing.get(parent_key) if parent_key else None
+                area = grid or (parent.area_id if parent is not None else community.code)
+                batch.append(Address(code=next(codes), kind=kind, name=name, parent=parent,
+                                     community_id=community.code, area_id=area, full_text=text, path_key=key,
+                                     lon=lon, lat=lat))
+            for address in Address.objects.bulk_create(batch, batch_size=2000):
+                existing[address.path_key] = address
+    return [existing[_key(parts)[-1]] for parts, _lon, _lat, _grid in normalised]

@@ -53,6 +53,27 @@ def test_every_place_has_its_people_and_organisations(small):
         assert {OrgKind.PARTY_COMMITTEE, OrgKind.WORKSTATION, OrgKind.RESIDENTS_COMMITTEE} <= kinds
 
 
+def test_every_grid_has_households_shops_and_phones(small):
+    from gongzhi.registry.models import Entity, House, Person, PhoneLink
+
+    grids = set(Area.objects.unscoped().filter(level="grid").values_list("code", flat=True))
+    assert set(Person.objects.unscoped().values_list("area_id", flat=True)) == grids
+    assert House.objects.unscoped().count() == small.register["houses"] > 1000
+    assert Entity.objects.unscoped().count() == small.register["entities"] > 50
+    assert PhoneLink.objects.unscoped().filter(entity__isnull=False).count() == small.register["entities"]
+    heads = Person.objects.unscoped().filter(relation_to_head="head").count()
+    assert PhoneLink.objects.unscoped().filter(person__isnull=False).count() == heads
+
+
+def test_the_demo_grid_worker_finds_their_residents_and_no_one_else(small, client):
+    gridworker = User.objects.get(username="gridworker")
+    from gongzhi.registry.models import Person
+
+    visible = scoping.scoped(Person, gridworker)
+    held = {g.area_prefix for g in scoping.grants(gridworker)}
+    assert visible.exists() and set(visible.values_list("area_id", flat=True)) <= held
+
+
 def test_one_demo_login_per_role_and_each_works(small, client):
     assert sorted(role for role, _, _ in small.logins) == sorted(Role.values)
     for role, username, password in small.logins:

@@ -21,7 +21,9 @@ class Command(BaseCommand):
             raise CommandError("the synthetic areas did not validate")
         self.stdout.write(
             f"areas +{result.areas_created}, organizations +{result.organizations}, "
-            f"departments +{result.departments}, accounts +{result.users}"
+            f"departments +{result.departments}, accounts +{result.users}, "
+            f"houses +{result.register.get('houses', 0)}, people +{result.register.get('people', 0)}, "
+            f"entities +{result.register.get('entities', 0)}"
         )
         for role, username, pw in result.logins:
             self.stdout.write(f"{role}  {username}  {pw}")
