@@ -122,3 +122,16 @@ def test_the_workbench_home_offers_what_the_role_opens(page, register):
     html = page("dispatcher").get("/w/").content.decode()
     assert "按姓名" in html and "导入表格" not in html
     assert "不查看居民基础信息" in page("system_admin").get("/w/").content.decode()
+
+
+def test_history_shows_old_and_new_values_and_created_values_whole(page, register):
+    from gongzhi.registry import people
+
+    people.update_person(actor=None, person=register.zhang, name="张叁")
+    html = page("grid_worker").get(f"/w/registry/people/{register.zhang.pk}/").content.decode()
+    assert "name: 张三 → 张叁" in html and "name: 张三<" in html.replace("</div>", "<")
+
+
+def test_the_stylesheet_and_htmx_are_served_locally(client):
+    assert client.get("/static/gongzhi/app.css").status_code == 200
+    assert client.get("/static/vendor/htmx/htmx.min.js").status_code == 200
