@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from gongzhi.accounts import scoping
@@ -529,7 +530,7 @@ def resolve_review(request, review_id: int, body: ResolveIn):
         community = scoping.get_in_scope_or_404(Area, request.user, code=body.community_code, level="community")
         address = addresses.ensure_address(community=community, components=body.components)
     else:
-        raise people.RegistryError("请选择候选地址，或给出社区和地址各部分", "address_code")
+        raise people.RegistryError(_("请选择候选地址，或给出社区和地址各部分"), "address_code")
     return matching.resolve(actor=request.user, review=review, address=address)
 
 

@@ -11,19 +11,22 @@ user's scope, or the row is refused.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts import scoping
 from gongzhi.areas.models import Area, Level
 from gongzhi.audit import log
-from gongzhi.common import crypto
+from gongzhi.common import bulk, crypto
 from gongzhi.common.masking import mask
 
 from . import addresses, matching
@@ -49,6 +52,13 @@ from .models import (
 )
 from .pinyin import pinyin_and_initials
 
+PERSON_FIELDS = [
+    "name", "name_pinyin", "name_initials", "id_number_token", "id_number_digest", "id_number_masked",
+    "passport_type", "passport_number_token", "passport_number_digest", "passport_number_masked", "nationality",
+    "birth_date", "sex", "ethnicity", "residency", "house_id", "relation_to_head", "status", "died_on", "area_id",
+    "created_at", "updated_at",
+]
+IMPORT_NOTE = "import"
 ID_PURPOSE = Person.id_number.purpose
 PASSPORT_PURPOSE = Person.passport_number.purpose
 PHONE_PURPOSE = Phone.number.purpose
@@ -66,23 +76,31 @@ class Counts:
     unchanged: int = 0
 
 
-def choice(value: str, choices, problems: RowProblems, key: str, *, default: str = "") -> str:
-    """A TextChoices value from its code or its label (in either language)."""
+@lru_cache(maxsize=64)
+def _spellings(choices) -> dict[str, str]:
+    """Every accepted way to write a choice: its code and its label in each language."""
     from django.utils import translation
 
+    accepted = {}
+    for member in choices:
+        accepted[member.value.lower()] = member.value
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                accepted[str(member.label).lower()] = member.value
+    return accepted
+
+
+def choice(value: str, choices, problems: RowProblems, key: str, *, default: str = "") -> str:
+    """A TextChoices value from its code or its label (in either language)."""
     text = value.strip()
     if not text:
         return default
-    for member in choices:
-        if text.lower() == member.value:
-            return member.value
-        for language in ("zh-hans", "en"):
-            with translation.override(language):
-                if text == str(member.label):
-                    return member.value
-    labels = "/".join(str(label) for label in choices.labels)
-    problems[key] = _("“%(v)s”不是有效选项，应为：%(l)s") % {"v": text, "l": labels}
-    return default
+    found = _spellings(choices).get(text.lower())
+    if found is None:
+        labels = "/".join(str(label) for label in choices.labels)
+        problems[key] = _("“%(v)s”不是有效选项，应为：%(l)s") % {"v": text, "l": labels}
+        return default
+    return found
 
 
 def parse_date(value: str, problems: RowProblems, key: str) -> dt.date | None:
@@ -144,6 +162,16 @@ class Importer:
             problems[key] = found
             return None
         return found
+
+    def prefetch(self, rows: list[dict[str, str]]) -> None:
+        """Looks up, in one query, the address codes a block of rows refers to."""
+        codes = {v.get("address", "").strip() for v in rows} - set(self._addresses)
+        codes = {c for c in codes if c.isdigit() and len(c) == 19}
+        if not codes:
+            return
+        found = {a.code: a for a in scoping.scoped(Address, self.actor).filter(code__in=codes)}
+        for code in codes:
+            self._addresses[code] = found.get(code) or _("地址编码“%(c)s”不存在或不在您的管辖范围") % {"c": code}
 
     def _find_address(self, text: str) -> Address | str:
         if text.isdigit() and len(text) == 19:
@@ -276,8 +304,7 @@ class PeopleImporter(Importer):
                 person = existing.get(r.id_digest) if r.id_digest else existing.get(
                     ("passport", r.passport_digest, r.nationality))
                 (updates if person is not None else new).append((r, person))
-            created = self._create(new, houses)
-            counts.created = len(created)
+            counts.created = len(self._create(new, houses))
             for r, person in updates:
                 if self._update(r, person, houses[r.address.pk]):
                     counts.updated += 1
@@ -298,42 +325,43 @@ class PeopleImporter(Importer):
         self._history([h for h in missing], "created", lambda h: {"use": h.use, "source": "import"})
         return found
 
-    def _create(self, new: list[tuple[PersonRow, None]], houses: dict[int, House]) -> list[Person]:
-        people, today = [], dt.date.today()
-        for r, _none in new:
+    def _create(self, new: list[tuple[PersonRow, None]], houses: dict[int, House]) -> list[int]:
+        """New people and everything that hangs on them, written with COPY on PostgreSQL."""
+        if not new:
+            return []
+        now, today = timezone.now(), dt.date.today()
+        actor_id = self.actor.pk if self.actor is not None and self.actor.is_authenticated else None
+        actor_name = self.actor.get_username() if actor_id else "system"
+        rows, people = [r for r, _none in new], []
+        for r in rows:
             house = houses[r.address.pk]
             pinyin, initials = pinyin_and_initials(r.name)
-            person = Person(name=r.name, name_pinyin=pinyin, name_initials=initials, residency=r.residency,
-                            birth_date=r.birth_date, sex=r.sex, ethnicity=r.ethnicity, passport_type=r.passport_type,
-                            nationality=r.nationality, house=house, relation_to_head=r.relation_to_head,
-                            area_id=house.area_id)
-            if r.id_number:
-                person.id_number_token = crypto.encrypt(r.id_number, purpose=ID_PURPOSE)
-                person.id_number_digest, person.id_number_masked = r.id_digest, mask(r.id_number, "id_number")
-            if r.passport_number:
-                person.passport_number_token = crypto.encrypt(r.passport_number, purpose=PASSPORT_PURPOSE)
-                person.passport_number_digest = r.passport_digest
-                person.passport_number_masked = mask(r.passport_number, "document")
-            people.append(person)
-        Person.objects.bulk_create(people, batch_size=2000)
-        rows = [r for r, _none in new]
-        Residence.objects.bulk_create([
-            Residence(person=p, house=p.house, start=r.since or today, relation_to_head=r.relation_to_head,
-                      tenure=r.tenure, area_id=p.area_id) for p, r in zip(people, rows, strict=True)
-        ], batch_size=2000)
-        PersonEvent.objects.bulk_create([
-            PersonEvent(person=p, kind=PersonEventKind.REGISTERED, date=r.since or today, house=p.house,
-                        note=_("批量导入"), recorded_by=self.actor, area_id=p.area_id)
-            for p, r in zip(people, rows, strict=True)
-        ], batch_size=2000)
-        through = Person.tags.through
-        through.objects.bulk_create([through(person_id=p.pk, tag_id=t.pk) for p, r in zip(people, rows, strict=True)
-                                     for t in r.tags], batch_size=2000)
-        link_phones([(p, r.phones) for p, r in zip(people, rows, strict=True)], owner="person")
-        self._history(people, "created", lambda p: {"name": p.name, "id_number_masked": p.id_number_masked,
-                                                    "residency": p.residency, "house": p.house_id,
-                                                    "source": "import"})
-        return people
+            id_token = crypto.encrypt(r.id_number, purpose=ID_PURPOSE) if r.id_number else ""
+            passport_token = crypto.encrypt(r.passport_number, purpose=PASSPORT_PURPOSE) if r.passport_number else ""
+            people.append((
+                r.name, pinyin, initials, id_token, r.id_digest, mask(r.id_number, "id_number") if r.id_number else "",
+                r.passport_type, passport_token, r.passport_digest,
+                mask(r.passport_number, "document") if r.passport_number else "", r.nationality, r.birth_date, r.sex,
+                r.ethnicity, r.residency, house.pk, r.relation_to_head, "active", None, house.area_id, now, now,
+            ))
+        ids = bulk.insert(Person, PERSON_FIELDS, people)
+        bulk.insert(Residence, ["person_id", "house_id", "start", "end", "relation_to_head", "tenure", "area_id"], [
+            (pk, houses[r.address.pk].pk, r.since or today, None, r.relation_to_head, r.tenure,
+             houses[r.address.pk].area_id) for pk, r in zip(ids, rows, strict=True)], returning_ids=False)
+        bulk.insert(PersonEvent, ["person_id", "kind", "date", "house_id", "note", "recorded_by_id", "recorded_at",
+                                  "area_id"], [
+            (pk, PersonEventKind.REGISTERED, r.since or today, houses[r.address.pk].pk, IMPORT_NOTE, actor_id, now,
+             houses[r.address.pk].area_id) for pk, r in zip(ids, rows, strict=True)], returning_ids=False)
+        bulk.insert(Person.tags.through, ["person_id", "tag_id"],
+                    [(pk, t.pk) for pk, r in zip(ids, rows, strict=True) for t in r.tags], returning_ids=False)
+        link_phones([(pk, houses[r.address.pk].area_id, r.phones) for pk, r in zip(ids, rows, strict=True)],
+                    owner="person_id")
+        bulk.insert(RecordChange, ["target_type", "target_id", "action", "changes", "actor_id", "actor_name", "at",
+                                   "area_id"], [
+            ("person", pk, "created", json.dumps({"name": p[0], "id_number_masked": p[5], "residency": p[14],
+                                                 "house": p[15], "source": "import"}, ensure_ascii=False),
+             actor_id, actor_name, now, p[19]) for pk, p in zip(ids, people, strict=True)], returning_ids=False)
+        return ids
 
     def _update(self, r: PersonRow, person: Person, house: House) -> bool:
         """Brings an existing person in line with the row; False when nothing differs."""
@@ -372,24 +400,23 @@ class RowRefused(Exception):
         self.row, self.column, self.message = row, column, message
 
 
-def link_phones(owners: list[tuple[Any, list[str]]], *, owner: str) -> None:
-    """Phones for many new owners at once: existing numbers reused, new ones sealed once."""
-    wanted = {n for _o, numbers in owners for n in numbers}
+def link_phones(owners: list[tuple[int, str, list[str]]], *, owner: str) -> None:
+    """Phones for many new owners at once, as (owner id, area code, numbers): existing numbers
+    are reused, new ones sealed once; `owner` is "person_id" or "entity_id"."""
+    wanted = {n for _o, _a, numbers in owners for n in numbers}
     if not wanted:
         return
     digests = {n: crypto.digest(n, kind="phone") for n in wanted}
-    phones = {p.number_digest: p for p in Phone.objects.filter(number_digest__in=digests.values())}
-    fresh = []
-    for number, digest in digests.items():
-        if digest not in phones:
-            phone = Phone(number_token=crypto.encrypt(number, purpose=PHONE_PURPOSE), number_digest=digest,
-                          number_masked=mask(number, "phone"))
-            fresh.append(phone)
-            phones[digest] = phone
-    Phone.objects.bulk_create(fresh, batch_size=2000)
-    links = [PhoneLink(phone=phones[digests[n]], area_id=o.area_id, **{owner: o})
-             for o, numbers in owners for n in dict.fromkeys(numbers)]
-    PhoneLink.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
+    phones = dict(Phone.objects.filter(number_digest__in=digests.values()).values_list("number_digest", "id"))
+    fresh = [n for n, d in digests.items() if d not in phones]
+    ids = bulk.insert(Phone, ["number_token", "number_digest", "number_masked"], [
+        (crypto.encrypt(n, purpose=PHONE_PURPOSE), digests[n], mask(n, "phone")) for n in fresh])
+    phones.update({digests[n]: pk for n, pk in zip(fresh, ids, strict=True)})
+    other = "entity_id" if owner == "person_id" else "person_id"
+    now = timezone.now()
+    bulk.insert(PhoneLink, ["phone_id", owner, other, "area_id", "created_at"], [
+        (phones[digests[n]], pk, None, area, now) for pk, area, numbers in owners for n in dict.fromkeys(numbers)],
+        returning_ids=False)
 
 
 # ---------------------------------------------------------------- addresses
@@ -655,20 +682,30 @@ def run(kind: str, rows: Iterable[list[Any]], *, actor: Any,
         outcome.unchanged += counts.unchanged
         pending.clear()
 
+    def check_block(block: list[tuple[int, list[Any], dict[str, str]]]) -> None:
+        importer.prefetch([values for _n, _raw, values in block])
+        for number, raw, values in block:
+            outcome.total += 1
+            record, problems = importer.check(number, values)
+            if problems:
+                outcome.bad.append((number, list(raw), dict(problems)))
+            else:
+                pending.append((record, list(raw)))
+            if len(pending) >= importer.chunk:
+                flush()
+                if progress:
+                    progress(outcome.total, outcome)
+
+    block: list[tuple[int, list[Any], dict[str, str]]] = []
     for number, raw in enumerate(iterator, start=2):
         values = {key: cell_text(raw[i]) if i < len(raw) else "" for key, i in outcome.positions.items()}
         if not any(values.values()):
             continue
-        outcome.total += 1
-        record, problems = importer.check(number, values)
-        if problems:
-            outcome.bad.append((number, list(raw), dict(problems)))
-        else:
-            pending.append((record, list(raw)))
-        if len(pending) >= importer.chunk:
-            flush()
-            if progress:
-                progress(outcome.total, outcome)
+        block.append((number, raw, values))
+        if len(block) >= importer.chunk:
+            check_block(block)
+            block = []
+    check_block(block)
     flush()
     if progress:
         progress(outcome.total, outcome)

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.accounts import scoping
@@ -23,8 +23,8 @@ from .models import Address, AddressReview, ImportJob, PhoneLink, ReviewStatus
 from .people import RegistryError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KIND_LABELS = {"people": gettext_lazy("人口"), "houses": gettext_lazy("房屋"), "entities": gettext_lazy("法人"),
-               "addresses": gettext_lazy("标准地址")}
+KIND_LABELS = {"people": pgettext_lazy("plural", "人口"), "houses": pgettext_lazy("plural", "房屋"),
+               "entities": pgettext_lazy("plural", "法人"), "addresses": pgettext_lazy("plural", "标准地址")}
 
 
 def view(permission: str):

@@ -23,7 +23,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def read_po(path: Path) -> list[dict]:
-    """Entries of a .po file as {"msgctxt", "msgid", "msgstr", "flags"} (no plurals in ours)."""
+    """Entries of a .po file as {"msgctxt", "msgid", "msgstr", "flags"}; a plural entry also has
+    "msgid_plural" and its forms as "msgstr[0]", "msgstr[1]" (msgstr is then the singular)."""
     entries = []
     for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
         entry: dict = {"msgctxt": None, "msgid": "", "msgstr": "", "flags": set()}
@@ -33,13 +34,13 @@ def read_po(path: Path) -> list[dict]:
                 entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
             elif line.startswith("#"):
                 continue
-            elif line.startswith(("msgid_plural", "msgstr[")):
-                raise AssertionError(f"the reader does not handle {line.split()[0]}; extend it")
-            elif line.startswith(("msgctxt ", "msgid ", "msgstr ")):
+            elif line.startswith(("msgctxt ", "msgid ", "msgstr ", "msgid_plural ", "msgstr[")):
                 key, _, rest = line.partition(" ")
                 entry[key] = ast.literal_eval(rest)
             elif line.startswith('"') and key:
                 entry[key] += ast.literal_eval(line)
+        if "msgstr[0]" in entry:
+            entry["msgstr"] = entry["msgstr[0]"]
         entries.append(entry)
     return entries
 
@@ -55,7 +56,7 @@ def test_every_entry_is_translated_and_not_fuzzy():
     assert "Language: en\n" in header["msgstr"]
     body = entries[1:]
     assert len(body) > 100
-    untranslated = [e["msgid"] for e in body if not e["msgstr"]]
+    untranslated = [e["msgid"] for e in body if not e["msgstr"] or ("msgid_plural" in e and not e["msgstr[1]"])]
     fuzzy = [e["msgid"] for e in body if "fuzzy" in e["flags"]]
     still_chinese = [e["msgid"] for e in body if CJK.search(e["msgstr"])]
     assert untranslated == []
@@ -76,7 +77,13 @@ def test_compiled_catalogue_matches_the_po_file():
     with MO.open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)._catalog
     # A message with a context is stored under "context\x04msgid".
-    expected = {(f"{e['msgctxt']}\x04" if e["msgctxt"] else "") + e["msgid"]: e["msgstr"] for e in messages()}
+    expected = {}
+    for e in messages():
+        key = (f"{e['msgctxt']}\x04" if e["msgctxt"] else "") + e["msgid"]
+        if "msgid_plural" in e:  # gettext keeps each plural form under (msgid, index)
+            expected.update({(key, i): e[f"msgstr[{i}]"] for i in range(2)})
+        else:
+            expected[key] = e["msgstr"]
     assert {k: v for k, v in compiled.items() if k} == expected
 
 
