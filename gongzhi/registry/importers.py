@@ -305,11 +305,9 @@ class PeopleImporter(Importer):
                     ("passport", r.passport_digest, r.nationality))
                 (updates if person is not None else new).append((r, person))
             counts.created = len(self._create(new, houses))
-            for r, person in updates:
-                if self._update(r, person, houses[r.address.pk]):
-                    counts.updated += 1
-                else:
-                    counts.unchanged += 1
+            for r, person in self._changed(updates, houses, counts):
+                self._update(r, person, houses[r.address.pk])
+                counts.updated += 1
             log.record("registry.person.imported", actor=self.actor, actor_name="system",
                        target_type="registry.person",
                        changes={"created": counts.created, "updated": counts.updated,
@@ -363,33 +361,51 @@ class PeopleImporter(Importer):
              actor_id, actor_name, now, p[19]) for pk, p in zip(ids, people, strict=True)], returning_ids=False)
         return ids
 
-    def _update(self, r: PersonRow, person: Person, house: House) -> bool:
-        """Brings an existing person in line with the row; False when nothing differs."""
+    def _changed(self, pairs: list[tuple[PersonRow, Person]], houses: dict[int, House], counts: Counts):
+        """The rows that differ from the register, found with three queries for the whole chunk
+        (so re-importing an unchanged file stays fast); a person outside the importer's scope
+        refuses the row."""
+        ids = [person.pk for _r, person in pairs]
+        in_scope = set(scoping.scoped(Person, self.actor).filter(pk__in=ids).values_list("pk", flat=True))
+        phones: dict[int, set[str]] = {}
+        for pk, digest in PhoneLink.objects.unscoped().filter(person_id__in=ids).values_list(
+                "person_id", "phone__number_digest"):
+            phones.setdefault(pk, set()).add(digest)
+        tags: dict[int, set[int]] = {}
+        for pk, tag in Person.tags.through.objects.filter(person_id__in=ids).values_list("person_id", "tag_id"):
+            tags.setdefault(pk, set()).add(tag)
+        changed = []
+        for r, person in pairs:
+            if person.pk not in in_scope:
+                raise RowRefused(r.row, "id_number", _("该人员已在其他区域登记，不在您的管辖范围"))
+            differs = (
+                any(getattr(r, k) and getattr(r, k) != getattr(person, k)
+                    for k in ("name", "residency", "ethnicity", "relation_to_head"))
+                or (person.house_id != houses[r.address.pk].pk and person.status != "deceased")
+                or any(crypto.digest(n, kind="phone") not in phones.get(person.pk, ()) for n in r.phones)
+                or any(t.pk not in tags.get(person.pk, ()) for t in r.tags)
+            )
+            if differs:
+                changed.append((r, person))
+            else:
+                counts.unchanged += 1
+        return changed
+
+    def _update(self, r: PersonRow, person: Person, house: House) -> None:
+        """Brings an existing person in line with the row, through the register's services."""
         from . import people as people_service
         from .phones import link_phone
 
-        if not scoping.scoped(Person, self.actor).filter(pk=person.pk).exists():
-            raise RowRefused(r.row, "id_number", _("该人员已在其他区域登记，不在您的管辖范围"))
         changes = {k: getattr(r, k) for k in ("name", "residency", "ethnicity", "relation_to_head")
                    if getattr(r, k) and getattr(r, k) != getattr(person, k)}
-        changed = False
         if changes:
             people_service.update_person(actor=self.actor, person=person, **changes)
-            changed = True
         if person.house_id != house.pk and person.status != "deceased":
             people_service.move_in(actor=self.actor, person=person, house=house, day=r.since or dt.date.today(),
                                    relation_to_head=r.relation_to_head, tenure=r.tenure)
-            changed = True
-        known = set(PhoneLink.objects.unscoped().filter(person=person).values_list("phone__number_digest", flat=True))
         for number in r.phones:
-            if crypto.digest(number, kind="phone") not in known:
-                link_phone(actor=self.actor, number=number, person=person)
-                changed = True
-        missing_tags = [t for t in r.tags if t not in person.tags.all()]
-        if missing_tags:
-            person.tags.add(*missing_tags)
-            changed = True
-        return changed
+            link_phone(actor=self.actor, number=number, person=person)
+        person.tags.add(*r.tags)
 
 
 class RowRefused(Exception):
