@@ -103,21 +103,28 @@ def choice(value: str, choices, problems: RowProblems, key: str, *, default: str
     return found
 
 
+@lru_cache(maxsize=20000)
+def _day(text: str) -> dt.date | None:
+    """A date in any of the ways people write one in a sheet (cached: a column repeats dates)."""
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 def parse_date(value: str, problems: RowProblems, key: str) -> dt.date | None:
     text = value.strip()
     if not text:
         return None
-    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S"):
-        try:
-            day = dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-        if day > dt.date.today():
-            problems[key] = _("日期不能晚于今天")
-            return None
-        return day
-    problems[key] = _("“%(v)s”不是日期，请写成 2023-05-01") % {"v": text}
-    return None
+    day = _day(text)
+    if day is None:
+        problems[key] = _("“%(v)s”不是日期，请写成 2023-05-01") % {"v": text}
+    elif day > dt.date.today():
+        problems[key] = _("日期不能晚于今天")
+        return None
+    return day
 
 
 def phones_in(value: str, problems: RowProblems, key: str = "phones") -> list[str]:
