@@ -123,3 +123,13 @@ def cast(world, departments) -> Cast:
     assignment = people["revoked"].assignments.unscoped().get()
     accounts.revoke_role(actor=None, assignment=assignment)
     return people
+
+
+@pytest.fixture
+def login(client, cast):
+    """`login("grid_worker")` signs the test client in as that member of the cast."""
+    def as_(who: str):
+        client.force_login(getattr(cast, who))
+        return client
+
+    return as_

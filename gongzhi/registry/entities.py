@@ -58,17 +58,7 @@ def register_entity(*, actor: Any, kind: str, name: str, uscc: str, address: Add
 
 @transaction.atomic
 def update_entity(*, actor: Any, entity: Entity, **changes: Any) -> Entity:
-    unknown = set(changes) - EDITABLE
-    if unknown:
-        raise RegistryError(_("不能在此修改：%(f)s") % {"f": ", ".join(sorted(unknown))})
-    before = history.snapshot(entity, TRACKED)
-    for field, value in changes.items():
-        setattr(entity, field, value)
-    _validate(entity)
-    entity.save()
-    PhoneLink.objects.unscoped().filter(entity=entity).update(area_id=entity.area_id)
-    changed = history.diff(before, history.snapshot(entity, TRACKED))
-    if changed:
-        history.record(actor=actor, obj=entity, action="changed", changes=changed)
-    _ensure_in_scope(entity, actor)
-    return entity
+    """Corrects an entity; its phones follow it to its new area."""
+    return history.edit(actor=actor, obj=entity, changes=changes, editable=EDITABLE, tracked=TRACKED,
+                        validate=_validate, after_save=lambda e: PhoneLink.objects.unscoped()
+                        .filter(entity=e).update(area_id=e.area_id))

@@ -55,3 +55,31 @@ def record(*, actor: Any, obj: models.Model, action: str, changes: dict[str, Any
     )
     log.record(f"registry.{kind}.{action}", actor=actor, actor_name="system", target=obj, changes=changes)
     return change
+
+
+def edit(*, actor: Any, obj: models.Model, changes: dict[str, Any], editable: set[str], tracked: list[str],
+         validate, after_save=None) -> models.Model:
+    """The one way a record's particulars are corrected: only `editable` fields, validated,
+    saved, the old and new values recorded, the row still in the editor's scope afterwards."""
+    from django.utils.translation import gettext as _
+
+    from gongzhi.accounts import scoping
+
+    from .people import RegistryError
+
+    unknown = set(changes) - editable
+    if unknown:
+        raise RegistryError(_("不能在此修改：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    before = snapshot(obj, tracked)
+    for field, value in changes.items():
+        setattr(obj, field, value)
+    validate(obj)
+    obj.save()
+    if after_save is not None:
+        after_save(obj)
+    changed = diff(before, snapshot(obj, tracked))
+    if changed:
+        record(actor=actor, obj=obj, action="changed", changes=changed)
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        scoping.ensure_in_scope(obj, actor)
+    return obj

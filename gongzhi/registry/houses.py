@@ -45,16 +45,5 @@ def register_house(*, actor: Any, address: Address, use: str = HouseUse.SELF_OCC
 
 @transaction.atomic
 def update_house(*, actor: Any, house: House, **changes: Any) -> House:
-    unknown = set(changes) - EDITABLE
-    if unknown:
-        raise RegistryError(_("不能在此修改：%(f)s") % {"f": ", ".join(sorted(unknown))})
-    before = history.snapshot(house, TRACKED)
-    for field, value in changes.items():
-        setattr(house, field, value)
-    _validate(house)
-    house.save()
-    changed = history.diff(before, history.snapshot(house, TRACKED))
-    if changed:
-        history.record(actor=actor, obj=house, action="changed", changes=changed)
-    _ensure_in_scope(house, actor)
-    return house
+    return history.edit(actor=actor, obj=house, changes=changes, editable=EDITABLE, tracked=TRACKED,
+                        validate=_validate)

@@ -204,37 +204,37 @@ def move_in(*, actor: Any, person: Person, house: House, day: dt.date, relation_
     return person
 
 
-@transaction.atomic
-def move_out(*, actor: Any, person: Person, day: dt.date, note: str = "") -> Person:
-    """The person left the area on `day`: the residence ends, the record stays (status moved out)."""
+def _leave(*, actor: Any, person: Person, day: dt.date, note: str, kind: str, status: str) -> Person:
+    """The person no longer lives here from `day` (moved away, or died): the residence ends, the
+    record stays with its status, the event and the history are written."""
     _alive(person)
     _ensure_in_scope(person, actor)
     before = history.snapshot(person, TRACKED)
     closed = _close_residence(person, day)
-    person.house, person.status = None, PersonStatus.MOVED_OUT
+    person.house, person.status = None, status
+    if status == PersonStatus.DECEASED:
+        person.died_on = day
     person.save()
-    PersonEvent.objects.create(person=person, kind=PersonEventKind.MOVE_OUT, date=day,
-                               house=closed.house if closed else None, note=note, recorded_by=_user(actor),
-                               area_id=person.area_id)
-    history.record(actor=actor, obj=person, action="move_out", changes=history.diff(before, history.snapshot(person, TRACKED)))
+    PersonEvent.objects.create(person=person, kind=kind, date=day, house=closed.house if closed else None,
+                               note=note, recorded_by=_user(actor), area_id=person.area_id)
+    history.record(actor=actor, obj=person, action=kind,
+                   changes=history.diff(before, history.snapshot(person, TRACKED)))
     return person
+
+
+@transaction.atomic
+def move_out(*, actor: Any, person: Person, day: dt.date, note: str = "") -> Person:
+    """The person left the area on `day`: the residence ends, the record stays (status moved out)."""
+    return _leave(actor=actor, person=person, day=day, note=note, kind=PersonEventKind.MOVE_OUT,
+                  status=PersonStatus.MOVED_OUT)
 
 
 @transaction.atomic
 def record_death(*, actor: Any, person: Person, day: dt.date, note: str = "") -> Person:
-    _alive(person)
-    _ensure_in_scope(person, actor)
     if person.birth_date and day < person.birth_date:
         raise RegistryError(_("死亡日期早于出生日期"), "date")
-    before = history.snapshot(person, TRACKED)
-    closed = _close_residence(person, day)
-    person.house, person.status, person.died_on = None, PersonStatus.DECEASED, day
-    person.save()
-    PersonEvent.objects.create(person=person, kind=PersonEventKind.DEATH, date=day,
-                               house=closed.house if closed else None, note=note, recorded_by=_user(actor),
-                               area_id=person.area_id)
-    history.record(actor=actor, obj=person, action="death", changes=history.diff(before, history.snapshot(person, TRACKED)))
-    return person
+    return _leave(actor=actor, person=person, day=day, note=note, kind=PersonEventKind.DEATH,
+                  status=PersonStatus.DECEASED)
 
 
 def residences_on(residences, day: dt.date):

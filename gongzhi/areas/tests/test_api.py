@@ -6,11 +6,7 @@ from gongzhi.conftest import C1, CITY, G1, G2, G3, JINJIANG, S1
 
 
 @pytest.fixture
-def as_user(client, cast):
-    def login(who: str):
-        client.force_login(getattr(cast, who))
-        return client
-
+def as_user(login):
     return login
 
 

@@ -18,12 +18,8 @@ MAY_REVEAL = {"grid_worker", "community_worker", "multi"}
 
 
 @pytest.fixture
-def api(client, cast):
-    def as_(who):
-        client.force_login(getattr(cast, who))
-        return client
-
-    return as_
+def api(login):
+    return login
 
 
 def post(client, url, body):

@@ -11,12 +11,8 @@ from .conftest import SHARED_PHONE, ZHANG_ID
 
 
 @pytest.fixture
-def page(client, cast):
-    def as_(who):
-        client.force_login(getattr(cast, who))
-        return client
-
-    return as_
+def page(login):
+    return login
 
 
 def test_search_page_finds_in_scope_and_says_when_nothing(page, register):
