@@ -734,8 +734,8 @@ def run(kind: str, rows: Iterable[list[Any]], *, actor: Any,
     block: list[tuple[int, list[Any], dict[str, str]]] = []
     for number, raw in enumerate(iterator, start=2):
         values = {key: cell_text(raw[i]) if i < len(raw) else "" for key, i in outcome.positions.items()}
-        if not any(values.values()):
-            continue
+        if not any(values.values()) or all(v.startswith("#") or not v for v in values.values()):
+            continue  # empty, or the notes line of a CSV template
         block.append((number, raw, values))
         if len(block) >= importer.chunk:
             check_block(block)

@@ -198,6 +198,16 @@ def template(kind: str) -> bytes:
     return out.getvalue()
 
 
+def csv_template(kind: str) -> bytes:
+    """The same columns as a CSV: the header, then a second line of notes to delete (UTF-8 with
+    a BOM, which Excel needs to read Chinese)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([f"{c.label}{'*' if c.required else ''}" for c in COLUMNS[kind]])
+    writer.writerow([f"# {c.note}" if str(c.note) else "#" for c in COLUMNS[kind]])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
 def error_workbook(kind: str, header: list[Any], bad_rows: list[tuple[int, list[Any], dict[str, str]]],
                    positions: dict[str, int]) -> bytes:
     """The rows that were not imported, as uploaded, each bad cell red with its reason as a

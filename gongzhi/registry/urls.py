@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_view, name="registry-import"),
     path("imports/<int:pk>/errors.xlsx", views.import_errors, name="registry-import-errors"),
     path("templates/<str:kind>.xlsx", views.template_view, name="registry-template"),
+    path("templates/<str:kind>.csv", views.template_view, {"fmt": "csv"}, name="registry-template-csv"),
     path("reviews/", views.reviews_view, name="registry-reviews"),
     path("reviews/<int:pk>/", views.review_resolve, name="registry-review"),
     path("export/<str:kind>/", views.export_view, name="registry-export"),

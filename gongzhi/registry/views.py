@@ -145,11 +145,14 @@ def import_errors(request, pk: int):
 
 
 @view("registry.import")
-def template_view(request, kind: str):
+def template_view(request, kind: str, fmt: str = "xlsx"):
     if kind not in sheets.KINDS:
         raise Http404
-    response = HttpResponse(sheets.template(kind), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
+    if fmt == "csv":
+        response = HttpResponse(sheets.csv_template(kind), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(sheets.template(kind), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.{fmt}"'
     return response
 
 

@@ -170,3 +170,12 @@ def test_uploads_that_cannot_be_jobs_are_refused(cast):
         imports.start(actor=cast.community_worker, kind="people", file_name="a.pdf", data=b"x")
     with pytest.raises(imports.ImportRefused):
         imports.start(actor=cast.community_worker, kind="spaceships", file_name="a.csv", data=b"x")
+
+
+def test_a_filled_in_csv_template_imports(register, upload):
+    template = sheets.csv_template("people").decode("utf-8-sig").splitlines()
+    assert template[0].startswith("姓名*,身份证号,人口类型*") and template[1].startswith("# ")
+    row = ",".join(["居民甲", id_number(serial="555"), "户籍人口", "", "", "", "", H1_CODE_TEXT,
+                    "", "", "", "", ""])
+    job = upload("people", "template.csv", "\n".join([*template, row]).encode("utf-8-sig"))
+    assert (job.total, job.created, job.failed) == (1, 1, 0)
