@@ -204,6 +204,10 @@ if HTTPS:
 GONGZHI_TRUSTED_PROXIES = env_int("GONGZHI_TRUSTED_PROXIES", 0)
 # Grids may stick out of their community, or overlap each other, by this share of their area.
 GONGZHI_GRID_TOLERANCE = float(os.environ.get("GONGZHI_GRID_TOLERANCE", "0.01"))
+# Processes a large import of people runs on (PostgreSQL); 1 imports in turn.
+GONGZHI_IMPORT_WORKERS = env_int("GONGZHI_IMPORT_WORKERS", os.cpu_count() or 1)
+GONGZHI_IMPORT_PARALLEL_ROWS = env_int("GONGZHI_IMPORT_PARALLEL_ROWS", 10_000)  # smaller files: in turn
+GONGZHI_IMPORT_CHUNK = env_int("GONGZHI_IMPORT_CHUNK", 2000)  # rows per transaction
 # How often (seconds) a process checks whether another process changed the grids.
 GONGZHI_GRID_RECHECK_SECONDS = env_int("GONGZHI_GRID_RECHECK_SECONDS", 5)
 

@@ -141,9 +141,11 @@ class Importer:
     """What every kind shares: the actor's scope, address lookup, in-file duplicates."""
 
     kind = ""
-    chunk = 2000
 
     def __init__(self, *, actor: Any) -> None:
+        from django.conf import settings
+
+        self.chunk = settings.GONGZHI_IMPORT_CHUNK
         self.actor = actor
         self.seen: dict[Any, int] = {}
         self.within = matching.reading_area(actor)
@@ -325,9 +327,12 @@ class PeopleImporter(Importer):
         """The house at each address, registering one (self-occupied) where none is yet."""
         found = {h.address_id: h for h in House.objects.unscoped().filter(address__in=addresses_)}
         missing = [House(address=a, area_id=a.area_id) for a in addresses_ if a.pk not in found]
-        for house in House.objects.bulk_create(missing, batch_size=2000):
-            found[house.address_id] = house
-        self._history([h for h in missing], "created", lambda h: {"use": h.use, "source": "import"})
+        if missing:
+            # Another import may register the same house at the same moment: keep whichever won.
+            House.objects.bulk_create(missing, batch_size=2000, ignore_conflicts=True)
+            made = list(House.objects.unscoped().filter(address__in=[h.address_id for h in missing]))
+            found.update({h.address_id: h for h in made})
+            self._history(made, "created", lambda h: {"use": h.use, "source": "import"})
         return found
 
     def _create(self, new: list[tuple[PersonRow, None]], houses: dict[int, House]) -> list[int]:
@@ -432,9 +437,13 @@ def link_phones(owners: list[tuple[int, str, list[str]]], *, owner: str) -> None
     digests = {n: crypto.digest(n, kind="phone") for n in wanted}
     phones = dict(Phone.objects.filter(number_digest__in=digests.values()).values_list("number_digest", "id"))
     fresh = [n for n, d in digests.items() if d not in phones]
-    ids = bulk.insert(Phone, ["number_token", "number_digest", "number_masked"], [
-        (crypto.encrypt(n, purpose=PHONE_PURPOSE), digests[n], mask(n, "phone")) for n in fresh])
-    phones.update({digests[n]: pk for n, pk in zip(fresh, ids, strict=True)})
+    if fresh:
+        # A number may be sealed by another import at the same moment: the unique digest decides.
+        Phone.objects.bulk_create([Phone(number_token=crypto.encrypt(n, purpose=PHONE_PURPOSE),
+                                         number_digest=digests[n], number_masked=mask(n, "phone")) for n in fresh],
+                                  batch_size=2000, ignore_conflicts=True)
+        phones.update(Phone.objects.filter(number_digest__in=[digests[n] for n in fresh])
+                      .values_list("number_digest", "id"))
     other = "entity_id" if owner == "person_id" else "person_id"
     now = timezone.now()
     bulk.insert(PhoneLink, ["phone_id", owner, other, "area_id", "created_at"], [
@@ -670,41 +679,45 @@ class Outcome:
     positions: dict[str, int] = field(default_factory=dict)
 
 
-class _Committer:
-    """Commits chunks in file order. A row the register refuses at commit time (it clashes with
-    a record outside the importer's scope) is set aside and the chunk committed without it.
+def commit_chunk(importer: Importer, chunk: list[tuple[Any, list[Any]]]) -> tuple[Counts, list]:
+    """Commits a chunk of checked records. A row the register refuses at commit time (it clashes
+    with a record outside the importer's scope) is set aside and the chunk committed without it."""
+    refused = []
+    counts = Counts()
+    while chunk:
+        try:
+            counts = importer.commit([record for record, _raw in chunk])
+            break
+        except RowRefused as clash:
+            raw = next(raw for record, raw in chunk if record.row == clash.row)
+            refused.append((clash.row, raw, {clash.column: clash.message}))
+            chunk = [(record, raw) for record, raw in chunk if record.row != clash.row]
+    return counts, refused
 
-    Measured on PostgreSQL: writing a chunk costs about as much as checking it, and a second
-    thread writing while the next chunk is checked gained nothing (the GIL and the server's
-    foreign-key checks at commit are the limits), so chunks are written in turn."""
 
-    def __init__(self, importer: Importer, outcome: Outcome, progress: Callable | None) -> None:
-        self.importer, self.outcome, self.progress = importer, outcome, progress
+def tally(outcome: Outcome, counts: Counts, bad: list) -> None:
+    outcome.created += counts.created
+    outcome.updated += counts.updated
+    outcome.unchanged += counts.unchanged
+    outcome.bad.extend(bad)
 
-    def submit(self, chunk: list[tuple[Any, list[Any]]], rows_done: int) -> None:
-        refused = []
-        counts = Counts()
-        while chunk:
-            try:
-                counts = self.importer.commit([record for record, _raw in chunk])
-                break
-            except RowRefused as clash:
-                raw = next(raw for record, raw in chunk if record.row == clash.row)
-                refused.append((clash.row, raw, {clash.column: clash.message}))
-                chunk = [(record, raw) for record, raw in chunk if record.row != clash.row]
-        self.outcome.created += counts.created
-        self.outcome.updated += counts.updated
-        self.outcome.unchanged += counts.unchanged
-        self.outcome.bad.extend(refused)
-        if self.progress:
-            self.progress(rows_done, self.outcome)
+
+def cells(rows: list[list[Any]], positions: dict[str, int]):
+    """(row number in the file, raw row, {column key: text}) for each row that holds data."""
+    from .sheets import cell_text
+
+    for number, raw in enumerate(rows, start=2):
+        values = {key: cell_text(raw[i]) if i < len(raw) else "" for key, i in positions.items()}
+        if not any(values.values()) or all(v.startswith("#") or not v for v in values.values()):
+            continue  # empty, or the notes line of a CSV template
+        yield number, raw, values
 
 
 def run(kind: str, rows: Iterable[list[Any]], *, actor: Any,
         progress: Callable[[int, Outcome], None] | None = None) -> Outcome:
     """Checks every row and commits the valid ones chunk by chunk; `progress(rows_done, outcome)`
     is called after each chunk. A SheetError (unreadable file, missing column) propagates."""
-    from .sheets import SheetError, cell_text, header_map
+    from .sheets import SheetError, header_map
 
     importer = IMPORTERS[kind](actor=actor)
     iterator = iter(rows)
@@ -714,8 +727,19 @@ def run(kind: str, rows: Iterable[list[Any]], *, actor: Any,
     except StopIteration:
         raise SheetError(_("文件是空的")) from None
     outcome.positions = header_map(kind, outcome.header)
-    committer = _Committer(importer, outcome, progress)
+    rows_left = list(iterator)
+    from . import parallel
+
+    if parallel.eligible(kind, len(rows_left)):
+        parallel.run(importer, rows_left, outcome, progress)
+        outcome.bad.sort(key=lambda bad: bad[0])
+        return outcome
     pending: list[tuple[Any, list[Any]]] = []
+
+    def commit(chunk: list[tuple[Any, list[Any]]]) -> None:
+        tally(outcome, *commit_chunk(importer, chunk))
+        if progress:
+            progress(outcome.total, outcome)
 
     def check_block(block: list[tuple[int, list[Any], dict[str, str]]]) -> None:
         nonlocal pending
@@ -728,19 +752,16 @@ def run(kind: str, rows: Iterable[list[Any]], *, actor: Any,
             else:
                 pending.append((record, list(raw)))
             if len(pending) >= importer.chunk:
-                committer.submit(pending, outcome.total)
+                commit(pending)
                 pending = []
 
     block: list[tuple[int, list[Any], dict[str, str]]] = []
-    for number, raw in enumerate(iterator, start=2):
-        values = {key: cell_text(raw[i]) if i < len(raw) else "" for key, i in outcome.positions.items()}
-        if not any(values.values()) or all(v.startswith("#") or not v for v in values.values()):
-            continue  # empty, or the notes line of a CSV template
+    for number, raw, values in cells(rows_left, outcome.positions):
         block.append((number, raw, values))
         if len(block) >= importer.chunk:
             check_block(block)
             block = []
     check_block(block)
-    committer.submit(pending, outcome.total)
+    commit(pending)
     outcome.bad.sort(key=lambda bad: bad[0])
     return outcome

@@ -179,3 +179,28 @@ def test_a_filled_in_csv_template_imports(register, upload):
                     "", "", "", "", ""])
     job = upload("people", "template.csv", "\n".join([*template, row]).encode("utf-8-sig"))
     assert (job.total, job.created, job.failed) == (1, 1, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_file_imports_on_several_processes_with_the_same_result(register, cast, settings):
+    from django.db import connection
+
+    from gongzhi.registry import importers, parallel
+
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel imports run on PostgreSQL")
+    settings.GONGZHI_IMPORT_WORKERS, settings.GONGZHI_IMPORT_PARALLEL_ROWS, settings.GONGZHI_IMPORT_CHUNK = 2, 10, 25
+    rows = [PEOPLE_HEADER]
+    for i in range(120):
+        rows.append([f"并行{i}", id_number(born=f"19{50 + i % 40}0101", serial=f"{i:03d}"), "户籍人口", H1_CODE_TEXT,
+                     "", "", "13812345678" if i % 50 == 0 else "", ""])
+    rows.append(["重复", rows[5][1], "户籍人口", H1_CODE_TEXT, "", "", "", ""])  # repeats row 6, another chunk
+    rows.append(["坏", "510107199001011234", "户籍人口", H1_CODE_TEXT, "", "", "", ""])
+    assert parallel.eligible("people", len(rows) - 1)
+    outcome = importers.run("people", rows, actor=cast.community_worker)
+    assert (outcome.total, outcome.created, len(outcome.bad)) == (122, 120, 2), outcome.bad
+    assert [n for n, _raw, _p in outcome.bad] == [122, 123]
+    assert "与第6行重复" in outcome.bad[0][2]["id_number"]
+    assert Person.objects.unscoped().filter(name__startswith="并行").count() == 120
+    # One number shared by three people in different chunks is one phone with three links.
+    assert PhoneLink.objects.unscoped().filter(phone__number_masked="138****5678").count() == 2 + 3
