@@ -23,7 +23,7 @@ def dump() -> str:
     return subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_dump_holds_no_clear_identifier(register, client, cast):
     # Reveal once, so that the audit trail of a reveal is in the dump too.
     client.force_login(cast.grid_worker)

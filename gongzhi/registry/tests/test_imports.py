@@ -181,7 +181,7 @@ def test_a_filled_in_csv_template_imports(register, upload):
     assert (job.total, job.created, job.failed) == (1, 1, 0)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_large_file_imports_on_several_processes_with_the_same_result(register, cast, settings):
     from django.db import connection
 
