@@ -57,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "orgs.add_department", "orgs.change_department", "orgs.delete_department",
         "accounts.view_user", "accounts.add_user", "accounts.change_user",
         "accounts.view_roleassignment", "accounts.add_roleassignment", "accounts.change_roleassignment",
+        "registry.view_tag", "registry.add_tag", "registry.change_tag",
     }),
     Role.SECURITY_ADMIN: frozenset({
         "areas.view_area", "orgs.view_department",

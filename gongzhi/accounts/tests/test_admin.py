@@ -141,3 +141,9 @@ def test_choosing_an_area_offers_only_areas_in_scope(client, cast):
         "app_label": "orgs", "model_name": "organization", "field_name": "area", "term": "5101"})
     codes = {row["id"] for row in response.json()["results"]}
     assert G1 in codes and S1 in codes and JINJIANG not in codes and CITY not in codes
+
+
+def test_system_administrators_keep_the_tags_but_not_the_residents(client, cast):
+    client.force_login(cast.system_admin)
+    assert client.get("/admin/registry/tag/").status_code == 200
+    assert client.get("/admin/registry/person/").status_code == 404  # not in the admin at all
