@@ -50,3 +50,13 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequ
             for row in rows:
                 copy.write_row(row)
     return ids
+
+
+def analyze(*tables: type[models.Model]) -> None:
+    """Fresh planner statistics after a bulk load (PostgreSQL): a table filled by COPY looks
+    empty to the planner until analysed, and a wrong guess turns an index lookup into a scan."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -732,8 +732,7 @@ def run(kind: str, rows: Iterable[list[Any]], *, actor: Any,
 
     if parallel.eligible(kind, len(rows_left)):
         parallel.run(importer, rows_left, outcome, progress)
-        outcome.bad.sort(key=lambda bad: bad[0])
-        return outcome
+        return finish(outcome)
     pending: list[tuple[Any, list[Any]]] = []
 
     def commit(chunk: list[tuple[Any, list[Any]]]) -> None:
@@ -763,5 +762,15 @@ def run(kind: str, rows: Iterable[list[Any]], *, actor: Any,
             block = []
     check_block(block)
     commit(pending)
+    return finish(outcome)
+
+
+ANALYZE_AFTER = 10_000
+
+
+def finish(outcome: Outcome) -> Outcome:
+    """Orders the refused rows by row number; after a large load, refreshes planner statistics."""
     outcome.bad.sort(key=lambda bad: bad[0])
+    if outcome.created >= ANALYZE_AFTER:
+        bulk.analyze(Person, Residence, PersonEvent, Phone, PhoneLink, RecordChange, House, Entity)
     return outcome

@@ -361,12 +361,14 @@ class Phone(models.Model):
 
     number = Sealed("phone", purpose="registry.phone.number")
     number_token = models.TextField(editable=False)
-    number_digest = models.CharField(max_length=64, unique=True, editable=False)
+    number_digest = models.CharField(max_length=64, editable=False)
     number_masked = models.CharField(_("号码"), max_length=20, editable=False)
 
     class Meta:
         verbose_name = _("通讯号码")
         verbose_name_plural = pgettext_lazy("plural", "通讯号码")
+        # A constraint, not unique=True: that would add a second (pattern) index nobody uses.
+        constraints = [models.UniqueConstraint(fields=["number_digest"], name="reg_phone_digest_unique")]
 
     def __str__(self) -> str:
         return self.number_masked
