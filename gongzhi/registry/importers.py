@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -315,7 +316,8 @@ class PeopleImporter(Importer):
                 (updates if person is not None else new).append((r, person))
             counts.created = len(self._create(new, houses))
             for r, person in self._changed(updates, houses, counts):
-                self._update(r, person, houses[r.address.pk])
+                with refusing(r.row, "address"):
+                    self._update(r, person, houses[r.address.pk])
                 counts.updated += 1
             log.record("registry.person.imported", actor=self.actor, actor_name="system",
                        target_type="registry.person",
@@ -426,6 +428,19 @@ class RowRefused(Exception):
     def __init__(self, row: int, column: str, message: str) -> None:
         super().__init__(message)
         self.row, self.column, self.message = row, column, message
+
+
+@contextmanager
+def refusing(row: int, column: str):
+    """A rule of the register that says no while a row is committed (a move dated before the
+    person's current residence, say) refuses that row, never the whole import."""
+    from .addresses import AddressError
+    from .people import RegistryError
+
+    try:
+        yield
+    except (RegistryError, AddressError) as exc:
+        raise RowRefused(row, getattr(exc, "field", "") or column, str(exc)) from exc
 
 
 def link_phones(owners: list[tuple[int, str, list[str]]], *, owner: str) -> None:
@@ -550,15 +565,17 @@ class HousesImporter(Importer):
             for r in records:
                 house = existing.get(r.address.pk)
                 if house is None:
-                    house_service.register_house(actor=self.actor, address=r.address, use=r.use,
-                                                 floor_area=r.floor_area, owner_person=r.owner, note=r.note)
+                    with refusing(r.row, "address"):
+                        house_service.register_house(actor=self.actor, address=r.address, use=r.use,
+                                                     floor_area=r.floor_area, owner_person=r.owner, note=r.note)
                     counts.created += 1
                     continue
                 changes = {k: val for k, val in (("use", r.use), ("floor_area", r.floor_area),
                                                  ("owner_person", r.owner), ("note", r.note))
                            if val not in (None, "") and val != getattr(house, k)}
                 if changes:
-                    house_service.update_house(actor=self.actor, house=house, **changes)
+                    with refusing(r.row, "address"):
+                        house_service.update_house(actor=self.actor, house=house, **changes)
                     counts.updated += 1
                 else:
                     counts.unchanged += 1
@@ -638,10 +655,11 @@ class EntitiesImporter(Importer):
             for r in records:
                 entity = existing.get(r.uscc)
                 if entity is None:
-                    entity = entity_service.register_entity(
-                        actor=self.actor, kind=r.kind, name=r.name, uscc=r.uscc, address=r.address,
-                        legal_rep=r.legal_rep, business_scope=r.business_scope, headcount=r.headcount,
-                        established_on=r.established_on)
+                    with refusing(r.row, "uscc"):
+                        entity = entity_service.register_entity(
+                            actor=self.actor, kind=r.kind, name=r.name, uscc=r.uscc, address=r.address,
+                            legal_rep=r.legal_rep, business_scope=r.business_scope, headcount=r.headcount,
+                            established_on=r.established_on)
                     counts.created += 1
                 else:
                     if not scoping.scoped(Entity, self.actor).filter(pk=entity.pk).exists():
@@ -651,12 +669,14 @@ class EntitiesImporter(Importer):
                         ("business_scope", r.business_scope), ("headcount", r.headcount),
                         ("established_on", r.established_on)) if val not in (None, "") and val != getattr(entity, k)}
                     if changes:
-                        entity_service.update_entity(actor=self.actor, entity=entity, **changes)
+                        with refusing(r.row, "uscc"):
+                            entity_service.update_entity(actor=self.actor, entity=entity, **changes)
                         counts.updated += 1
                     else:
                         counts.unchanged += 1
                 for number in r.phones:
-                    link_phone(actor=self.actor, number=number, entity=entity)
+                    with refusing(r.row, "phones"):
+                        link_phone(actor=self.actor, number=number, entity=entity)
         return counts
 
 

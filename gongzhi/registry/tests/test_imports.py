@@ -204,3 +204,15 @@ def test_a_large_file_imports_on_several_processes_with_the_same_result(register
     assert Person.objects.unscoped().filter(name__startswith="并行").count() == 120
     # One number shared by three people in different chunks is one phone with three links.
     assert PhoneLink.objects.unscoped().filter(phone__number_masked="138****5678").count() == 2 + 3
+
+
+def test_a_row_the_register_refuses_at_commit_does_not_stop_the_import(register, upload):
+    from .conftest import ZHANG_ID
+
+    # 张三 lives in h1 since 2020-01-01; a row moving him to h2 "since 2019" cannot be right.
+    rows = [PEOPLE_HEADER, ["张三", ZHANG_ID, "户籍人口", "锦里路6号2栋1单元502", "", "2019-06-01", "", ""],
+            *good_people(2)]
+    job = upload("people", "people.csv", csv_bytes(rows), who="multi")  # holds G1 and C2
+    assert (job.created, job.failed) == (2, 1)
+    book = load_workbook(io.BytesIO(imports.error_workbook(job)))
+    assert "早于入住日期" in book.active.cell(row=2, column=book.active.max_column).value
