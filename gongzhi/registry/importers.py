@@ -184,18 +184,8 @@ class Importer:
             self._addresses[code] = found.get(code) or _("地址编码“%(c)s”不存在或不在您的管辖范围") % {"c": code}
 
     def _find_address(self, text: str) -> Address | str:
-        if text.isdigit() and len(text) == 19:
-            address = scoping.scoped(Address, self.actor).filter(code=text).first()
-            return address or _("地址编码“%(c)s”不存在或不在您的管辖范围") % {"c": text}
-        if self._matcher is None:
-            return _("您的账号没有所属区域，无法匹配地址")
-        match = self._matcher.match(text)
-        if not match.certain:
-            return _("地址无法确定匹配到标准地址（最接近：%(c)s），请改填地址编码或先在待核地址中处理") % {
-                "c": match.candidates[0].address.full_text if match.candidates else _("无")}
-        if not scoping.scoped(Address, self.actor).filter(pk=match.address.pk).exists():
-            return _("地址不在您的管辖范围")
-        return match.address
+        address, why = matching.find_address(self.actor, text, self._matcher)
+        return address if address is not None else why
 
     def in_scope(self, area_code: str) -> bool:
         return scoping.scoped(Area, self.actor).filter(code=area_code).exists() if area_code else False

@@ -262,3 +262,30 @@ def reading_area(user: Any) -> Area | None:
             return Area.objects.unscoped().filter(code=code).first() or Area.objects.unscoped().filter(
                 code=prefix.ljust(12, "0")[:12]).first()
     return None
+
+
+def find_address(user: Any, text: str, matcher: Matcher | None = None) -> tuple[Address | None, str]:
+    """The standard address a person typed (its code, or text that matches with certainty), in
+    the user's scope: (address, "") or (None, why not) in the user's language."""
+    from django.utils.translation import gettext as _
+
+    from gongzhi.accounts import scoping
+
+    text = (text or "").strip()
+    if not text:
+        return None, _("必填")
+    if text.isdigit() and len(text) == 19:
+        address = scoping.scoped(Address, user).filter(code=text).first()
+        return (address, "") if address else (None, _("地址编码“%(c)s”不存在或不在您的管辖范围") % {"c": text})
+    if matcher is None:
+        within = reading_area(user)
+        if within is None:
+            return None, _("您的账号没有所属区域，无法匹配地址")
+        matcher = Matcher(within)
+    match = matcher.match(text)
+    if not match.certain:
+        nearest = match.candidates[0].address.full_text if match.candidates else _("无")
+        return None, _("地址无法确定匹配到标准地址（最接近：%(c)s），请改填地址编码或先在待核地址中处理") % {"c": nearest}
+    if not scoping.scoped(Address, user).filter(pk=match.address.pk).exists():
+        return None, _("地址不在您的管辖范围")
+    return match.address, ""

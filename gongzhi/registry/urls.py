@@ -4,7 +4,10 @@ from . import views
 
 urlpatterns = [
     path("", views.search_view, name="registry-search"),
+    path("people/new/", views.person_new, name="registry-person-new"),
     path("people/<int:pk>/", views.person_view, name="registry-person"),
+    path("people/<int:pk>/edit/", views.person_edit, name="registry-person-edit"),
+    path("people/<int:pk>/event/", views.person_event, name="registry-person-event"),
     path("houses/<int:pk>/", views.house_view, name="registry-house"),
     path("addresses/<str:code>/", views.address_view, name="registry-address"),
     path("entities/<int:pk>/", views.entity_view, name="registry-entity"),

@@ -5,11 +5,13 @@ service or selector and render."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,8 +20,9 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.accounts import scoping
 
-from . import disclosure, exporters, imports, linked, matching, search, sheets
-from .models import Address, AddressReview, ImportJob, PhoneLink, ReviewStatus
+from . import disclosure, exporters, houses, imports, linked, matching, people, phones, search, sheets
+from .forms import LifeEventForm, PersonChangeForm, PersonForm
+from .models import Address, AddressReview, House, ImportJob, Person, PhoneLink, ReviewStatus
 from .people import RegistryError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,6 +69,103 @@ def person_view(request, pk: int):
         else:
             messages.error(request, _("请填写查看原因（至少2个字）"))
     return render(request, "registry/person.html", context)
+
+
+def _refused(form: forms.Form, exc: Exception) -> None:
+    """Puts a service's refusal on the field it names (or on the form as a whole)."""
+    field = getattr(exc, "field", "")
+    form.add_error(field if field in form.fields else None, str(exc))
+
+
+@view("registry.add_person")
+def person_new(request):
+    """Registers a person at a house (from the house page) or at a typed address."""
+    house = None
+    if request.GET.get("house"):
+        house = scoping.get_in_scope_or_404(House.objects.select_related("address"), request.user,
+                                            pk=request.GET["house"])
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                person = people.register_person(
+                    actor=request.user, house=house, name=data["name"], residency=data["residency"],
+                    id_number=data["id_number"] or None, passport_type=data["passport_type"],
+                    passport_number=data["passport_number"] or None, nationality=data["nationality"],
+                    ethnicity=data["ethnicity"], relation_to_head=data["relation_to_head"], tenure=data["tenure"],
+                    since=data["since"], tags=[t.code for t in data["tags"]],
+                    area_code=None if house else _only_area(request.user))
+                for number in [n for n in re.split(r"[;；,，\s]+", data["phones"]) if n]:
+                    try:
+                        phones.link_phone(actor=request.user, number=number, person=person)
+                    except RegistryError as exc:
+                        raise RegistryError(str(exc), "phones") from exc
+        except RegistryError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("已登记：%(n)s") % {"n": person.name})
+            return redirect("workbench:registry-person", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "house": house,
+                                                          "title": _("登记人员")})
+
+
+def _only_area(user) -> str | None:
+    """A person registered without a house belongs to the registering user's own grid or
+    community, when the user holds exactly one."""
+    areas = [g.area_prefix for g in scoping.grants(user) if g.area_prefix and len(g.area_prefix) >= 12]
+    return areas[0].ljust(12, "0")[:15] if len(areas) == 1 else None
+
+
+@view("registry.change_person")
+def person_edit(request, pk: int):
+    person = scoping.get_in_scope_or_404(Person, request.user, pk=pk)
+    initial = {"name": person.name, "residency": person.residency, "ethnicity": person.ethnicity,
+               "relation_to_head": person.relation_to_head, "tags": list(person.tags.all())}
+    form = PersonChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            people.update_person(actor=request.user, person=person, name=data["name"],
+                                 residency=data["residency"], ethnicity=data["ethnicity"],
+                                 relation_to_head=data["relation_to_head"], id_number=data["id_number"] or None,
+                                 tags=[t.code for t in data["tags"]])
+        except RegistryError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("workbench:registry-person", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": person,
+                                                          "title": _("更正人员信息")})
+
+
+@view("registry.change_person")
+def person_event(request, pk: int):
+    person = scoping.get_in_scope_or_404(Person, request.user, pk=pk)
+    form = LifeEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if data["event"] == "move_in":
+                    address, why = matching.find_address(request.user, data["address"])
+                    if address is None:
+                        raise RegistryError(why, "address")
+                    house = House.objects.unscoped().filter(address=address).first() or houses.register_house(
+                        actor=request.user, address=address)
+                    people.move_in(actor=request.user, person=person, house=house, day=data["day"],
+                                   tenure=data["tenure"] or "own", note=data["note"])
+                elif data["event"] == "move_out":
+                    people.move_out(actor=request.user, person=person, day=data["day"], note=data["note"])
+                else:
+                    people.record_death(actor=request.user, person=person, day=data["day"], note=data["note"])
+        except RegistryError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("已记录"))
+            return redirect("workbench:registry-person", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": person,
+                                                          "title": _("登记人口变动")})
 
 
 @view("registry.view_house")

@@ -131,3 +131,44 @@ def test_history_shows_old_and_new_values_and_created_values_whole(page, registe
 def test_the_stylesheet_and_htmx_are_served_locally(client):
     assert client.get("/static/gongzhi/app.css").status_code == 200
     assert client.get("/static/vendor/htmx/htmx.min.js").status_code == 200
+
+
+def test_registering_a_person_at_a_house_from_its_page(page, register):
+    from gongzhi.registry.models import Person
+
+    from .factories import id_number
+
+    client = page("grid_worker")
+    url = f"/w/registry/people/new/?house={register.h1.pk}"
+    assert "登记人员" in client.get(url).content.decode()
+    bad = client.post(url, {"name": "孙七", "residency": "registered", "id_number": "510107200102034681",
+                            "tenure": "own"}).content.decode()
+    assert "校验位" in bad and not Person.objects.unscoped().filter(name="孙七").exists()
+    good = client.post(url, {"name": "孙七", "residency": "registered", "id_number": id_number(serial="468"),
+                             "tenure": "own", "phones": "13900001111; 028-85556666", "relation_to_head": "child"})
+    person = Person.objects.unscoped().get(name="孙七")
+    assert good.status_code == 302 and person.house == register.h1
+    assert person.phone_links.unscoped().count() == 2
+    # Another grid's house is not there for this grid worker.
+    assert client.get(f"/w/registry/people/new/?house={register.h2.pk}").status_code == 404
+
+
+def test_correcting_and_recording_life_events_from_the_person_page(page, register):
+    from gongzhi.registry.models import Person
+
+    client = page("multi")  # holds G1 and C2
+    url = f"/w/registry/people/{register.li.pk}/"
+    assert client.post(url + "edit/", {"name": "李肆", "residency": "registered"}).status_code == 302
+    assert Person.objects.unscoped().get(pk=register.li.pk).name == "李肆"
+    early = client.post(url + "event/", {"event": "move_in", "day": "2019-01-01", "tenure": "own",
+                                         "address": "锦里路6号2栋1单元502"}).content.decode()
+    assert "早于入住日期" in early
+    moved = client.post(url + "event/", {"event": "move_in", "day": "2024-01-01", "tenure": "own",
+                                         "address": "锦里路6号2栋1单元502"})
+    assert moved.status_code == 302 and Person.objects.unscoped().get(pk=register.li.pk).house == register.h2
+    nowhere = client.post(url + "event/", {"event": "move_in", "day": "2024-02-01", "tenure": "own",
+                                           "address": "火星基地"}).content.decode()
+    assert "无法确定匹配" in nowhere
+    assert client.post(url + "event/", {"event": "death", "day": "2025-01-01"}).status_code == 302
+    assert Person.objects.unscoped().get(pk=register.li.pk).status == "deceased"
+    assert page("dispatcher").get(url + "edit/").status_code == 403  # reads, does not keep the register
