@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "gongzhi.accounts",
     "gongzhi.orgs",
     "gongzhi.registry",
+    "gongzhi.cases",
     "gongzhi.workbench",
     "gongzhi.demo",
 ]
@@ -208,6 +209,8 @@ GONGZHI_GRID_TOLERANCE = float(os.environ.get("GONGZHI_GRID_TOLERANCE", "0.01"))
 GONGZHI_IMPORT_WORKERS = env_int("GONGZHI_IMPORT_WORKERS", os.cpu_count() or 1)
 GONGZHI_IMPORT_PARALLEL_ROWS = env_int("GONGZHI_IMPORT_PARALLEL_ROWS", 10_000)  # smaller files: in turn
 GONGZHI_IMPORT_CHUNK = env_int("GONGZHI_IMPORT_CHUNK", 2000)  # rows per transaction
+# Office hours of working days, for deadlines counted in working hours (local time).
+GONGZHI_OFFICE_HOURS = os.environ.get("GONGZHI_OFFICE_HOURS", "09:00-12:00,13:30-17:30")
 # How often (seconds) a process checks whether another process changed the grids.
 GONGZHI_GRID_RECHECK_SECONDS = env_int("GONGZHI_GRID_RECHECK_SECONDS", 5)
 

@@ -47,7 +47,7 @@ _REGISTRY_KEEP = (
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset({*_CONFIG, *_REGISTRY_KEEP}),
     Role.COMMUNITY_WORKER: frozenset({*_CONFIG, *_REGISTRY_KEEP, "registry.review_address"}),
-    Role.DISPATCHER: frozenset({*_CONFIG, *_REGISTRY_READ}),
+    Role.DISPATCHER: frozenset({*_CONFIG, *_REGISTRY_READ, "cases.view_category", "cases.change_category"}),
     Role.LEADER: frozenset({*_CONFIG, *_REGISTRY_READ}),
     Role.HANDLER: frozenset(_CONFIG),
     Role.SYSTEM_ADMIN: frozenset({
@@ -58,6 +58,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "accounts.view_user", "accounts.add_user", "accounts.change_user",
         "accounts.view_roleassignment", "accounts.add_roleassignment", "accounts.change_roleassignment",
         "registry.view_tag", "registry.add_tag", "registry.change_tag",
+        "cases.view_category", "cases.add_category", "cases.change_category",
+        "cases.view_calendarday", "cases.add_calendarday", "cases.change_calendarday", "cases.delete_calendarday",
     }),
     Role.SECURITY_ADMIN: frozenset({
         "areas.view_area", "orgs.view_department",

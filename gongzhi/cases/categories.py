@@ -1,0 +1,34 @@
+"""Loading and keeping the category tree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from gongzhi.audit import log
+
+from .default_categories import TREE
+from .models import Category
+
+
+@transaction.atomic
+def load_defaults(*, actor: Any = None) -> int:
+    """Creates the default tree's missing categories (existing ones, maybe edited, stay)."""
+    existing = set(Category.objects.values_list("code", flat=True))
+    created = 0
+    for top_code, top_name, leaves in TREE:
+        top = Category.objects.filter(code=top_code).first()
+        if top is None:
+            top = Category.objects.create(code=top_code, name=top_name)
+            created += 1
+        for code, name, level, within, unit in leaves:
+            if code in existing:
+                continue
+            Category.objects.create(code=code, name=name, parent=top, default_level=level,
+                                    handle_within=within, handle_unit=unit)
+            created += 1
+    if created:
+        log.record("cases.category.loaded", actor=actor, actor_name="system", target_type="cases.category",
+                   changes={"created": created})
+    return created
