@@ -72,3 +72,24 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'上班' if self.is_workday else '休息'} {self.note}"
+
+
+class RoutingRule(models.Model):
+    """Category + place → the unit that handles it. The most specific rule wins: a leaf over its
+    top category, a longer area code (a subdistrict's) over a shorter one (the district's)."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="routing_rules",
+                                 verbose_name=_("分类"))
+    area = models.ForeignKey("areas.Area", to_field="code", db_column="area_code", on_delete=models.CASCADE,
+                             related_name="+", verbose_name=_("区域"))
+    department = models.ForeignKey("orgs.Department", on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("承办部门"))
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("派遣规则")
+        verbose_name_plural = pgettext_lazy("plural", "派遣规则")
+        constraints = [models.UniqueConstraint(fields=["category", "area"], name="cases_rule_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.category} @ {self.area_id} → {self.department}"
