@@ -1,9 +1,13 @@
 """Cases (事件与诉求). This first part holds what every case is measured against: the category
 tree with each leaf's deadline policy and default level, and the working calendar."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from gongzhi.common.scoped import ScopedModel, ScopeRule
+from gongzhi.common.sealed import Sealed
 
 
 class CaseLevel(models.TextChoices):
@@ -93,3 +97,118 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} @ {self.area_id} → {self.department}"
+
+
+# Who works with cases: everyone but the three administrators (三权分立).
+CASE_ROLES = frozenset({"grid_worker", "community_worker", "dispatcher", "leader", "handler"})
+
+
+class CaseState(models.TextChoices):
+    REPORTED = "reported", _("已上报")
+    ACCEPTED = "accepted", _("已受理")
+    REJECTED = "rejected", _("不予受理")
+    DISPATCHED = "dispatched", _("已派遣")
+    HANDLED = "handled", _("已处置")
+    VERIFIED = "verified", _("已核查")
+    CLOSED = "closed", _("已结案")
+    EVALUATED = "evaluated", _("已评价")
+    SELF_RESOLVED = "self_resolved", _("自办结")
+
+
+class Channel(models.TextChoices):
+    GRID_PATROL = "grid_patrol", _("网格员上报")
+    HOTLINE = "hotline", _("12345热线")
+    SELF_REPORT = "self_report", _("居民自主上报")
+    WALK_IN = "walk_in", _("来访")
+    INSPECTION = "inspection", _("巡查")
+    OPEN311 = "open311", _("Open311")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY_SATISFIED = "basically_satisfied", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class Case(ScopedModel):
+    """One matter to be handled, whatever its channel. `area` is where it is (a grid where the
+    point or address says so); `department` is the unit holding it after dispatch, which is
+    what a handler's scope matches. `due_at`/`warn_at` belong to the step in progress."""
+
+    scope_rule = ScopeRule(area_fields=("area__code",), department_fields=("department",), roles=CASE_ROLES)
+
+    number = models.CharField(_("编号"), max_length=20, unique=True)
+    channel = models.CharField(_("渠道"), max_length=12, choices=Channel.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("分类"))
+    description = models.TextField(_("描述"))
+    area = models.ForeignKey("areas.Area", to_field="code", db_column="area_code", on_delete=models.PROTECT,
+                             related_name="+", verbose_name=_("所在网格/社区"), db_index=False)
+    lon = models.FloatField(_("经度"), null=True, blank=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    address = models.ForeignKey("registry.Address", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", verbose_name=_("标准地址"))
+    address_text = models.CharField(_("地址描述"), max_length=300, blank=True)
+    reporter_name = models.CharField(_("反映人"), max_length=60, blank=True)
+    reporter_phone = Sealed("phone", purpose="cases.case.reporter_phone")
+    reporter_phone_token = models.TextField(blank=True, editable=False)
+    reporter_phone_digest = models.CharField(max_length=64, blank=True, editable=False)
+    reporter_phone_masked = models.CharField(_("反映人电话"), max_length=20, blank=True, editable=False)
+    tracking_code_digest = models.CharField(max_length=64, blank=True, editable=False)
+    state = models.CharField(_("状态"), max_length=14, choices=CaseState.choices, default=CaseState.REPORTED)
+    level = models.CharField(_("处置层级"), max_length=12, choices=CaseLevel.choices)
+    department = models.ForeignKey("orgs.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("承办部门"))
+    step_started_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("本环节时限"), null=True, blank=True)
+    warn_at = models.DateTimeField(null=True, blank=True)
+    reported_at = models.DateTimeField(_("上报时间"))
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    satisfaction = models.CharField(_("评价"), max_length=20, choices=Satisfaction.choices, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("上报人"))
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        verbose_name = _("事件")
+        verbose_name_plural = pgettext_lazy("plural", "事件")
+        indexes = [
+            models.Index(fields=["area"], name="cases_case_area", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["state", "due_at"], name="cases_case_state_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseEvent(models.Model):
+    """One step in a case's history, written in the same transaction as the change it records.
+    Never edited, never deleted."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("事件"))
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("操作人"))
+    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
+    action = models.CharField(_("动作"), max_length=20)
+    from_state = models.CharField(max_length=14, blank=True)
+    to_state = models.CharField(max_length=14, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("事件流转记录")
+        verbose_name_plural = pgettext_lazy("plural", "事件流转记录")
+        indexes = [models.Index(fields=["case", "at"], name="cases_event_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("case events are never edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("case events are never deleted")

@@ -1,0 +1,105 @@
+"""A case comes in: from a grid worker's phone, the hotline desk, a resident, a walk-in or
+Open311. The point (or the address, matched to the standard address) puts it in a grid; the
+accept deadline starts; a retried submission with the same idempotency key returns the case
+it already made."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongzhi.areas import lookup
+from gongzhi.common import crypto
+
+from . import deadlines
+from .models import Case, CaseEvent, CaseState, Category, Channel
+
+
+class IntakeError(ValueError):
+    """A report that cannot become a case; `field` names the input at fault."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Receipt:
+    case: Case
+    tracking_code: str  # shown once to the reporter; only its digest is kept
+    created: bool
+
+
+def _number(now) -> str:
+    """GZ + date + six digits of the day's sequence (unique; retried on a clash)."""
+    prefix = f"GZ{timezone.localtime(now):%Y%m%d}"
+    last = Case.objects.unscoped().filter(number__startswith=prefix).order_by("-number").values_list(
+        "number", flat=True).first()
+    return f"{prefix}{(int(last[-6:]) + 1 if last else 1):06d}"
+
+
+def report(*, actor: Any, channel: str, category: Category, description: str, lon: float | None = None,
+           lat: float | None = None, address=None, address_text: str = "", reporter_name: str = "",
+           reporter_phone: str = "", idempotency_key: str | None = None) -> Receipt:
+    """Files a new case (or returns the one this idempotency key already filed)."""
+    if idempotency_key:
+        existing = Case.objects.unscoped().filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return Receipt(existing, "", False)
+    if channel not in Channel.values:
+        raise IntakeError(_("渠道“%(c)s”无效") % {"c": channel}, "channel")
+    if category.parent_id is None or not category.is_active:
+        raise IntakeError(_("请选择具体的小类"), "category")
+    description = (description or "").strip()
+    if not description:
+        raise IntakeError(_("请描述事件"), "description")
+    area_code = None
+    if lon is not None and lat is not None:
+        area_code = lookup.locate(lon, lat)
+        if area_code is None:
+            raise IntakeError(_("该位置不在任何网格内"), "location")
+    elif address is not None:
+        area_code = address.area_id
+    if area_code is None:
+        raise IntakeError(_("请给出位置或地址"), "location")
+    phone = ""
+    if reporter_phone:
+        from gongzhi.registry.identifiers import IdentifierError, parse_phone
+
+        try:
+            phone = parse_phone(reporter_phone)
+        except IdentifierError as exc:
+            raise IntakeError(str(exc), "reporter_phone") from exc
+    code = f"{secrets.randbelow(10**6):06d}"
+    now = timezone.now()
+    due = deadlines.deadline(now, category.accept_within, category.accept_unit)
+    case = Case(channel=channel, category=category, description=description[:5000], area_id=area_code, lon=lon,
+                lat=lat, address=address, address_text=address_text[:300], reporter_name=reporter_name[:60],
+                level=category.default_level, reported_at=now, step_started_at=now, due_at=due,
+                warn_at=deadlines.warning_from(now, due, category.warn_at),
+                reported_by=actor if actor is not None and actor.is_authenticated else None,
+                idempotency_key=idempotency_key or None,
+                tracking_code_digest=crypto.digest(code, kind="tracking_code"))
+    case.reporter_phone = phone
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                case.number = _number(now)
+                case.save()
+                CaseEvent.objects.create(case=case, at=now, actor=case.reported_by,
+                                         actor_name=actor.get_username() if case.reported_by else "",
+                                         action="report", to_state=CaseState.REPORTED,
+                                         data={"channel": channel})
+            return Receipt(case, code, True)
+        except IntegrityError:
+            if idempotency_key and Case.objects.unscoped().filter(idempotency_key=idempotency_key).exists():
+                return Receipt(Case.objects.unscoped().get(idempotency_key=idempotency_key), "", False)
+            case.pk = None  # a number taken by a report filed at the same moment: take the next
+    raise IntakeError(_("系统繁忙，请重试"))
+
+

@@ -1,0 +1,116 @@
+"""The case loop as one table: for each action, the states it starts from, the state it leads
+to, the roles that may take it, and the step whose deadline then starts. `act` is the only way
+a case changes state: it locks the row, checks the table and the actor's role and scope, changes
+the case and writes its CaseEvent in one transaction, and queues notifications for after the
+commit.
+
+reported → accepted → dispatched → handled → verified → closed → evaluated; also rejected
+(from reported, with a reason) and self_resolved (a grid worker settles it on the spot)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gongzhi.accounts import scoping
+
+from . import deadlines
+from .models import Case, CaseEvent, CaseState, Satisfaction
+
+S = CaseState
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+    roles: frozenset[str]
+    step: str | None = None  # the step whose deadline starts: "dispatch" or "handle"
+    needs_note: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "accept": Transition(frozenset({S.REPORTED}), S.ACCEPTED, frozenset({"dispatcher", "community_worker"}),
+                         step="dispatch"),
+    "reject": Transition(frozenset({S.REPORTED}), S.REJECTED, frozenset({"dispatcher", "community_worker"}),
+                         needs_note=True),
+    "self_resolve": Transition(frozenset({S.REPORTED}), S.SELF_RESOLVED, frozenset({"grid_worker"}),
+                               needs_note=True),
+    "dispatch": Transition(frozenset({S.ACCEPTED}), S.DISPATCHED, frozenset({"dispatcher"}), step="handle"),
+    "handle": Transition(frozenset({S.DISPATCHED}), S.HANDLED, frozenset({"handler", "community_worker"}),
+                         needs_note=True),
+    "verify": Transition(frozenset({S.HANDLED}), S.VERIFIED, frozenset({"grid_worker", "community_worker"})),
+    "close": Transition(frozenset({S.VERIFIED}), S.CLOSED, frozenset({"dispatcher", "community_worker"})),
+    "evaluate": Transition(frozenset({S.CLOSED}), S.EVALUATED, frozenset({"dispatcher", "community_worker"})),
+}
+
+
+class WorkflowError(ValueError):
+    """An action the case's state or the input does not allow; says why, for the user."""
+
+
+def allowed(user: Any, case: Case) -> list[str]:
+    """The actions this user may take on this case now (for the buttons a page shows)."""
+    roles = scoping.roles(user)
+    return [name for name, t in TRANSITIONS.items() if case.state in t.sources and roles & t.roles]
+
+
+def act(*, actor: Any, case: Case, action: str, note: str = "", department=None,
+        satisfaction: str = "") -> Case:
+    """Takes `action` on the case. Missing or out of scope: 404; a role that may not: 403;
+    a state that does not allow it, or missing input: WorkflowError."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise WorkflowError(_("未知的操作“%(a)s”") % {"a": action})
+    with transaction.atomic():
+        locked = scoping.get_in_scope_or_404(Case.objects.select_for_update(), actor, pk=case.pk)
+        if not scoping.roles(actor) & transition.roles:
+            raise PermissionDenied(_("您的角色不能对事件执行此操作"))
+        if locked.state not in transition.sources:
+            raise WorkflowError(_("事件处于“%(s)s”状态，不能%(a)s") % {
+                "s": locked.get_state_display(), "a": ACTION_LABELS.get(action, action)})
+        note = (note or "").strip()
+        if transition.needs_note and not note:
+            raise WorkflowError(_("请填写说明"))
+        data: dict[str, Any] = {}
+        now = timezone.now()
+        if action == "dispatch":
+            if department is None or not department.is_active:
+                raise WorkflowError(_("请选择承办部门"))
+            locked.department = department
+            data["department"] = department.pk
+        if action == "evaluate":
+            if satisfaction not in Satisfaction.values:
+                raise WorkflowError(_("请选择评价：满意、基本满意或不满意"))
+            locked.satisfaction = satisfaction
+            data["satisfaction"] = satisfaction
+        source = locked.state
+        locked.state = transition.target
+        locked.step_started_at = now
+        if transition.step:
+            category = locked.category
+            amount, unit = {"dispatch": (category.dispatch_within, category.dispatch_unit),
+                            "handle": (category.handle_within, category.handle_unit)}[transition.step]
+            locked.due_at = deadlines.deadline(now, amount, unit)
+            locked.warn_at = deadlines.warning_from(now, locked.due_at, category.warn_at)
+        else:
+            locked.due_at = locked.warn_at = None
+        if transition.target in {S.CLOSED, S.REJECTED, S.SELF_RESOLVED}:
+            locked.closed_at = now
+        locked.save()
+        CaseEvent.objects.create(case=locked, at=now, actor=actor, actor_name=actor.get_username(), action=action,
+                                 from_state=source, to_state=locked.state, note=note[:5000], data=data)
+    return locked
+
+
+ACTION_LABELS = {  # lazy: read in the language of the request that shows them
+    "accept": gettext_lazy("受理"), "reject": gettext_lazy("不予受理"), "self_resolve": gettext_lazy("自办结"),
+    "dispatch": gettext_lazy("派遣"), "handle": gettext_lazy("处置"), "verify": gettext_lazy("核查"),
+    "close": gettext_lazy("结案"), "evaluate": gettext_lazy("评价"),
+}
