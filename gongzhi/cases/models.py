@@ -161,6 +161,9 @@ class Case(ScopedModel):
     step_started_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(_("本环节时限"), null=True, blank=True)
     warn_at = models.DateTimeField(null=True, blank=True)
+    light = models.CharField(_("时限状态"), max_length=6, default="green",
+                             help_text=_("green 正常，yellow 预警，red 超期；由定时任务更新"))
+    extension_until = models.DateTimeField(_("申请延期至"), null=True, blank=True)
     reported_at = models.DateTimeField(_("上报时间"))
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     satisfaction = models.CharField(_("评价"), max_length=20, choices=Satisfaction.choices, blank=True)

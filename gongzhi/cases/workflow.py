@@ -29,10 +29,14 @@ S = CaseState
 @dataclass(frozen=True)
 class Transition:
     sources: frozenset[str]
-    target: str
+    target: str | None  # None: the state stays (pressure, extension requests)
     roles: frozenset[str]
     step: str | None = None  # the step whose deadline starts: "dispatch" or "handle"
     needs_note: bool = False
+
+
+OPEN = frozenset({S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.HANDLED, S.VERIFIED})
+LEVELS_UP = {"grid": "community", "community": "subdistrict", "subdistrict": "district"}
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -48,6 +52,21 @@ TRANSITIONS: dict[str, Transition] = {
     "verify": Transition(frozenset({S.HANDLED}), S.VERIFIED, frozenset({"grid_worker", "community_worker"})),
     "close": Transition(frozenset({S.VERIFIED}), S.CLOSED, frozenset({"dispatcher", "community_worker"})),
     "evaluate": Transition(frozenset({S.CLOSED}), S.EVALUATED, frozenset({"dispatcher", "community_worker"})),
+    # A level that cannot resolve it passes it up: grid → community → subdistrict → district.
+    "escalate": Transition(frozenset({S.REPORTED, S.ACCEPTED, S.DISPATCHED}), S.ACCEPTED,
+                           frozenset({"grid_worker", "community_worker", "dispatcher", "handler"}), step="dispatch",
+                           needs_note=True),
+    # Sent to the wrong unit: back to the dispatcher, with the reason.
+    "return": Transition(frozenset({S.DISPATCHED}), S.ACCEPTED, frozenset({"handler"}), step="dispatch",
+                         needs_note=True),
+    "request_extension": Transition(frozenset({S.DISPATCHED}), None, frozenset({"handler", "community_worker"}),
+                                    needs_note=True),
+    "approve_extension": Transition(frozenset({S.DISPATCHED}), None, frozenset({"dispatcher"})),
+    "supervise": Transition(OPEN, None, frozenset({"leader", "dispatcher"}), needs_note=True),
+    "urge": Transition(OPEN, None, frozenset({"leader", "dispatcher"})),
+    # After an unsatisfied rating the case is handled again.
+    "reopen": Transition(frozenset({S.EVALUATED}), S.ACCEPTED, frozenset({"dispatcher"}), step="dispatch",
+                         needs_note=True),
 }
 
 
@@ -62,7 +81,7 @@ def allowed(user: Any, case: Case) -> list[str]:
 
 
 def act(*, actor: Any, case: Case, action: str, note: str = "", department=None,
-        satisfaction: str = "") -> Case:
+        satisfaction: str = "", until=None) -> Case:
     """Takes `action` on the case. Missing or out of scope: 404; a role that may not: 403;
     a state that does not allow it, or missing input: WorkflowError."""
     transition = TRANSITIONS.get(action)
@@ -90,9 +109,37 @@ def act(*, actor: Any, case: Case, action: str, note: str = "", department=None,
                 raise WorkflowError(_("请选择评价：满意、基本满意或不满意"))
             locked.satisfaction = satisfaction
             data["satisfaction"] = satisfaction
+        if action == "escalate":
+            if locked.level not in LEVELS_UP:
+                raise WorkflowError(_("区级事件不能再上报"))
+            data["level"] = [locked.level, LEVELS_UP[locked.level]]
+            locked.level, locked.department = LEVELS_UP[locked.level], None
+        if action == "return":
+            data["department"] = locked.department_id
+            locked.department = None
+        if action == "reopen" and locked.satisfaction != Satisfaction.UNSATISFIED:
+            raise WorkflowError(_("只有评价不满意的事件可以重办"))
+        if action == "request_extension":
+            if until is None or locked.due_at is None or until <= locked.due_at:
+                raise WorkflowError(_("延期后的时限应晚于现时限"))
+            locked.extension_until = until
+            data["until"] = until.isoformat()
+        if action == "approve_extension":
+            if locked.extension_until is None:
+                raise WorkflowError(_("没有待批准的延期申请"))
+            data["until"] = locked.extension_until.isoformat()
+            locked.due_at, locked.extension_until = locked.extension_until, None
+            locked.warn_at = deadlines.warning_from(locked.step_started_at, locked.due_at, locked.category.warn_at)
+            locked.light = deadlines.light(now, locked.warn_at, locked.due_at)
         source = locked.state
+        if transition.target is None:
+            locked.save()
+            CaseEvent.objects.create(case=locked, at=now, actor=actor, actor_name=actor.get_username(),
+                                     action=action, from_state=source, to_state=source, note=note[:5000], data=data)
+            return locked
         locked.state = transition.target
         locked.step_started_at = now
+        locked.light = "green"
         if transition.step:
             category = locked.category
             amount, unit = {"dispatch": (category.dispatch_within, category.dispatch_unit),
@@ -112,5 +159,8 @@ def act(*, actor: Any, case: Case, action: str, note: str = "", department=None,
 ACTION_LABELS = {  # lazy: read in the language of the request that shows them
     "accept": gettext_lazy("受理"), "reject": gettext_lazy("不予受理"), "self_resolve": gettext_lazy("自办结"),
     "dispatch": gettext_lazy("派遣"), "handle": gettext_lazy("处置"), "verify": gettext_lazy("核查"),
-    "close": gettext_lazy("结案"), "evaluate": gettext_lazy("评价"),
+    "close": gettext_lazy("结案"), "evaluate": gettext_lazy("评价"), "escalate": gettext_lazy("上报上级"),
+    "return": gettext_lazy("退单"), "request_extension": gettext_lazy("申请延期"),
+    "approve_extension": gettext_lazy("批准延期"), "supervise": gettext_lazy("督办"), "urge": gettext_lazy("催办"),
+    "reopen": gettext_lazy("重办"),
 }

@@ -113,5 +113,55 @@ def test_the_dispatch_deadline_counts_working_hours(cast, reported, settings):
 
 
 def test_allowed_actions_follow_role_and_state(cast, reported):
-    assert workflow.allowed(cast.dispatcher, reported.case) == ["accept", "reject"]
-    assert workflow.allowed(cast.grid_worker, reported.case) == ["self_resolve"]
+    assert workflow.allowed(cast.dispatcher, reported.case) == ["accept", "reject", "escalate", "supervise", "urge"]
+    assert workflow.allowed(cast.grid_worker, reported.case) == ["self_resolve", "escalate"]
+    assert workflow.allowed(cast.leader, reported.case) == ["supervise", "urge"]
+
+
+def test_escalation_goes_up_one_level_at_a_time_and_stops_at_the_district(cast, reported):
+    case = act(cast, "grid_worker", reported.case, "escalate", note="网格内无法处置")
+    assert (case.level, case.state) == ("community", "accepted")
+    case = act(cast, "dispatcher", case, "escalate", note="社区无法处置")
+    case = act(cast, "dispatcher", case, "escalate", note="街道无法处置")
+    assert case.level == "district"
+    with pytest.raises(workflow.WorkflowError, match="不能再上报"):
+        act(cast, "dispatcher", case, "escalate", note="再报")
+
+
+def test_a_wrongly_dispatched_case_goes_back_with_the_reason(cast, departments, reported):
+    case = act(cast, "dispatcher", reported.case, "accept")
+    case = act(cast, "dispatcher", case, "dispatch", department=departments["s1_city_management"])
+    case = act(cast, "handler", case, "return", note="不属于城管职责")
+    assert case.state == "accepted" and case.department is None
+    with pytest.raises(Http404):  # no longer the handler's unit's case
+        act(cast, "handler", case, "handle", note="x")
+
+
+def test_extensions_are_requested_then_approved(cast, departments, reported):
+    case = act(cast, "dispatcher", reported.case, "accept")
+    case = act(cast, "dispatcher", case, "dispatch", department=departments["s1_city_management"])
+    with pytest.raises(workflow.WorkflowError, match="晚于"):
+        act(cast, "handler", case, "request_extension", note="需协调", until=case.due_at)
+    later = case.due_at + dt.timedelta(days=3)
+    case = act(cast, "handler", case, "request_extension", note="需协调", until=later)
+    assert case.due_at != later
+    case = act(cast, "dispatcher", case, "approve_extension")
+    assert case.due_at == later and case.extension_until is None and case.state == "dispatched"
+
+
+def test_an_unsatisfied_rating_reopens_and_a_satisfied_one_does_not(cast, departments, reported):
+    case = reported.case
+    for who, action, kwargs in [("dispatcher", "accept", {}),
+                                ("dispatcher", "dispatch", {"department": departments["s1_city_management"]}),
+                                ("handler", "handle", {"note": "已处理"}), ("grid_worker", "verify", {}),
+                                ("dispatcher", "close", {})]:
+        case = act(cast, who, case, action, **kwargs)
+    case = act(cast, "dispatcher", case, "evaluate", satisfaction="unsatisfied")
+    case = act(cast, "dispatcher", case, "reopen", note="居民不满意，重新处置")
+    assert case.state == "accepted" and case.due_at is not None
+
+
+def test_pressure_from_above_leaves_the_state_and_a_record(cast, reported):
+    case = act(cast, "leader", reported.case, "supervise", note="请加快处理")
+    assert case.state == "reported"
+    assert CaseEvent.objects.filter(case=case, action="supervise", note="请加快处理").exists()

@@ -1,0 +1,38 @@
+"""A user's queue: the cases in their scope that wait for an action their roles may take,
+earliest deadline first, filterable, paged by key (never by offset)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F
+
+from gongzhi.accounts import scoping
+
+from .models import Case
+from .workflow import TRANSITIONS
+
+# Actions whose waiting cases make up an inbox (pressure and extensions do not).
+WORK = ("accept", "reject", "self_resolve", "dispatch", "handle", "verify", "close", "evaluate")
+
+
+def states_for(user: Any) -> set[str]:
+    roles = scoping.roles(user)
+    return {state for name in WORK for state in TRANSITIONS[name].sources if roles & TRANSITIONS[name].roles}
+
+
+def inbox(user: Any, *, state: str = "", category: str = "", area: str = "", channel: str = "",
+          light: str = ""):
+    """The ordered queryset (earliest deadline first, then oldest); the caller pages it."""
+    cases = scoping.scoped(Case, user).filter(state__in=states_for(user))
+    if state:
+        cases = cases.filter(state=state)
+    if category:
+        cases = cases.filter(category__code=category)
+    if area:
+        cases = cases.filter(area__code__startswith=area)
+    if channel:
+        cases = cases.filter(channel=channel)
+    if light:
+        cases = cases.filter(light=light)
+    return cases.select_related("category", "category__parent").order_by(F("due_at").asc(nulls_last=True), "id")
