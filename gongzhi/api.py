@@ -6,6 +6,9 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from gongzhi.areas.api import router as areas_router
+from gongzhi.cases.api import router as cases_router
+from gongzhi.cases.intake import IntakeError
+from gongzhi.cases.workflow import WorkflowError
 from gongzhi.orgs.api import router as orgs_router
 from gongzhi.registry.addresses import AddressError
 from gongzhi.registry.api import router as registry_router
@@ -22,6 +25,7 @@ api = NinjaAPI(
 api.add_router("", areas_router)
 api.add_router("", orgs_router)
 api.add_router("", registry_router)
+api.add_router("", cases_router)
 
 
 @api.exception_handler(RegistryError)
@@ -29,6 +33,18 @@ def _refused(request, exc: RegistryError):
     """A rule of the register said no: 422 naming the field, in the user's language."""
     return api.create_response(request, {"detail": [{"loc": ["body", exc.field] if exc.field else ["body"],
                                                      "msg": str(exc), "type": "refused"}]}, status=422)
+
+
+@api.exception_handler(IntakeError)
+def _bad_report(request, exc: IntakeError):
+    return api.create_response(request, {"detail": [{"loc": ["body", exc.field] if exc.field else ["body"],
+                                                     "msg": str(exc), "type": "refused"}]}, status=422)
+
+
+@api.exception_handler(WorkflowError)
+def _not_now(request, exc: WorkflowError):
+    return api.create_response(request, {"detail": [{"loc": ["body", "action"], "msg": str(exc),
+                                                     "type": "refused"}]}, status=422)
 
 
 @api.exception_handler(AddressError)

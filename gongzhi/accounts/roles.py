@@ -47,7 +47,9 @@ _REGISTRY_KEEP = (
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset({*_CONFIG, *_REGISTRY_KEEP}),
     Role.COMMUNITY_WORKER: frozenset({*_CONFIG, *_REGISTRY_KEEP, "registry.review_address"}),
-    Role.DISPATCHER: frozenset({*_CONFIG, *_REGISTRY_READ, "cases.view_category", "cases.change_category"}),
+    Role.DISPATCHER: frozenset({*_CONFIG, *_REGISTRY_READ, "cases.view_category", "cases.change_category",
+                                "cases.view_routingrule", "cases.add_routingrule", "cases.change_routingrule",
+                                "cases.delete_routingrule"}),
     Role.LEADER: frozenset({*_CONFIG, *_REGISTRY_READ}),
     Role.HANDLER: frozenset(_CONFIG),
     Role.SYSTEM_ADMIN: frozenset({

@@ -1,9 +1,10 @@
 from django.contrib import admin
 
+from gongzhi.accounts import scoping
 from gongzhi.accounts.admin_base import AuditedAdmin
 
 from . import workdays
-from .models import CalendarDay, Category
+from .models import CalendarDay, Category, RoutingRule
 
 
 @admin.register(Category)
@@ -26,3 +27,30 @@ class CalendarDayAdmin(AuditedAdmin):
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         workdays.overrides_changed()
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(AuditedAdmin):
+    """Dispatchers keep the routing of their own area: rules on places in their scope, to
+    departments in their scope."""
+
+    list_display = ("category", "area", "department", "is_active")
+    list_filter = ("is_active", "category__parent")
+    autocomplete_fields = ("area", "department")
+    raw_id_fields = ("category",)
+
+    def get_queryset(self, request):
+        from gongzhi.areas.models import Area
+
+        areas = scoping.scoped(Area, request.user).values("code")
+        return super().get_queryset(request).filter(area__in=areas)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from gongzhi.areas.models import Area
+        from gongzhi.orgs.models import Department
+
+        if db_field.name == "area":
+            kwargs["queryset"] = scoping.scoped(Area, request.user)
+        if db_field.name == "department":
+            kwargs["queryset"] = scoping.scoped(Department, request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -36,3 +36,33 @@ def inbox(user: Any, *, state: str = "", category: str = "", area: str = "", cha
     if light:
         cases = cases.filter(light=light)
     return cases.select_related("category", "category__parent").order_by(F("due_at").asc(nulls_last=True), "id")
+
+
+def page(cases, *, after: str = "", size: int = 50):
+    """One page of an inbox in its order (deadline, then id), after the cursor `after`
+    ("<deadline ISO or ->|<id>" of the last case seen). Returns (cases, next cursor or None)."""
+    import datetime as dt
+
+    from django.db.models import Q
+
+    size = max(1, min(size, 200))
+    if after:
+        stamp, _sep, last_id = after.partition("|")
+        last_id = int(last_id) if last_id.isdigit() else 0
+        if stamp == "-":
+            cases = cases.filter(due_at__isnull=True, id__gt=last_id)
+        else:
+            try:
+                due = dt.datetime.fromisoformat(stamp.replace(" ", "+"))  # a "+" read from a URL as a space
+            except ValueError:
+                due = None
+            if due is not None:
+                cases = cases.filter(Q(due_at__gt=due) | Q(due_at=due, id__gt=last_id) | Q(due_at__isnull=True))
+    rows = list(cases[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    cursor = None
+    if more and rows:
+        last = rows[-1]
+        cursor = f"{last.due_at.isoformat() if last.due_at else '-'}|{last.pk}"
+    return rows, cursor

@@ -17,3 +17,17 @@ def test_the_most_specific_rule_wins(world, departments):
     RoutingRule.objects.create(category=leaf, area_id=WUHOU, department=departments["district_housing"])
     assert routing.suggest(leaf, G1) == departments["district_housing"]  # a leaf's rule beats its top's
     assert routing.suggest(leaf, "510104001001001") is None  # 锦江 has no rule
+
+
+def test_dispatchers_keep_routing_rules_of_their_own_area_in_the_admin(client, cast, departments):
+    categories.load_defaults()
+    leaf = Category.objects.get(code="street_vending")
+    RoutingRule.objects.create(category=leaf, area_id="510104000000", department=departments["district_housing"])
+    client.force_login(cast.dispatcher)
+    assert "510104000000" not in client.get("/admin/cases/routingrule/").content.decode()
+    response = client.post("/admin/cases/routingrule/add/", {
+        "category": leaf.pk, "area": S1, "department": departments["s1_city_management"].pk, "is_active": "on"})
+    assert response.status_code == 302
+    outside = client.post("/admin/cases/routingrule/add/", {
+        "category": leaf.pk, "area": "510104000000", "department": departments["s1_city_management"].pk})
+    assert outside.status_code == 200 and RoutingRule.objects.count() == 2

@@ -1,0 +1,165 @@
+"""Cases over the JSON API, for the grid worker's phone and other clients: categories, report
+(with an Idempotency-Key header, so a retried upload never files twice), my inbox, a case with
+its history and the actions I may take, and taking them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from ninja import Header, Query, Router, Schema, Status
+
+from gongzhi.accounts import scoping
+from gongzhi.orgs.models import Department
+
+from . import inbox, intake, workflow
+from .models import Case, CaseEvent, Category
+
+router = Router(tags=["cases"])
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    top: str
+    default_level: str
+
+    @staticmethod
+    def resolve_top(obj):
+        return obj.parent.name
+
+
+class ReportIn(Schema):
+    category: str
+    description: str
+    channel: str = "grid_patrol"
+    lon: float | None = None
+    lat: float | None = None
+    address_text: str = ""
+    reporter_name: str = ""
+    reporter_phone: str = ""
+
+
+class Receipt(Schema):
+    number: str
+    tracking_code: str | None
+    created: bool
+
+
+class CaseOut(Schema):
+    number: str
+    state: str
+    channel: str
+    category: str
+    description: str
+    area_code: str
+    level: str
+    department_id: int | None
+    lon: float | None
+    lat: float | None
+    reporter_phone: str
+    reported_at: dt.datetime
+    due_at: dt.datetime | None
+    light: str
+
+    @staticmethod
+    def resolve_category(obj):
+        return obj.category.code
+
+    @staticmethod
+    def resolve_area_code(obj):
+        return obj.area_id
+
+    @staticmethod
+    def resolve_reporter_phone(obj):
+        return obj.reporter_phone_masked
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    actor_name: str
+    action: str
+    from_state: str
+    to_state: str
+    note: str
+
+
+class CaseDetail(Schema):
+    case: CaseOut
+    events: list[EventOut]
+    actions: list[str]
+
+
+class InboxPage(Schema):
+    items: list[CaseOut]
+    next_cursor: str | None
+
+
+class InboxFilters(Schema):
+    state: str = ""
+    category: str = ""
+    area: str = ""
+    channel: str = ""
+    light: str = ""
+    after: str = ""
+    size: int = 50
+
+
+class ActionIn(Schema):
+    action: str
+    note: str = ""
+    department_id: int | None = None
+    satisfaction: str = ""
+    until: dt.datetime | None = None
+
+
+def _case(request, number: str) -> Case:
+    return scoping.get_in_scope_or_404(Case.objects.select_related("category"), request.user, number=number)
+
+
+@router.get("/cases/categories", response=list[CategoryOut], summary="Case categories (leaves)")
+def list_categories(request):
+    return list(Category.objects.filter(parent__isnull=False, is_active=True).select_related("parent"))
+
+
+@router.post("/cases", response={200: Receipt, 201: Receipt},
+             summary="Report a case (send Idempotency-Key: a retry returns the same case)")
+def report(request, body: ReportIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    if not scoping.roles(request.user) & {"grid_worker", "community_worker", "dispatcher"}:
+        raise PermissionDenied
+    category = Category.objects.filter(code=body.category, is_active=True).first()
+    if category is None:
+        raise intake.IntakeError(_("未知分类“%(c)s”") % {"c": body.category}, "category")
+    receipt = intake.report(actor=request.user, channel=body.channel, category=category,
+                            description=body.description, lon=body.lon, lat=body.lat, address_text=body.address_text,
+                            reporter_name=body.reporter_name, reporter_phone=body.reporter_phone,
+                            idempotency_key=idempotency_key)
+    out = {"number": receipt.case.number, "tracking_code": receipt.tracking_code or None, "created": receipt.created}
+    return Status(201 if receipt.created else 200, out)
+
+
+@router.get("/cases/inbox", response=InboxPage, summary="Cases waiting for me, earliest deadline first")
+def my_inbox(request, filters: Query[InboxFilters]):
+    rows, cursor = inbox.page(inbox.inbox(request.user, state=filters.state, category=filters.category,
+                                          area=filters.area, channel=filters.channel, light=filters.light),
+                              after=filters.after, size=filters.size)
+    return {"items": rows, "next_cursor": cursor}
+
+
+@router.get("/cases/{number}", response=CaseDetail, summary="A case, its history and what I may do")
+def case_detail(request, number: str):
+    case = _case(request, number)
+    return {"case": case, "events": list(CaseEvent.objects.filter(case=case)),
+            "actions": workflow.allowed(request.user, case)}
+
+
+@router.post("/cases/{number}/actions", response=CaseDetail, summary="Take an action on a case")
+def take_action(request, number: str, body: ActionIn):
+    case = _case(request, number)
+    department = None
+    if body.department_id is not None:
+        department = scoping.get_in_scope_or_404(Department, request.user, pk=body.department_id)
+    case = workflow.act(actor=request.user, case=case, action=body.action, note=body.note, department=department,
+                        satisfaction=body.satisfaction, until=body.until)
+    return case_detail(request, number)

@@ -1,0 +1,74 @@
+"""The cases API as the grid worker's phone uses it."""
+
+import json
+
+import pytest
+
+from gongzhi.cases import categories
+
+
+@pytest.fixture
+def api(login, world):
+    categories.load_defaults()
+    return login
+
+
+def post(client, url, body, **headers):
+    return client.post(url, json.dumps(body), content_type="application/json", **headers)
+
+
+REPORT = {"category": "garbage_pileup", "description": "小区门口垃圾堆放", "lon": 0.25, "lat": 0.5,
+          "reporter_phone": "13900001111"}
+
+
+def test_a_retried_report_returns_the_same_case(api):
+    client = api("grid_worker")
+    first = post(client, "/api/v1/cases", REPORT, HTTP_IDEMPOTENCY_KEY="phone-42-1")
+    again = post(client, "/api/v1/cases", REPORT, HTTP_IDEMPOTENCY_KEY="phone-42-1")
+    assert first.status_code == 201 and first.json()["tracking_code"]
+    assert again.status_code == 200 and again.json()["number"] == first.json()["number"]
+    assert again.json()["tracking_code"] is None  # the code is shown once
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"category": "nonsense"}, "category"),
+    ({"lon": 50.0, "lat": 50.0}, "location"),
+    ({"description": ""}, "description"),
+    ({"reporter_phone": "123"}, "reporter_phone"),
+])
+def test_bad_reports_are_422_naming_the_field(api, change, field):
+    response = post(api("grid_worker"), "/api/v1/cases", {**REPORT, **change})
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == field
+
+
+def test_the_loop_over_the_api_with_scope(api, departments):
+    number = post(api("grid_worker"), "/api/v1/cases", REPORT).json()["number"]
+    dispatcher = api("dispatcher")
+    inbox = dispatcher.get("/api/v1/cases/inbox").json()
+    assert [c["number"] for c in inbox["items"]] == [number]
+    detail = dispatcher.get(f"/api/v1/cases/{number}").json()
+    assert "accept" in detail["actions"] and detail["case"]["reporter_phone"] == "139****1111"
+    assert post(dispatcher, f"/api/v1/cases/{number}/actions", {"action": "close"}).status_code == 422
+    post(dispatcher, f"/api/v1/cases/{number}/actions", {"action": "accept"})
+    done = post(dispatcher, f"/api/v1/cases/{number}/actions",
+                {"action": "dispatch", "department_id": departments["s1_city_management"].pk})
+    assert done.json()["case"]["state"] == "dispatched"
+    handler = api("handler")
+    assert [c["number"] for c in handler.get("/api/v1/cases/inbox").json()["items"]] == [number]
+    assert post(handler, f"/api/v1/cases/{number}/actions", {"action": "handle", "note": "已清运"}).status_code == 200
+    assert api("other_grid_worker").get(f"/api/v1/cases/{number}").status_code == 404
+    assert api("system_admin").get(f"/api/v1/cases/{number}").status_code == 404
+    assert post(api("leader"), "/api/v1/cases", REPORT).status_code == 403
+
+
+def test_the_inbox_pages_by_cursor(api):
+    client = api("grid_worker")
+    numbers = {post(client, "/api/v1/cases", REPORT).json()["number"] for _ in range(5)}
+    dispatcher, seen, cursor = api("dispatcher"), [], ""
+    while True:
+        page = dispatcher.get("/api/v1/cases/inbox", {"size": 2, "after": cursor}).json()
+        seen += [c["number"] for c in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert len(seen) == 5 and set(seen) == numbers
