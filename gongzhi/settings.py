@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "gongzhi.areas",
     "gongzhi.accounts",
     "gongzhi.orgs",
+    "gongzhi.notifications",
     "gongzhi.registry",
     "gongzhi.cases",
     "gongzhi.workbench",
@@ -209,6 +210,10 @@ GONGZHI_GRID_TOLERANCE = float(os.environ.get("GONGZHI_GRID_TOLERANCE", "0.01"))
 GONGZHI_IMPORT_WORKERS = env_int("GONGZHI_IMPORT_WORKERS", os.cpu_count() or 1)
 GONGZHI_IMPORT_PARALLEL_ROWS = env_int("GONGZHI_IMPORT_PARALLEL_ROWS", 10_000)  # smaller files: in turn
 GONGZHI_IMPORT_CHUNK = env_int("GONGZHI_IMPORT_CHUNK", 2000)  # rows per transaction
+# SMS/WeChat notices: "console" (written to the log) or "http" (POSTed to a gateway).
+GONGZHI_NOTIFY_BACKEND = os.environ.get("GONGZHI_NOTIFY_BACKEND", "console")
+GONGZHI_NOTIFY_HTTP_URL = os.environ.get("GONGZHI_NOTIFY_HTTP_URL", "")
+GONGZHI_NOTIFY_HTTP_TOKEN = os.environ.get("GONGZHI_NOTIFY_HTTP_TOKEN", "")
 # Office hours of working days, for deadlines counted in working hours (local time).
 GONGZHI_OFFICE_HOURS = os.environ.get("GONGZHI_OFFICE_HOURS", "09:00-12:00,13:30-17:30")
 # How often (seconds) a process checks whether another process changed the grids.

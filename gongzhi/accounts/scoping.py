@@ -138,3 +138,22 @@ def ensure_in_scope(obj: ScopedModel, user: Any) -> None:
     user's scope and raises OutOfScope (rolling the transaction back) if it left it."""
     if not restrict(type(obj)._default_manager.filter(pk=obj.pk), user).exists():
         raise OutOfScope(f"{obj._meta.verbose_name} {obj.pk} is outside your scope")
+
+
+def holders(*, area_code: str, roles: set[str] | frozenset[str], department_id: int | None = None):
+    """The reverse of scope: the active users holding one of `roles` whose scope covers a row
+    in `area_code` (an area assignment whose prefix starts it), or, for department roles, whose
+    department is `department_id`. Who is told when a case reaches them."""
+    from django.contrib.auth import get_user_model
+
+    from gongzhi.areas.models import Area
+
+    ancestors = [code for code, level in Area.objects.unscoped().filter(
+        code__in=[area_code[:n].ljust(12, "0") for n in (2, 4, 6, 9, 12)] + [area_code]).values_list("code", "level")
+        if area_code.startswith(codes.prefix(code, level))]
+    assignments = RoleAssignment.objects.unscoped().filter(revoked_at__isnull=True, role__in=roles)
+    q = Q(area_id__in=ancestors)
+    if department_id is not None:
+        q |= Q(department_id=department_id)
+    users = assignments.filter(q).values("user_id")
+    return get_user_model().objects.filter(pk__in=users, is_active=True)

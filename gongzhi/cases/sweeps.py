@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from gongzhi.common.tasks import task
 
+from . import notices
 from .models import Case, CaseEvent
 from .workflow import OPEN
 
@@ -32,6 +33,8 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
             CaseEvent.objects.bulk_create([
                 CaseEvent(case_id=pk, at=now, actor_name="system", action="overdue" if light == "red" else "warning",
                           from_state=state, to_state=state) for pk, state in ids], batch_size=2000)
+            for case in Case.objects.unscoped().filter(pk__in=[pk for pk, _state in ids]).select_related("category"):
+                notices.deadline(case, light)
             turned[light] = len(ids)
     return turned
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from gongzhi.accounts import scoping
 
-from . import deadlines
+from . import deadlines, notices
 from .models import Case, CaseEvent, CaseState, Satisfaction
 
 S = CaseState
@@ -136,6 +136,7 @@ def act(*, actor: Any, case: Case, action: str, note: str = "", department=None,
             locked.save()
             CaseEvent.objects.create(case=locked, at=now, actor=actor, actor_name=actor.get_username(),
                                      action=action, from_state=source, to_state=source, note=note[:5000], data=data)
+            notices.after(locked, action)
             return locked
         locked.state = transition.target
         locked.step_started_at = now
@@ -153,6 +154,7 @@ def act(*, actor: Any, case: Case, action: str, note: str = "", department=None,
         locked.save()
         CaseEvent.objects.create(case=locked, at=now, actor=actor, actor_name=actor.get_username(), action=action,
                                  from_state=source, to_state=locked.state, note=note[:5000], data=data)
+        notices.after(locked, action)
     return locked
 
 
