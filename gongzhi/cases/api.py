@@ -13,7 +13,7 @@ from ninja import Header, Query, Router, Schema, Status
 from gongzhi.accounts import scoping
 from gongzhi.orgs.models import Department
 
-from . import inbox, intake, workflow
+from . import inbox, intake, rates, workflow
 from .models import Case, CaseEvent, Category
 
 router = Router(tags=["cases"])
@@ -145,6 +145,32 @@ def my_inbox(request, filters: Query[InboxFilters]):
                                           area=filters.area, channel=filters.channel, light=filters.light),
                               after=filters.after, size=filters.size)
     return {"items": rows, "next_cursor": cursor}
+
+
+class RateRow(Schema):
+    key: str | int | None
+    reported: int
+    responded: int
+    responded_on_time: int
+    closed: int
+    handled: int
+    handled_on_time: int
+    rated: int
+    satisfied: int
+    basically_satisfied: int
+    unsatisfied: int
+    response_rate: float | None
+    resolution_rate: float | None
+    satisfaction_rate: float | None
+    on_time_rate: float | None
+
+
+@router.get("/cases/rates", response=list[RateRow],
+            summary="Response, resolution, satisfaction and on-time rates (formulas in cases/rates.py)")
+def case_rates(request, start: dt.date, end: dt.date, group_by: str = "", area: str = ""):
+    if group_by not in {"", "category", "channel", "department", "district", "subdistrict", "community", "grid"}:
+        raise intake.IntakeError(_("分组方式“%(g)s”无效") % {"g": group_by}, "group_by")
+    return rates.rates(request.user, start=start, end=end, group_by=group_by, area=area)
 
 
 @router.get("/cases/{number}", response=CaseDetail, summary="A case, its history and what I may do")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from gongzhi.areas import lookup
 from gongzhi.common import crypto
 
-from . import deadlines
+from . import deadlines, rates
 from .models import Case, CaseEvent, CaseState, Category, Channel
 
 
@@ -95,6 +95,7 @@ def report(*, actor: Any, channel: str, category: Category, description: str, lo
                                          actor_name=actor.get_username() if case.reported_by else "",
                                          action="report", to_state=CaseState.REPORTED,
                                          data={"channel": channel})
+                rates.count(case, now, reported=1)
             return Receipt(case, code, True)
         except IntegrityError:
             if idempotency_key and Case.objects.unscoped().filter(idempotency_key=idempotency_key).exists():

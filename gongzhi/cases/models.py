@@ -215,3 +215,40 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("case events are never deleted")
+
+
+class CaseStat(ScopedModel):
+    """Rollup of case events per day, grid, category and channel (and unit where one holds
+    it), kept up to date by each transition in its own transaction, so that rates over a city
+    and a month read thousands of rows, not millions of cases."""
+
+    scope_rule = ScopeRule(area_fields=("area__code",), department_fields=("department",), roles=CASE_ROLES)
+
+    day = models.DateField(_("日期"))
+    area = models.ForeignKey("areas.Area", to_field="code", db_column="area_code", on_delete=models.PROTECT,
+                             related_name="+", db_index=False)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    department = models.ForeignKey("orgs.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    reported = models.PositiveIntegerField(default=0)
+    responded = models.PositiveIntegerField(default=0)
+    responded_on_time = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    handled = models.PositiveIntegerField(default=0)
+    handled_on_time = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    basically_satisfied = models.PositiveIntegerField(default=0)
+    unsatisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("事件统计")
+        verbose_name_plural = pgettext_lazy("plural", "事件统计")
+        constraints = [models.UniqueConstraint(fields=["day", "area", "category", "channel", "department"],
+                                               name="cases_stat_key", nulls_distinct=False)]
+        indexes = [models.Index(fields=["area", "day"], name="cases_stat_area_day",
+                                opclasses=["varchar_pattern_ops", "date_ops"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.area_id} {self.category_id}"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.common import crypto
 
+from . import rates
 from .models import Case, CaseEvent, CaseState, Satisfaction
 
 
@@ -49,4 +50,5 @@ def rate(*, number: str, code: str, satisfaction: str, comment: str = "") -> Cas
         CaseEvent.objects.create(case=case, at=now, actor_name=_("反映人"), action="evaluate",
                                  from_state=CaseState.CLOSED, to_state=CaseState.EVALUATED,
                                  note=(comment or "")[:2000], data={"satisfaction": satisfaction, "by": "reporter"})
+        rates.count(case, now, rated=1, **{satisfaction: 1})
     return case

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from gongzhi.accounts import scoping
 
-from . import deadlines, notices
+from . import deadlines, notices, rates
 from .models import Case, CaseEvent, CaseState, Satisfaction
 
 S = CaseState
@@ -132,6 +132,7 @@ def act(*, actor: Any, case: Case, action: str, note: str = "", department=None,
             locked.warn_at = deadlines.warning_from(locked.step_started_at, locked.due_at, locked.category.warn_at)
             locked.light = deadlines.light(now, locked.warn_at, locked.due_at)
         source = locked.state
+        ending_due = locked.due_at  # the deadline of the step this action ends
         if transition.target is None:
             locked.save()
             CaseEvent.objects.create(case=locked, at=now, actor=actor, actor_name=actor.get_username(),
@@ -154,6 +155,7 @@ def act(*, actor: Any, case: Case, action: str, note: str = "", department=None,
         locked.save()
         CaseEvent.objects.create(case=locked, at=now, actor=actor, actor_name=actor.get_username(), action=action,
                                  from_state=source, to_state=locked.state, note=note[:5000], data=data)
+        rates.count(locked, now, **rates.for_action(locked, action, now, ending_due))
         notices.after(locked, action)
     return locked
 

@@ -1,0 +1,97 @@
+"""The standard measures (接诉即办 "三率" and on-time), from the rollups the transitions keep.
+
+  response rate     = cases answered (accepted, rejected or settled on the spot) within the
+                      accept deadline / cases reported                  (by the day reported)
+  resolution rate   = cases closed (incl. settled on the spot) / cases reported
+  satisfaction rate = (satisfied + basically satisfied) / cases rated
+  on-time rate      = cases handled within the handle deadline / cases handled
+
+Counts are taken on the day each event happened; a rate over a period sums the days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from gongzhi.accounts import scoping
+
+from .models import Case, CaseStat
+
+COUNTERS = ("reported", "responded", "responded_on_time", "closed", "handled", "handled_on_time", "rated",
+            "satisfied", "basically_satisfied", "unsatisfied")
+
+
+def count(case: Case, at: dt.datetime, **increments: int) -> None:
+    """Adds to the case's rollup row for the day of `at` (inside the caller's transaction)."""
+    key = {"day": timezone.localtime(at).date(), "area_id": case.area_id, "category_id": case.category_id,
+           "channel": case.channel, "department_id": case.department_id}
+    updates = {name: F(name) + n for name, n in increments.items() if n}
+    if not updates:
+        return
+    rows = CaseStat.objects.unscoped().filter(**key)  # the rollup itself, kept by the system
+    if rows.update(**updates):
+        return
+    try:
+        with transaction.atomic():
+            CaseStat.objects.create(**key, **{name: n for name, n in increments.items()})
+    except IntegrityError:  # another transition created the row a moment ago
+        rows.update(**updates)
+
+
+def for_action(case: Case, action: str, now: dt.datetime, due_at: dt.datetime | None) -> dict[str, int]:
+    """What an action adds to the rollups: `due_at` is the deadline of the step it ends."""
+    on_time = int(due_at is None or now <= due_at)
+    if action in {"accept", "reject", "self_resolve"}:
+        increments = {"responded": 1, "responded_on_time": on_time}
+        if action == "self_resolve":
+            increments.update(closed=1, handled=1, handled_on_time=1)
+        return increments
+    if action == "handle":
+        return {"handled": 1, "handled_on_time": on_time}
+    if action == "close":
+        return {"closed": 1}
+    if action == "evaluate":
+        return {"rated": 1, case.satisfaction: 1}
+    return {}
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def rates(user: Any, *, start: dt.date, end: dt.date, group_by: str = "", area: str = "") -> list[dict[str, Any]]:
+    """The four rates over [start, end] for what the user may see, overall or per `group_by`
+    ("category", "channel", "department", or an area level: "district", "subdistrict",
+    "community", "grid")."""
+    stats = scoping.scoped(CaseStat, user).filter(day__gte=start, day__lte=end)
+    if area:
+        stats = stats.filter(area__code__startswith=area)
+    sums = {name: Sum(name) for name in COUNTERS}
+    if group_by in {"category", "channel", "department"}:
+        field = {"category": "category__code", "channel": "channel", "department": "department_id"}[group_by]
+        rows = stats.values(key=F(field)).annotate(**sums).order_by("key")
+    elif group_by in {"district", "subdistrict", "community", "grid"}:
+        from django.db.models.functions import Substr
+
+        from gongzhi.areas import codes
+
+        rows = (stats.annotate(key=Substr("area_id", 1, codes.PREFIX_LENGTHS[group_by]))
+                .values("key").annotate(**sums).order_by("key"))
+    else:
+        rows = [{"key": "all", **stats.aggregate(**sums)}]
+    result = []
+    for row in rows:
+        n = {name: row[name] or 0 for name in COUNTERS}
+        result.append({
+            "key": row["key"], **n,
+            "response_rate": _rate(n["responded_on_time"], n["reported"]),
+            "resolution_rate": _rate(n["closed"], n["reported"]),
+            "satisfaction_rate": _rate(n["satisfied"] + n["basically_satisfied"], n["rated"]),
+            "on_time_rate": _rate(n["handled_on_time"], n["handled"]),
+        })
+    return result
