@@ -13,4 +13,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("w/", include("gongzhi.workbench.urls")),
+    path("open311/v2/", include("gongzhi.cases.open311_urls")),
 ]

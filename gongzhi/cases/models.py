@@ -252,3 +252,22 @@ class CaseStat(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.day} {self.area_id} {self.category_id}"
+
+
+class Open311Key(models.Model):
+    """An Open311 client's api_key (only its digest is kept; the key is shown once). Reports
+    through a key are read within its area (the city it serves)."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    key_digest = models.CharField(max_length=64, unique=True, editable=False)
+    area = models.ForeignKey("areas.Area", to_field="code", db_column="area_code", on_delete=models.PROTECT,
+                             related_name="+", verbose_name=_("服务区域"))
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311接口密钥")
+        verbose_name_plural = pgettext_lazy("plural", "Open311接口密钥")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,245 @@
+"""Open311 GeoReport v2 (/open311/v2/), as the specification writes it: services and their
+definitions from the categories; requests posted with an api_key and lat/long or an
+address_string; requests listed with their filters (at most 90 days); one request; a token's
+request. Every answer in JSON or XML (by the .json/.xml suffix); errors as the specification's
+list of {code, description} with the HTTP status as code.
+
+service_request_id is the case number; status is "open" until the case is closed. Every call
+carries an api_key (issued by `gongzhi open311-key create NAME`); a key sees the requests of the
+area it serves, since residents' descriptions are not for the whole internet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from xml.etree import ElementTree as ET
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+
+from gongzhi.common import crypto
+
+from . import intake
+from .models import Case, CaseEvent, CaseState, Category, Open311Key
+
+CLOSED_STATES = {CaseState.CLOSED, CaseState.EVALUATED, CaseState.REJECTED, CaseState.SELF_RESOLVED}
+MAX_DAYS = 90
+
+
+class Problem(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status, self.description = status, description
+
+
+def new_key(*, name: str, area) -> str:
+    """Creates a key and returns it (the only time it is seen)."""
+    key = secrets.token_urlsafe(24)
+    Open311Key.objects.create(name=name, area=area, key_digest=crypto.digest(key, kind="open311_key"))
+    return key
+
+
+def _w3c(moment: dt.datetime | None) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
+
+
+def _render(fmt: str, root: str, item: str, rows: list[dict], status: int = 200) -> HttpResponse:
+    if fmt == "xml":
+        top = ET.Element(root)
+        for row in rows:
+            element = ET.SubElement(top, item)
+            for key, value in row.items():
+                child = ET.SubElement(element, key)
+                if isinstance(value, list):
+                    for entry in value:
+                        sub = ET.SubElement(child, "attribute" if key == "attributes" else "value")
+                        for k, v in entry.items():
+                            ET.SubElement(sub, k).text = "" if v is None else str(v).lower() if isinstance(v, bool) \
+                                else str(v)
+                else:
+                    child.text = "" if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
+        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+        return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+    return HttpResponse(json.dumps(rows, ensure_ascii=False), status=status,
+                        content_type="application/json; charset=utf-8")
+
+
+def _errors(fmt: str, problem: Problem) -> HttpResponse:
+    return _render(fmt, "errors", "error", [{"code": problem.status, "description": problem.description}],
+                   status=problem.status)
+
+
+def endpoint(view):
+    def wrapped(request, *args, fmt="json", **kwargs):
+        if fmt not in ("json", "xml"):
+            return _errors("json", Problem(404, "format must be json or xml"))
+        try:
+            return view(request, *args, fmt=fmt, **kwargs)
+        except Problem as problem:
+            return _errors(fmt, problem)
+    return csrf_exempt(wrapped)
+
+
+def _service(category: Category) -> dict:
+    return {"service_code": category.code, "service_name": category.name,
+            "description": f"{category.parent.name}/{category.name}", "metadata": False, "type": "realtime",
+            "keywords": category.parent.name, "group": category.parent.name}
+
+
+@endpoint
+def services(request, *, fmt):
+    leaves = Category.objects.filter(parent__isnull=False, is_active=True).select_related("parent").order_by("code")
+    return _render(fmt, "services", "service", [_service(c) for c in leaves])
+
+
+@endpoint
+def service_definition(request, code: str, *, fmt):
+    if not Category.objects.filter(code=code, parent__isnull=False, is_active=True).exists():
+        raise Problem(404, f"service_code {code} not found")
+    rows = [{"service_code": code, "attributes": []}]
+    if fmt == "xml":
+        return _render(fmt, "service_definition", "service", rows)
+    return HttpResponse(json.dumps(rows[0]), content_type="application/json; charset=utf-8")
+
+
+def _request_row(case: Case, updated: dt.datetime | None) -> dict:
+    closed = case.state in CLOSED_STATES
+    return {
+        "service_request_id": case.number,
+        "status": "closed" if closed else "open",
+        "status_notes": case.get_state_display(),
+        "service_name": case.category.name,
+        "service_code": case.category.code,
+        "description": case.description,
+        "agency_responsible": case.department.name if case.department_id else "",
+        "service_notice": "",
+        "requested_datetime": _w3c(case.reported_at),
+        "updated_datetime": _w3c(updated or case.reported_at),
+        "expected_datetime": _w3c(case.due_at),
+        "address": case.address_text,
+        "address_id": case.address.code if case.address_id else "",
+        "zipcode": "",
+        "lat": case.lat,
+        "long": case.lon,
+        "media_url": "",
+    }
+
+
+def _rows(cases) -> list[dict]:
+    from django.db.models import Max
+
+    cases = list(cases)
+    updated = dict(CaseEvent.objects.filter(case__in=cases).values("case_id").annotate(last=Max("at"))
+                   .values_list("case_id", "last"))
+    return [_request_row(c, updated.get(c.pk)) for c in cases]
+
+
+def _key(request) -> Open311Key:
+    raw = request.POST.get("api_key") or request.GET.get("api_key") or ""
+    key = Open311Key.objects.filter(key_digest=crypto.digest(raw, kind="open311_key"), is_active=True).first() \
+        if raw else None
+    if key is None:
+        raise Problem(403, "api_key is missing or not valid")
+    return key
+
+
+def _float(name: str, value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise Problem(400, f"{name} is not a number") from None
+
+
+@endpoint
+def requests(request, *, fmt):
+    if request.method == "POST":
+        return _post_request(request, fmt)
+    cases = _visible(_key(request))
+    ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
+    if ids:
+        return _render(fmt, "service_requests", "request", _rows(cases.filter(number__in=ids)))
+    end = _when(request.GET.get("end_date"), "end_date") or timezone.now()
+    start = _when(request.GET.get("start_date"), "start_date") or end - dt.timedelta(days=MAX_DAYS)
+    if end - start > dt.timedelta(days=MAX_DAYS):
+        raise Problem(400, f"start_date and end_date may be at most {MAX_DAYS} days apart")
+    cases = cases.filter(reported_at__gte=start, reported_at__lte=end)
+    codes = [c.strip() for c in request.GET.get("service_code", "").split(",") if c.strip()]
+    if codes:
+        cases = cases.filter(category__code__in=codes)
+    status = request.GET.get("status", "")
+    if status:
+        wanted = {s.strip() for s in status.split(",")}
+        if wanted - {"open", "closed"}:
+            raise Problem(400, "status must be open or closed")
+        if wanted == {"open"}:
+            cases = cases.exclude(state__in=CLOSED_STATES)
+        elif wanted == {"closed"}:
+            cases = cases.filter(state__in=CLOSED_STATES)
+    return _render(fmt, "service_requests", "request", _rows(cases.order_by("-reported_at")[:1000]))
+
+
+def _when(value: str | None, name: str) -> dt.datetime | None:
+    if not value:
+        return None
+    moment = parse_datetime(value.replace(" ", "+"))
+    if moment is None:
+        raise Problem(400, f"{name} must be a W3C datetime, e.g. 2026-11-01T00:00:00+08:00")
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def _post_request(request, fmt):
+    from gongzhi.registry import matching
+
+    key = _key(request)
+    data = request.POST
+    category = Category.objects.filter(code=data.get("service_code", ""), parent__isnull=False,
+                                       is_active=True).first()
+    if category is None:
+        raise Problem(400, "service_code is missing or unknown")
+    lat, lon, address = data.get("lat", ""), data.get("long", ""), None
+    text = data.get("address_string", "")
+    if lat and lon:
+        lat_f, lon_f = _float("lat", lat), _float("long", lon)
+    elif text:
+        lat_f = lon_f = None
+        match = matching.Matcher(key.area).match(text)
+        if not match.certain:
+            raise Problem(400, "address_string could not be matched to an address")
+        address = match.address
+    else:
+        raise Problem(400, "a location is required: lat and long, or address_string")
+    name = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p)
+    try:
+        receipt = intake.report(actor=None, channel="open311", category=category,
+                                description=data.get("description", ""), lon=lon_f, lat=lat_f, address=address,
+                                address_text=text, reporter_name=name, reporter_phone=data.get("phone", ""),
+                                idempotency_key=f"open311:{key.pk}:{request.headers.get('Idempotency-Key')}"
+                                if request.headers.get("Idempotency-Key") else None)
+    except intake.IntakeError as exc:
+        raise Problem(400, f"{exc.field or 'request'}: {exc}") from exc
+    return _render(fmt, "service_requests", "request", [{"service_request_id": receipt.case.number,
+                                                         "service_notice": "", "account_id": ""}])
+
+
+def _visible(key: Open311Key):
+    """A client sees the requests of the area its key serves (its key is its scope)."""
+    return (Case.objects.unscoped().filter(area__code__startswith=key.area.prefix)
+            .select_related("category", "department", "address"))
+
+
+@endpoint
+def one_request(request, number: str, *, fmt):
+    case = _visible(_key(request)).filter(number=number).first()
+    if case is None:
+        raise Problem(404, f"service_request_id {number} not found")
+    return _render(fmt, "service_requests", "request", _rows([case]))
+
+
+@endpoint
+def token(request, token: str, *, fmt):
+    if not _visible(_key(request)).filter(number=token).exists():
+        raise Problem(404, f"token {token} not found")
+    return _render(fmt, "service_requests", "request", [{"service_request_id": token, "token": token}])

@@ -1,0 +1,93 @@
+"""Open311 GeoReport v2 as clients expect it: JSON and XML, the spec's fields and errors."""
+
+import datetime as dt
+from xml.etree import ElementTree as ET
+
+import pytest
+from django.utils import timezone
+
+from gongzhi.areas.models import Area
+from gongzhi.cases import categories, open311
+from gongzhi.cases.models import Case
+
+BASE = "/open311/v2"
+
+
+@pytest.fixture
+def key(world):
+    categories.load_defaults()
+    return open311.new_key(name="test client", area=Area.objects.unscoped().get(code="510107000000"))
+
+
+def test_services_list_in_json_and_xml(client, key):
+    services = client.get(f"{BASE}/services.json").json()
+    garbage = next(s for s in services if s["service_code"] == "garbage_pileup")
+    assert set(garbage) == {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
+    assert garbage["metadata"] is False and garbage["type"] == "realtime"
+    root = ET.fromstring(client.get(f"{BASE}/services.xml").content)
+    assert root.tag == "services" and root.find("service/service_code").text
+    definition = client.get(f"{BASE}/services/garbage_pileup.json").json()
+    assert definition == {"service_code": "garbage_pileup", "attributes": []}
+    assert client.get(f"{BASE}/services/nope.json").status_code == 404
+
+
+def test_posting_and_reading_a_request(client, key):
+    response = client.post(f"{BASE}/requests.json", {
+        "api_key": key, "service_code": "garbage_pileup", "lat": "0.5", "long": "0.25",
+        "description": "Rubbish <b>piled</b> at the gate", "first_name": "Li", "phone": "13900001111"})
+    assert response.status_code == 200
+    [receipt] = response.json()
+    number = receipt["service_request_id"]
+    assert set(receipt) == {"service_request_id", "service_notice", "account_id"}
+    case = Case.objects.unscoped().get(number=number)
+    assert case.channel == "open311" and case.area_id == "510107001001001"
+    [row] = client.get(f"{BASE}/requests/{number}.json", {"api_key": key}).json()
+    assert row["status"] == "open" and row["service_code"] == "garbage_pileup" and row["lat"] == 0.5
+    requested = dt.datetime.fromisoformat(row["requested_datetime"])
+    assert requested.tzinfo is not None
+    xml = ET.fromstring(client.get(f"{BASE}/requests/{number}.xml", {"api_key": key}).content)
+    assert xml.tag == "service_requests" and xml.find("request/service_request_id").text == number
+    listed = client.get(f"{BASE}/requests.json", {"api_key": key, "service_request_id": f"{number},GZ0"}).json()
+    assert [r["service_request_id"] for r in listed] == [number]
+    assert client.get(f"{BASE}/tokens/{number}.json", {"api_key": key}).json()[0]["service_request_id"] == number
+
+
+@pytest.mark.parametrize(("data", "status", "words"), [
+    ({"api_key": "", "service_code": "garbage_pileup", "lat": "0.5", "long": "0.25"}, 403, "api_key"),
+    ({"api_key": "wrong", "service_code": "garbage_pileup", "lat": "0.5", "long": "0.25"}, 403, "api_key"),
+    ({"service_code": "nope", "lat": "0.5", "long": "0.25"}, 400, "service_code"),
+    ({"service_code": "garbage_pileup"}, 400, "location"),
+    ({"service_code": "garbage_pileup", "lat": "x", "long": "0.25"}, 400, "lat"),
+    ({"service_code": "garbage_pileup", "lat": "50", "long": "50"}, 400, "location"),
+])
+def test_errors_are_the_specs_list(client, key, data, status, words):
+    data = {"api_key": key, "description": "d", **data}
+    response = client.post(f"{BASE}/requests.json", data)
+    assert response.status_code == status
+    [error] = response.json()
+    assert error["code"] == status and words in error["description"]
+    xml = ET.fromstring(client.post(f"{BASE}/requests.xml", data).content)
+    assert xml.tag == "errors" and xml.find("error/code").text == str(status)
+
+
+def test_listing_filters_and_the_ninety_day_limit(client, key):
+    for lat in ("0.5", "1.5"):
+        client.post(f"{BASE}/requests.json", {"api_key": key, "service_code": "noise", "lat": lat, "long": "0.25",
+                                              "description": "吵"})
+    everything = client.get(f"{BASE}/requests.json", {"api_key": key}).json()
+    assert len(everything) == 2
+    assert client.get(f"{BASE}/requests.json", {"api_key": key, "status": "closed"}).json() == []
+    assert len(client.get(f"{BASE}/requests.json", {"api_key": key, "service_code": "noise"}).json()) == 2
+    start = (timezone.now() - dt.timedelta(days=100)).isoformat()
+    too_long = client.get(f"{BASE}/requests.json", {"api_key": key, "start_date": start})
+    assert too_long.status_code == 400 and "90" in too_long.json()[0]["description"]
+    other = open311.new_key(name="jinjiang", area=Area.objects.unscoped().get(code="510104000000"))
+    assert client.get(f"{BASE}/requests.json", {"api_key": other}).json() == []  # another district's client
+
+
+def test_the_key_command_prints_a_working_key(key, capsys):
+    from django.core.management import call_command
+
+    call_command("open311_key", "create", "cli client", "--area", "510100000000")
+    printed = capsys.readouterr().out.strip()
+    assert len(printed) >= 20
