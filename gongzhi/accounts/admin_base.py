@@ -39,18 +39,22 @@ class AuditedAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
-class ScopedAdmin(AuditedAdmin):
-    """Lists, pages and choices of scoped models come through the user's scope; an object out of
-    scope is not found, as everywhere else."""
-
-    def get_queryset(self, request):
-        return scoping.restrict(super().get_queryset(request), request.user)
+class ScopedChoicesAdmin(AuditedAdmin):
+    """Choices of a scoped model (an area, a department) offer only what the user may see."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.remote_field.model
         if issubclass(related, ScopedModel) and "queryset" not in kwargs:
             kwargs["queryset"] = scoping.scoped(related, request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedAdmin(ScopedChoicesAdmin):
+    """Lists, pages and choices of scoped models come through the user's scope; an object out of
+    scope is not found, as everywhere else."""
+
+    def get_queryset(self, request):
+        return scoping.restrict(super().get_queryset(request), request.user)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

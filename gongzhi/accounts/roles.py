@@ -62,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "registry.view_tag", "registry.add_tag", "registry.change_tag",
         "cases.view_category", "cases.add_category", "cases.change_category",
         "cases.view_calendarday", "cases.add_calendarday", "cases.change_calendarday", "cases.delete_calendarday",
+        "cases.view_open311key", "cases.add_open311key", "cases.change_open311key",
     }),
     Role.SECURITY_ADMIN: frozenset({
         "areas.view_area", "orgs.view_department",

@@ -1,10 +1,10 @@
 from django.contrib import admin
 
 from gongzhi.accounts import scoping
-from gongzhi.accounts.admin_base import AuditedAdmin
+from gongzhi.accounts.admin_base import AuditedAdmin, ScopedChoicesAdmin
 
-from . import workdays
-from .models import CalendarDay, Category, RoutingRule
+from . import open311, workdays
+from .models import CalendarDay, Category, Open311Key, RoutingRule
 
 
 @admin.register(Category)
@@ -54,3 +54,27 @@ class RoutingRuleAdmin(AuditedAdmin):
         if db_field.name == "department":
             kwargs["queryset"] = scoping.scoped(Department, request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Open311Key)
+class Open311KeyAdmin(ScopedChoicesAdmin):
+    """A new key is shown once, in the message after saving; only its digest is stored."""
+
+    list_display = ("name", "area", "is_active", "created_at")
+    fields = ("name", "area", "is_active")
+    autocomplete_fields = ("area",)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        key = open311.new_key(name=obj.name, area=obj.area)
+        obj.pk = Open311Key.objects.get(name=obj.name).pk
+        from django.contrib import messages
+        from django.utils.translation import gettext as _
+
+        messages.warning(request, _("新密钥（只显示这一次，请立即交给对方）：%(k)s") % {"k": key})
+        from gongzhi.audit import log
+
+        log.record("cases.open311key.created", actor=request.user, target=Open311Key.objects.get(pk=obj.pk),
+                   changes={"name": obj.name, "area": obj.area_id})
+        return None

@@ -91,3 +91,16 @@ def test_the_key_command_prints_a_working_key(key, capsys):
     call_command("open311_key", "create", "cli client", "--area", "510100000000")
     printed = capsys.readouterr().out.strip()
     assert len(printed) >= 20
+
+
+def test_keys_are_issued_in_the_admin_and_shown_once(client, cast, world):
+    from gongzhi.cases.models import Open311Key
+
+    categories.load_defaults()
+    client.force_login(cast.system_admin)
+    response = client.post("/admin/cases/open311key/add/", {"name": "city app", "area": "510100000000",
+                                                             "is_active": "on"}, follow=True)
+    message = next(str(m) for m in response.context["messages"])
+    key = message.rsplit("：", 1)[-1]
+    assert Open311Key.objects.get(name="city app").key_digest != key
+    assert client.get(f"{BASE}/requests.json", {"api_key": key}).status_code == 200
