@@ -113,6 +113,7 @@ class CaseState(models.TextChoices):
     CLOSED = "closed", _("已结案")
     EVALUATED = "evaluated", _("已评价")
     SELF_RESOLVED = "self_resolved", _("自办结")
+    MERGED = "merged", _("已合并")
 
 
 class Channel(models.TextChoices):
@@ -170,6 +171,12 @@ class Case(ScopedModel):
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("上报人"))
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("合并到"))
+    people = models.ManyToManyField("registry.Person", blank=True, related_name="cases", verbose_name=_("关联人员"))
+    houses = models.ManyToManyField("registry.House", blank=True, related_name="cases", verbose_name=_("关联房屋"))
+    entities = models.ManyToManyField("registry.Entity", blank=True, related_name="cases",
+                                      verbose_name=_("关联法人"))
 
     class Meta:
         ordering = ["-reported_at", "-id"]

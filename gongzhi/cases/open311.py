@@ -25,7 +25,8 @@ from gongzhi.common import crypto
 from . import intake
 from .models import Case, CaseEvent, CaseState, Category, Open311Key
 
-CLOSED_STATES = {CaseState.CLOSED, CaseState.EVALUATED, CaseState.REJECTED, CaseState.SELF_RESOLVED}
+CLOSED_STATES = {CaseState.CLOSED, CaseState.EVALUATED, CaseState.REJECTED, CaseState.SELF_RESOLVED,
+                 CaseState.MERGED}
 MAX_DAYS = 90
 
 

@@ -53,7 +53,7 @@ def for_action(case: Case, action: str, now: dt.datetime, due_at: dt.datetime | 
         return increments
     if action == "handle":
         return {"handled": 1, "handled_on_time": on_time}
-    if action == "close":
+    if action in {"close", "merge"}:  # a merged case is answered by the one it joined
         return {"closed": 1}
     if action == "evaluate":
         return {"rated": 1, case.satisfaction: 1}

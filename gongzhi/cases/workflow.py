@@ -67,6 +67,8 @@ TRANSITIONS: dict[str, Transition] = {
     # After an unsatisfied rating the case is handled again.
     "reopen": Transition(frozenset({S.EVALUATED}), S.ACCEPTED, frozenset({"dispatcher"}), step="dispatch",
                          needs_note=True),
+    # The same matter reported twice: the later case is closed into the earlier one.
+    "merge": Transition(frozenset({S.REPORTED, S.ACCEPTED}), S.MERGED, frozenset({"dispatcher", "community_worker"})),
 }
 
 
@@ -81,7 +83,7 @@ def allowed(user: Any, case: Case) -> list[str]:
 
 
 def act(*, actor: Any, case: Case, action: str, note: str = "", department=None,
-        satisfaction: str = "", until=None) -> Case:
+        satisfaction: str = "", until=None, into: Case | None = None) -> Case:
     """Takes `action` on the case. Missing or out of scope: 404; a role that may not: 403;
     a state that does not allow it, or missing input: WorkflowError."""
     transition = TRANSITIONS.get(action)
@@ -117,6 +119,12 @@ def act(*, actor: Any, case: Case, action: str, note: str = "", department=None,
         if action == "return":
             data["department"] = locked.department_id
             locked.department = None
+        if action == "merge":
+            target = scoping.scoped(Case, actor).filter(pk=getattr(into, "pk", None)).first()
+            if target is None or target.pk == locked.pk or target.state not in OPEN:
+                raise WorkflowError(_("请选择一个仍在办理中的事件合并到"))
+            locked.duplicate_of = target
+            data["into"] = target.number
         if action == "reopen" and locked.satisfaction != Satisfaction.UNSATISFIED:
             raise WorkflowError(_("只有评价不满意的事件可以重办"))
         if action == "request_extension":
@@ -150,7 +158,7 @@ def act(*, actor: Any, case: Case, action: str, note: str = "", department=None,
             locked.warn_at = deadlines.warning_from(now, locked.due_at, category.warn_at)
         else:
             locked.due_at = locked.warn_at = None
-        if transition.target in {S.CLOSED, S.REJECTED, S.SELF_RESOLVED}:
+        if transition.target in {S.CLOSED, S.REJECTED, S.SELF_RESOLVED, S.MERGED}:
             locked.closed_at = now
         locked.save()
         CaseEvent.objects.create(case=locked, at=now, actor=actor, actor_name=actor.get_username(), action=action,
@@ -166,5 +174,5 @@ ACTION_LABELS = {  # lazy: read in the language of the request that shows them
     "close": gettext_lazy("结案"), "evaluate": gettext_lazy("评价"), "escalate": gettext_lazy("上报上级"),
     "return": gettext_lazy("退单"), "request_extension": gettext_lazy("申请延期"),
     "approve_extension": gettext_lazy("批准延期"), "supervise": gettext_lazy("督办"), "urge": gettext_lazy("催办"),
-    "reopen": gettext_lazy("重办"),
+    "reopen": gettext_lazy("重办"), "merge": gettext_lazy("合并"),
 }

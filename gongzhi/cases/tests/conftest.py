@@ -9,3 +9,5 @@ def _fresh_calendar(db):
     workdays.overrides_changed()
     yield
     workdays.overrides_changed()
+
+from gongzhi.registry.tests.conftest import register  # noqa: E402, F401  (the register's test world)

@@ -113,7 +113,8 @@ def test_the_dispatch_deadline_counts_working_hours(cast, reported, settings):
 
 
 def test_allowed_actions_follow_role_and_state(cast, reported):
-    assert workflow.allowed(cast.dispatcher, reported.case) == ["accept", "reject", "escalate", "supervise", "urge"]
+    assert workflow.allowed(cast.dispatcher, reported.case) == ["accept", "reject", "escalate", "supervise", "urge",
+                                                                "merge"]
     assert workflow.allowed(cast.grid_worker, reported.case) == ["self_resolve", "escalate"]
     assert workflow.allowed(cast.leader, reported.case) == ["supervise", "urge"]
 

@@ -1,0 +1,33 @@
+"""Cases hang on the register's keys (五码关联): people, houses and entities linked to a case,
+each in the linking user's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from gongzhi.accounts import scoping
+from gongzhi.audit import log
+
+from .models import Case, CaseEvent
+
+
+@transaction.atomic
+def link(*, actor: Any, case: Case, person=None, house=None, entity=None) -> None:
+    """Links register records to the case; each must be in the actor's scope (else 404)."""
+    from django.utils import timezone
+
+    from gongzhi.registry.models import Entity, House, Person
+
+    case = scoping.get_in_scope_or_404(Case, actor, pk=case.pk)
+    added = {}
+    for model, obj, field in ((Person, person, "people"), (House, house, "houses"), (Entity, entity, "entities")):
+        if obj is not None:
+            scoping.get_in_scope_or_404(model, actor, pk=obj.pk)
+            getattr(case, field).add(obj)
+            added[field] = obj.pk
+    if added:
+        CaseEvent.objects.create(case=case, at=timezone.now(), actor=actor, actor_name=actor.get_username(),
+                                 action="link", from_state=case.state, to_state=case.state, data=added)
+        log.record("cases.case.linked", actor=actor, target=case, changes=added)
