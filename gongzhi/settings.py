@@ -214,6 +214,9 @@ GONGZHI_IMPORT_CHUNK = env_int("GONGZHI_IMPORT_CHUNK", 2000)  # rows per transac
 GONGZHI_NOTIFY_BACKEND = os.environ.get("GONGZHI_NOTIFY_BACKEND", "console")
 GONGZHI_NOTIFY_HTTP_URL = os.environ.get("GONGZHI_NOTIFY_HTTP_URL", "")
 GONGZHI_NOTIFY_HTTP_TOKEN = os.environ.get("GONGZHI_NOTIFY_HTTP_TOKEN", "")
+# Largest photo accepted (bytes) and largest side kept (pixels; larger photos are scaled down).
+GONGZHI_PHOTO_MAX_BYTES = env_int("GONGZHI_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+GONGZHI_PHOTO_MAX_SIDE = env_int("GONGZHI_PHOTO_MAX_SIDE", 2560)
 # Office hours of working days, for deadlines counted in working hours (local time).
 GONGZHI_OFFICE_HOURS = os.environ.get("GONGZHI_OFFICE_HOURS", "09:00-12:00,13:30-17:30")
 # How often (seconds) a process checks whether another process changed the grids.

@@ -8,12 +8,13 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Schema, Status
+from ninja import File, Header, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from gongzhi.accounts import scoping
 from gongzhi.orgs.models import Department
 
-from . import inbox, intake, rates, workflow
+from . import inbox, intake, photos, rates, workflow
 from .models import Case, CaseEvent, Category
 
 router = Router(tags=["cases"])
@@ -189,3 +190,31 @@ def take_action(request, number: str, body: ActionIn):
     case = workflow.act(actor=request.user, case=case, action=body.action, note=body.note, department=department,
                         satisfaction=body.satisfaction, until=body.until)
     return case_detail(request, number)
+
+
+class PhotoOut(Schema):
+    id: int
+    content_type: str
+    width: int
+    height: int
+    taken_lon: float | None
+    taken_lat: float | None
+
+
+@router.post("/cases/{number}/photos", response={201: PhotoOut},
+             summary="Add a photo (JPEG, PNG, WebP; metadata removed, location kept apart)")
+def add_photo(request, number: str, file: File[UploadedFile]):
+    case = _case(request, number)
+    if file.size > request_limit():
+        raise photos.PhotoError(_("照片过大"))
+    try:
+        photo = photos.attach(actor=request.user, case=case, data=file.read())
+    except photos.PhotoError as exc:
+        raise intake.IntakeError(str(exc), "file") from exc
+    return Status(201, photo)
+
+
+def request_limit() -> int:
+    from django.conf import settings
+
+    return settings.GONGZHI_PHOTO_MAX_BYTES

@@ -278,3 +278,27 @@ class Open311Key(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CasePhoto(models.Model):
+    """A photo of a case (reported, handled, verified). Stored re-encoded without any metadata;
+    where the phone recorded where it was taken, that point is kept here and nowhere else."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="photos", verbose_name=_("事件"))
+    image = models.FileField(_("照片"), upload_to="cases/%Y/%m/", max_length=200)
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    taken_lon = models.FloatField(_("拍摄经度"), null=True, blank=True)
+    taken_lat = models.FloatField(_("拍摄纬度"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("事件照片")
+        verbose_name_plural = pgettext_lazy("plural", "事件照片")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.image.name}"
