@@ -132,7 +132,14 @@ def report(request, body: ReportIn, idempotency_key: str | None = Header(None, a
     category = Category.objects.filter(code=body.category, is_active=True).first()
     if category is None:
         raise intake.IntakeError(_("未知分类“%(c)s”") % {"c": body.category}, "category")
-    receipt = intake.report(actor=request.user, channel=body.channel, category=category,
+    address = None
+    if (body.lon is None or body.lat is None) and body.address_text.strip():
+        from gongzhi.registry import matching
+
+        address, why = matching.find_address(request.user, body.address_text)
+        if address is None:
+            raise intake.IntakeError(why, "address_text")
+    receipt = intake.report(actor=request.user, channel=body.channel, category=category, address=address,
                             description=body.description, lon=body.lon, lat=body.lat, address_text=body.address_text,
                             reporter_name=body.reporter_name, reporter_phone=body.reporter_phone,
                             idempotency_key=idempotency_key)

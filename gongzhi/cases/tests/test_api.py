@@ -72,3 +72,14 @@ def test_the_inbox_pages_by_cursor(api):
         if not cursor:
             break
     assert len(seen) == 5 and set(seen) == numbers
+
+
+def test_a_hotline_report_by_address_text_lands_on_the_address(api, register):
+    client = api("dispatcher")
+    body = {"category": "noise", "description": "楼上装修噪声", "channel": "hotline",
+            "address_text": "桂溪路18号锦绣花园1栋2单元301"}
+    number = post(client, "/api/v1/cases", body).json()["number"]
+    detail = client.get(f"/api/v1/cases/{number}").json()["case"]
+    assert detail["area_code"] == register.h1.area_id and detail["channel"] == "hotline"
+    unknown = post(client, "/api/v1/cases", {**body, "address_text": "火星基地"})
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"][-1] == "address_text"

@@ -67,3 +67,13 @@ def test_a_resident_rates_only_a_closed_case_and_only_once(cast, departments, ca
     assert rated.state == "evaluated" and rated.satisfaction == "basically_satisfied"
     with pytest.raises(ValueError):
         tracking.rate(number=case.number, code=receipt.tracking_code, satisfaction="satisfied")
+
+
+def test_the_scheduler_queues_the_sweep_and_delivery(cases, monkeypatch):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    late = cases[0].case.due_at + dt.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: late)  # the clock, not our code, is moved
+    call_command("scheduler", "--once")
+    assert Case.objects.unscoped().get(pk=cases[0].case.pk).light == "red"
