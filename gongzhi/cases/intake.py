@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from gongzhi.areas import lookup
 from gongzhi.common import crypto
 
 from . import deadlines, rates
-from .models import Case, CaseEvent, CaseState, Category, Channel
+from .models import Case, CaseEvent, CaseState, Category, Channel, DailyCounter
 
 
 class IntakeError(ValueError):
@@ -36,11 +37,16 @@ class Receipt:
 
 
 def _number(now) -> str:
-    """GZ + date + six digits of the day's sequence (unique; retried on a clash)."""
-    prefix = f"GZ{timezone.localtime(now):%Y%m%d}"
-    last = Case.objects.unscoped().filter(number__startswith=prefix).order_by("-number").values_list(
-        "number", flat=True).first()
-    return f"{prefix}{(int(last[-6:]) + 1 if last else 1):06d}"
+    """GZ + date + the day's next counter. Taken in a short transaction of its own, so that
+    concurrent reports wait on the counter row only for the increment, not for each other's
+    whole intake (a report that then fails leaves a gap, which is harmless)."""
+    day = timezone.localtime(now).date()
+    with transaction.atomic():
+        DailyCounter.objects.get_or_create(day=day)
+    with transaction.atomic():
+        DailyCounter.objects.filter(day=day).update(last=F("last") + 1)
+        last = DailyCounter.objects.get(day=day).last
+    return f"GZ{day:%Y%m%d}{last:06d}"
 
 
 def report(*, actor: Any, channel: str, category: Category, description: str, lon: float | None = None,
@@ -88,8 +94,8 @@ def report(*, actor: Any, channel: str, category: Category, description: str, lo
     case.reporter_phone = phone
     for _attempt in range(5):
         try:
+            case.number = _number(now)
             with transaction.atomic():
-                case.number = _number(now)
                 case.save()
                 CaseEvent.objects.create(case=case, at=now, actor=case.reported_by,
                                          actor_name=actor.get_username() if case.reported_by else "",

@@ -75,7 +75,8 @@ class CalendarDay(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "节假日调整")
 
     def __str__(self) -> str:
-        return f"{self.date} {'上班' if self.is_workday else '休息'} {self.note}"
+        state = _("上班") if self.is_workday else _("休息")
+        return f"{self.date} {state} {self.note}"
 
 
 class RoutingRule(models.Model):
@@ -302,3 +303,13 @@ class CasePhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.image.name}"
+
+
+class DailyCounter(models.Model):
+    """The last case number handed out each day (numbers are GZ + date + this counter)."""
+
+    day = models.DateField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.last}"

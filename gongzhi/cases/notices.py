@@ -33,7 +33,8 @@ def after(case: Case, action: str) -> None:
             words = {"dispatch": _("新派遣的事件"), "supervise": _("事件被督办"), "urge": _("事件被催办"),
                      "escalate": _("下级上报的事件"), "return": _("被退回的事件，请重新派遣"),
                      "reopen": _("居民不满意，事件重办"), "approve_extension": _("延期已批准")}[action]
-            outbox.notify(users=_holders(case), subject=f"{words}：{title}", body=case.description[:200], link=link)
+            outbox.notify(users=_holders(case), subject=_("%(what)s：%(case)s") % {"what": words, "case": title},
+                          body=case.description[:200], link=link)
         elif action == "handle":
             workers = scoping.holders(area_code=case.area_id, roles={"grid_worker", "community_worker"})
             outbox.notify(users=workers, subject=_("请核查处置结果：%(t)s") % {"t": title},
@@ -49,5 +50,6 @@ def deadline(case: Case, light: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         words = _("即将超期") if light == "yellow" else _("已超期")
         leaders = scoping.holders(area_code=case.area_id, roles={"leader"})
-        outbox.notify(users=[*_holders(case), *leaders], subject=f"{words}：{case.number} {case.category}",
+        outbox.notify(users=[*_holders(case), *leaders],
+                      subject=_("%(what)s：%(case)s") % {"what": words, "case": f"{case.number} {case.category}"},
                       body=case.description[:200], link=LINK.format(number=case.number))

@@ -1,0 +1,191 @@
+"""How many cases a server takes in through Open311, against the same server's cheapest page.
+
+Reports arrive in bursts (a storm, a burst pipe, a hotline campaign). This script starts
+gunicorn on PostgreSQL on this machine, then for --seconds (default 60) lets --clients (default
+32) concurrent clients post Open311 service requests (each with its own Idempotency-Key and a
+unique marker in the description), and, as the baseline in the same run, lets them GET the
+trivial /healthz page for as long. It prints requests per second and p50/p99 latency of both,
+the ratio, the errors, and counts the cases in the database: none may be lost (every 200 is a
+case) and none duplicated (every marker once).
+
+    python bench/intake.py                    # 32 clients, 60 s each
+    python bench/intake.py --clients 8 --seconds 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import io
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--database", default="gongzhi_bench_intake")
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--workdir", default="/tmp/gongzhi-bench-intake")  # noqa: S108 (a benchmark scratch folder)
+    return parser.parse_args()
+
+
+def prepare(args) -> tuple[str, list[tuple[float, float]]]:
+    """A fresh database with the small demo city; an Open311 key; points inside its grids."""
+    import psycopg
+
+    with psycopg.connect(f"{args.server.replace('postgres://', 'postgresql://')}/postgres", autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{args.database}"')
+        c.execute(f'CREATE DATABASE "{args.database}"')
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", scale="small", stdout=io.StringIO())
+    from shapely.geometry import shape
+
+    from gongzhi.areas.models import Area
+    from gongzhi.cases import open311
+
+    key = open311.new_key(name="bench", area=Area.objects.unscoped().get(code="510100000000"))
+    points = []
+    for geometry in Area.objects.unscoped().filter(level="grid").values_list("geometry", flat=True):
+        p = shape(geometry).representative_point()
+        points.append((p.x, p.y))
+    return key, points
+
+
+def load(args, method: str, path: str, body_for, seconds: float) -> tuple[list[float], int, list[int]]:
+    """Runs the clients; returns (latencies in ms of successes, errors, statuses seen)."""
+    latencies: list[float] = []
+    errors = [0]
+    statuses: list[int] = []
+    first_error: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client(number: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
+        sent = 0
+        while time.monotonic() < stop_at:
+            body, headers = body_for(number, sent)
+            started = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                content = response.read()
+                ok = response.status == 200
+                status = response.status
+                if not ok and status and not first_error:
+                    first_error.append(content.decode(errors="replace")[:300])
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
+                ok, status = False, 0
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                statuses.append(status)
+                if ok:
+                    latencies.append(elapsed)
+                else:
+                    errors[0] += 1
+            sent += 1
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if first_error:
+        print(f"first error answer: {first_error[0]}")
+    return latencies, errors[0], statuses
+
+
+def summary(name: str, latencies: list[float], errors: int, seconds: float) -> float:
+    rate = len(latencies) / seconds
+    q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
+    print(f"{name:<22} {rate:>9,.0f}/s  p50 {q[49]:7.1f} ms  p99 {q[98]:7.1f} ms  errors {errors}")
+    return rate
+
+
+def main() -> int:
+    args = parse_args()
+    work = Path(args.workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "GONGZHI_VAR_DIR": str(work / "var"), "DATABASE_URL": f"{args.server}/{args.database}",
+           "DJANGO_SETTINGS_MODULE": "gongzhi.settings", "ALLOWED_HOSTS": "127.0.0.1,localhost",
+           "GONGZHI_TASKS": "immediate", "LOG_LEVEL": "ERROR"}
+    os.environ.update(env)
+    print("preparing a fresh database with the small demo city …", flush=True)
+    key, points = prepare(args)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "gongzhi.wsgi", "--bind",
+                               f"127.0.0.1:{args.port}", "--workers", str(args.workers), "--log-level", "error"],
+                              env=env, cwd=ROOT, start_new_session=True)
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", args.port, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        print(f"gunicorn: {args.workers} workers; {args.clients} clients, {args.seconds:.0f} s each run", flush=True)
+        run = f"{random.randrange(10**9):09d}"
+
+        def trivial(_number, _sent):
+            return None, {}
+
+        def report(number, sent):
+            lon, lat = points[(number * 7919 + sent) % len(points)]
+            marker = f"bench-{run}-{number}-{sent}"
+            body = urllib.parse.urlencode({"api_key": key, "service_code": "garbage_pileup", "lat": lat, "long": lon,
+                                           "description": f"压测 {marker}"})
+            return body, {"Content-Type": "application/x-www-form-urlencoded", "Idempotency-Key": marker}
+
+        base_latencies, base_errors, _ = load(args, "GET", "/healthz", trivial, args.seconds)
+        intake_latencies, intake_errors, statuses = load(args, "POST", "/open311/v2/requests.json", report,
+                                                         args.seconds)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    base_rate = summary("trivial GET /healthz", base_latencies, base_errors, args.seconds)
+    intake_rate = summary("Open311 POST requests", intake_latencies, intake_errors, args.seconds)
+    from django.db.models import Count
+
+    from gongzhi.cases.models import Case
+
+    cases = Case.objects.unscoped().filter(description__startswith="压测 bench-" + run)
+    stored = cases.count()
+    duplicated = cases.values("description").annotate(n=Count("id")).filter(n__gt=1).count()
+    lost = len(intake_latencies) - stored
+    q = statistics.quantiles(intake_latencies, n=100) if len(intake_latencies) > 1 else [0] * 99
+    print(f"cases stored {stored:,}; answered 200 {len(intake_latencies):,}; lost {lost}; duplicated {duplicated}; "
+          f"statuses {json.dumps({s: statuses.count(s) for s in sorted(set(statuses))})}")
+    ratio = intake_rate / base_rate if base_rate else 0
+    verdict = "met" if ratio >= 0.4 and q[98] < 150 and intake_errors == 0 and lost == 0 and duplicated == 0 \
+        else "not met"
+    print(f"intake: {intake_rate:,.0f} cases/s = {ratio:.2f} × the trivial endpoint ({base_rate:,.0f}/s); "
+          f"p99 {q[98]:.0f} ms; errors {intake_errors}, lost {lost}, duplicated {duplicated}; "
+          f"target 0.4×, p99 < 150 ms, none lost: {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
