@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from gongzhi.accounts.api import router as auth_router
 from gongzhi.areas.api import router as areas_router
 from gongzhi.cases.api import router as cases_router
 from gongzhi.cases.intake import IntakeError
@@ -22,6 +23,7 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+api.add_router("", auth_router)
 api.add_router("", areas_router)
 api.add_router("", orgs_router)
 api.add_router("", registry_router)
