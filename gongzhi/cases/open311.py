@@ -4,9 +4,10 @@ address_string; requests listed with their filters (at most 90 days); one reques
 request. Every answer in JSON or XML (by the .json/.xml suffix); errors as the specification's
 list of {code, description} with the HTTP status as code.
 
-service_request_id is the case number; status is "open" until the case is closed. Every call
-carries an api_key (issued by `gongzhi open311-key create NAME`); a key sees the requests of the
-area it serves, since residents' descriptions are not for the whole internet."""
+service_request_id is the case number; status is "open" until the case is closed. Posting needs
+an api_key (issued by `gongzhi open311-key create NAME` or in the admin). Reading does not, as
+clients expect — but without a key a request shows no description and no address, and its point
+only to about 100 m; with a key, the requests of the key's area show in full."""
 
 from __future__ import annotations
 
@@ -100,13 +101,17 @@ def services(request, *, fmt):
 def service_definition(request, code: str, *, fmt):
     if not Category.objects.filter(code=code, parent__isnull=False, is_active=True).exists():
         raise Problem(404, f"service_code {code} not found")
-    rows = [{"service_code": code, "attributes": []}]
-    if fmt == "xml":
-        return _render(fmt, "service_definition", "service", rows)
-    return HttpResponse(json.dumps(rows[0]), content_type="application/json; charset=utf-8")
+    if fmt == "xml":  # the definition is the root itself, not a list of items
+        root = ET.Element("service_definition")
+        ET.SubElement(root, "service_code").text = code
+        ET.SubElement(root, "attributes")
+        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(root, encoding="utf-8")
+        return HttpResponse(body, content_type="text/xml; charset=utf-8")
+    return HttpResponse(json.dumps({"service_code": code, "attributes": []}),
+                        content_type="application/json; charset=utf-8")
 
 
-def _request_row(case: Case, updated: dt.datetime | None) -> dict:
+def _request_row(case: Case, updated: dt.datetime | None, public: bool) -> dict:
     closed = case.state in CLOSED_STATES
     return {
         "service_request_id": case.number,
@@ -114,28 +119,39 @@ def _request_row(case: Case, updated: dt.datetime | None) -> dict:
         "status_notes": case.get_state_display(),
         "service_name": case.category.name,
         "service_code": case.category.code,
-        "description": case.description,
+        "description": "" if public else case.description,
         "agency_responsible": case.department.name if case.department_id else "",
         "service_notice": "",
         "requested_datetime": _w3c(case.reported_at),
         "updated_datetime": _w3c(updated or case.reported_at),
         "expected_datetime": _w3c(case.due_at),
-        "address": case.address_text,
-        "address_id": case.address.code if case.address_id else "",
+        "address": "" if public else case.address_text,
+        "address_id": "" if public or not case.address_id else case.address.code,
         "zipcode": "",
-        "lat": case.lat,
-        "long": case.lon,
+        "lat": _coarse(case.lat) if public else case.lat,
+        "long": _coarse(case.lon) if public else case.lon,
         "media_url": "",
     }
 
 
-def _rows(cases) -> list[dict]:
+def _coarse(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _rows(cases, public: bool) -> list[dict]:
     from django.db.models import Max
 
     cases = list(cases)
     updated = dict(CaseEvent.objects.filter(case__in=cases).values("case_id").annotate(last=Max("at"))
                    .values_list("case_id", "last"))
-    return [_request_row(c, updated.get(c.pk)) for c in cases]
+    return [_request_row(c, updated.get(c.pk), public) for c in cases]
+
+
+def _optional_key(request) -> Open311Key | None:
+    """The key a reading client sent, if any (a wrong one is refused, not ignored)."""
+    if not (request.GET.get("api_key") or request.POST.get("api_key")):
+        return None
+    return _key(request)
 
 
 def _key(request) -> Open311Key:
@@ -158,10 +174,12 @@ def _float(name: str, value: str) -> float:
 def requests(request, *, fmt):
     if request.method == "POST":
         return _post_request(request, fmt)
-    cases = _visible(_key(request))
+    key = _optional_key(request)
+    cases = _visible(key)
+    public = key is None
     ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if ids:
-        return _render(fmt, "service_requests", "request", _rows(cases.filter(number__in=ids)))
+        return _render(fmt, "service_requests", "request", _rows(cases.filter(number__in=ids), public))
     end = _when(request.GET.get("end_date"), "end_date") or timezone.now()
     start = _when(request.GET.get("start_date"), "start_date") or end - dt.timedelta(days=MAX_DAYS)
     if end - start > dt.timedelta(days=MAX_DAYS):
@@ -179,7 +197,7 @@ def requests(request, *, fmt):
             cases = cases.exclude(state__in=CLOSED_STATES)
         elif wanted == {"closed"}:
             cases = cases.filter(state__in=CLOSED_STATES)
-    return _render(fmt, "service_requests", "request", _rows(cases.order_by("-reported_at")[:1000]))
+    return _render(fmt, "service_requests", "request", _rows(cases.order_by("-reported_at")[:1000], public))
 
 
 def _when(value: str | None, name: str) -> dt.datetime | None:
@@ -225,22 +243,23 @@ def _post_request(request, fmt):
                                                          "service_notice": "", "account_id": ""}])
 
 
-def _visible(key: Open311Key):
-    """A client sees the requests of the area its key serves (its key is its scope)."""
-    return (Case.objects.unscoped().filter(area__code__startswith=key.area.prefix)
-            .select_related("category", "department", "address"))
+def _visible(key: Open311Key | None):
+    """With a key, the requests of the area it serves; without, all (shown coarsely)."""
+    cases = Case.objects.unscoped().select_related("category", "department", "address")  # public by design
+    return cases.filter(area__code__startswith=key.area.prefix) if key is not None else cases
 
 
 @endpoint
 def one_request(request, number: str, *, fmt):
-    case = _visible(_key(request)).filter(number=number).first()
+    key = _optional_key(request)
+    case = _visible(key).filter(number=number).first()
     if case is None:
         raise Problem(404, f"service_request_id {number} not found")
-    return _render(fmt, "service_requests", "request", _rows([case]))
+    return _render(fmt, "service_requests", "request", _rows([case], key is None))
 
 
 @endpoint
 def token(request, token: str, *, fmt):
-    if not _visible(_key(request)).filter(number=token).exists():
+    if not _visible(_optional_key(request)).filter(number=token).exists():
         raise Problem(404, f"token {token} not found")
     return _render(fmt, "service_requests", "request", [{"service_request_id": token, "token": token}])

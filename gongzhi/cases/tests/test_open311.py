@@ -104,3 +104,36 @@ def test_keys_are_issued_in_the_admin_and_shown_once(client, cast, world):
     key = message.rsplit("：", 1)[-1]
     assert Open311Key.objects.get(name="city app").key_digest != key
     assert client.get(f"{BASE}/requests.json", {"api_key": key}).status_code == 200
+
+
+def test_without_a_key_requests_are_readable_but_coarse(client, key):
+    client.post(f"{BASE}/requests.json", {"api_key": key, "service_code": "noise", "lat": "0.5123456",
+                                          "long": "0.2512345", "description": "张三家楼上装修", "phone": "13900001111"})
+    [row] = client.get(f"{BASE}/requests.json").json()
+    assert row["description"] == "" and row["address"] == "" and row["lat"] == 0.512 and row["long"] == 0.251
+    [full] = client.get(f"{BASE}/requests.json", {"api_key": key}).json()
+    assert full["description"] == "张三家楼上装修"
+    assert client.get(f"{BASE}/requests.json", {"api_key": "wrong"}).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_existing_open311_client_library_works_unchanged(live_server, world):
+    """georeport (PyPI) against the running server, in JSON and in XML."""
+    import requests as http
+    from georeport import GeoReport
+
+    categories.load_defaults()
+    key = open311.new_key(name="georeport", area=Area.objects.unscoped().get(code="510107000000"))
+    number = http.post(f"{live_server.url}{BASE}/requests.json", data={
+        "api_key": key, "service_code": "garbage_pileup", "lat": 0.5, "long": 0.25, "description": "垃圾"},
+        timeout=10).json()[0]["service_request_id"]
+    for fmt in ("json", "xml"):
+        client = GeoReport(f"{live_server.url}{BASE}", output_format=fmt)
+        services = client.get_service_list()
+        assert any(s["service_code"] == "garbage_pileup" for s in services)
+        assert client.get_service_definition("garbage_pileup")["service_code"] == "garbage_pileup"
+        one = client.get_service_request(number)
+        assert one["service_request_id"] == number and one["status"] == "open"
+        listed = client.get_service_requests(service_code="garbage_pileup", status="open")
+        listed = listed if isinstance(listed, list) else [listed]  # xmltodict gives one dict for one item
+        assert [r["service_request_id"] for r in listed] == [number]
