@@ -254,7 +254,7 @@ class CaseStat(ScopedModel):
         verbose_name = _("事件统计")
         verbose_name_plural = pgettext_lazy("plural", "事件统计")
         constraints = [models.UniqueConstraint(fields=["day", "area", "category", "channel", "department"],
-                                               name="cases_stat_key", nulls_distinct=False)]
+                                               name="cases_stat_key")]
         indexes = [models.Index(fields=["area", "day"], name="cases_stat_area_day",
                                 opclasses=["varchar_pattern_ops", "date_ops"])]
 
