@@ -24,33 +24,22 @@ import sys
 import time
 from pathlib import Path
 
+from arguments import non_negative, positive  # bench/ is on sys.path when a script runs
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 500_000  # points per second, from the issue
 CITY_GRIDS = 10_000  # a database with at least this many grids holds the city scale
 
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Assign random points to the city-scale grids; vectorised STRtree path vs. a naive loop."
     )
-    parser.add_argument("--points", type=_positive, default=1_000_000, help="random points (default 1,000,000)")
+    parser.add_argument("--points", type=positive, default=1_000_000, help="random points (default 1,000,000)")
     parser.add_argument("--seed", type=int, default=1, help="seed of numpy's generator for the points (default 1)")
-    parser.add_argument("--repeat", type=_positive, default=3, help="timed runs of the vectorised path; best counts (default 3)")
-    parser.add_argument("--naive-sample", type=_non_negative, default=2_000,
+    parser.add_argument("--repeat", type=positive, default=3, help="timed runs of the vectorised path; best counts (default 3)")
+    parser.add_argument("--naive-sample", type=non_negative, default=2_000,
                         help="points given to the naive loop, extrapolated; 0 skips it (default 2,000)")
     parser.add_argument("--from-db", action="store_true",
                         help="take the grids from the database only (run `seed-demo --scale city` first)")

@@ -47,24 +47,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from arguments import non_negative, positive  # bench/ is on sys.path when a script runs
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 20.0  # p95 at the database, from the issue
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/gongzhi_bench"
 DEFAULT_VAR = "/tmp/gongzhi-bench-var"  # noqa: S108 (a scratch dir for a benchmark, as documented)
 
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -74,15 +63,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--database-url", default=DEFAULT_URL, help=f"PostgreSQL database (default {DEFAULT_URL})")
     parser.add_argument("--var-dir", default=DEFAULT_VAR,
                         help=f"GONGZHI_VAR_DIR: where the demo data keys live (default {DEFAULT_VAR})")
-    parser.add_argument("--min-people", type=_non_negative, default=1_000_000,
+    parser.add_argument("--min-people", type=non_negative, default=1_000_000,
                         help="people the register must hold, else --seed is needed (default 1,000,000)")
     parser.add_argument("--seed", action="store_true",
                         help="if the register holds too few people: create the database if needed, "
                              "migrate and run `seed-demo --scale city` into it, then measure")
-    parser.add_argument("--queries", type=_positive, default=1_000,
+    parser.add_argument("--queries", type=positive, default=1_000,
                         help="searches per kind (ID, phone) and per run (default 1,000)")
-    parser.add_argument("--warmup", type=_non_negative, default=50, help="untimed searches first (default 50)")
-    parser.add_argument("--baseline-sample", type=_positive, default=20,
+    parser.add_argument("--warmup", type=non_negative, default=50, help="untimed searches first (default 50)")
+    parser.add_argument("--baseline-sample", type=positive, default=20,
                         help="scan queries for the baseline (default 20)")
     parser.add_argument("--analyze", action="store_true",
                         help="ANALYZE the register's tables before timing (a freshly seeded database has no "
