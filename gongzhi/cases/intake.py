@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,8 +42,13 @@ def _number(now) -> str:
     whole intake (a report that then fails leaves a gap, which is harmless)."""
     day = timezone.localtime(now).date()
     with transaction.atomic():
+        if connection.vendor == "postgresql":  # one round trip for the common case
+            with connection.cursor() as cursor:
+                cursor.execute("UPDATE cases_dailycounter SET last = last + 1 WHERE day = %s RETURNING last", [day])
+                row = cursor.fetchone()
+            if row is not None:
+                return f"GZ{day:%Y%m%d}{row[0]:06d}"
         DailyCounter.objects.get_or_create(day=day)
-    with transaction.atomic():
         DailyCounter.objects.filter(day=day).update(last=F("last") + 1)
         last = DailyCounter.objects.get(day=day).last
     return f"GZ{day:%Y%m%d}{last:06d}"
