@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from gongzhi.accounts import scoping
 from gongzhi.orgs.models import Department
 
-from . import inbox, intake, photos, rates, workflow
+from . import inbox, intake, photos, rates, routing, workflow
 from .models import Case, CaseEvent, Category
 
 router = Router(tags=["cases"])
@@ -86,10 +86,16 @@ class EventOut(Schema):
     note: str
 
 
+class UnitOut(Schema):
+    id: int
+    name: str
+
+
 class CaseDetail(Schema):
     case: CaseOut
     events: list[EventOut]
     actions: list[str]
+    suggested_department: UnitOut | None
 
 
 class InboxPage(Schema):
@@ -184,8 +190,10 @@ def case_rates(request, start: dt.date, end: dt.date, group_by: str = "", area: 
 @router.get("/cases/{number}", response=CaseDetail, summary="A case, its history and what I may do")
 def case_detail(request, number: str):
     case = _case(request, number)
-    return {"case": case, "events": list(CaseEvent.objects.filter(case=case)),
-            "actions": workflow.allowed(request.user, case)}
+    actions = workflow.allowed(request.user, case)
+    suggestion = routing.suggest(case.category, case.area_id) if "dispatch" in actions else None
+    return {"case": case, "events": list(CaseEvent.objects.filter(case=case)), "actions": actions,
+            "suggested_department": suggestion}
 
 
 @router.post("/cases/{number}/actions", response=CaseDetail, summary="Take an action on a case")

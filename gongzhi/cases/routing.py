@@ -24,3 +24,31 @@ def suggest(category: Category, area_code: str):
     rules.sort(key=lambda r: (r.category_id == category.pk, codes.PREFIX_LENGTHS[levels[r.area_id]]),
                reverse=True)
     return rules[0].department
+
+
+# Which kind of unit handles each top category by default (a new installation's starting rules).
+DEFAULT_KINDS = {
+    "city_management": "city_management", "sanitation": "city_management", "disputes": "justice",
+    "safety": "emergency", "livelihood": "civil_affairs", "public_utilities": "housing",
+    "market_regulation": "market_regulation", "public_security": "police", "greening": "city_management",
+    "property_management": "housing",
+}
+
+
+def default_rules(area_codes: list[str]) -> int:
+    """For each area (a subdistrict or district), a rule per top category to the area's unit of the
+    default kind, where the area has one and no rule exists yet. Returns how many were made."""
+    from gongzhi.orgs.models import Department
+
+    tops = {c.code: c for c in Category.objects.filter(parent__isnull=True)}
+    units = {(d.area_id, d.kind): d for d in Department.objects.unscoped().filter(area_id__in=area_codes,
+                                                                                 is_active=True)}
+    existing = set(RoutingRule.objects.filter(area_id__in=area_codes).values_list("category_id", "area_id"))
+    rules = []
+    for area in area_codes:
+        for code, kind in DEFAULT_KINDS.items():
+            unit, top = units.get((area, kind)), tops.get(code)
+            if unit is not None and top is not None and (top.pk, area) not in existing:
+                rules.append(RoutingRule(category=top, area_id=area, department=unit))
+    RoutingRule.objects.bulk_create(rules)
+    return len(rules)

@@ -24,7 +24,7 @@ from gongzhi.accounts.roles import Role
 from gongzhi.areas import divisions, importers, synthetic
 from gongzhi.areas.geometry import to_geojson
 from gongzhi.areas.models import Area
-from gongzhi.cases import categories
+from gongzhi.cases import categories, routing
 from gongzhi.common import bulk
 from gongzhi.orgs import services as orgs
 from gongzhi.orgs.models import Department, DepartmentKind, Organization, OrgKind
@@ -219,8 +219,9 @@ def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD) 
         departments += [Department(kind=k, name=f"{s.display_name}{n}", area_id=s.code)
                         for k, n in SUBDISTRICT_DEPARTMENTS]
     created_deps = orgs.add_departments(actor=None, departments=departments)
-
     categories.load_defaults()
+    routing.default_rules([a.code for a in by_level["district"] + by_level["subdistrict"]])
+
     logins, users = _staff(seed, by_level, password)
     register = seed_register(seed=seed, scale=scale, communities=by_level["community"], grids=grids_by_comm)
     bulk.analyze(*apps.get_models())  # the planner must see what was just loaded

@@ -83,3 +83,16 @@ def test_a_hotline_report_by_address_text_lands_on_the_address(api, register):
     assert detail["area_code"] == register.h1.area_id and detail["channel"] == "hotline"
     unknown = post(client, "/api/v1/cases", {**body, "address_text": "火星基地"})
     assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"][-1] == "address_text"
+
+
+def test_the_dispatcher_is_offered_the_routed_unit(api, departments):
+    from gongzhi.cases.models import Category, RoutingRule
+
+    leaf = Category.objects.get(code="garbage_pileup")
+    RoutingRule.objects.create(category=leaf.parent, area_id="510107001000",
+                               department=departments["s1_city_management"])
+    number = post(api("grid_worker"), "/api/v1/cases", REPORT).json()["number"]
+    dispatcher = api("dispatcher")
+    post(dispatcher, f"/api/v1/cases/{number}/actions", {"action": "accept"})
+    detail = dispatcher.get(f"/api/v1/cases/{number}").json()
+    assert detail["suggested_department"]["id"] == departments["s1_city_management"].pk

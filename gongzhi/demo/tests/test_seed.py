@@ -118,3 +118,12 @@ def test_the_console_command_prints_role_username_password(tmp_path):
     assert {row[0] for row in logins} == set(Role.values)
     verified = subprocess.run([*run, "audit", "verify"], env=env, check=True, capture_output=True, text=True)
     assert "intact" in verified.stdout
+
+
+def test_the_demo_routes_cases_to_its_departments(small):
+    from gongzhi.cases import routing
+    from gongzhi.cases.models import Category
+
+    grid = Area.objects.unscoped().filter(level="grid").order_by("code").first()
+    unit = routing.suggest(Category.objects.get(code="street_vending"), grid.code)
+    assert unit is not None and unit.kind == "city_management" and grid.code.startswith(unit.area_id[:6])
