@@ -119,6 +119,30 @@ def restrict(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M]:
     return queryset.filter(scope_filter(model, user))._mark_scoped()
 
 
+def under(queryset: models.QuerySet[M], area: Any) -> models.QuerySet[M]:
+    """The rows of `queryset` that lie in `area` (an Area, an area code, or a code prefix), by
+    the model's own scope rule: how a narrower place is picked inside a user's scope (a filter on
+    a list) or how an API key's area becomes its scope. A queryset that was unscoped becomes
+    scoped to that area."""
+    from gongzhi.areas.models import Area
+
+    if isinstance(area, Area):
+        prefix = area.prefix
+    else:
+        code = str(area or "")
+        found = Area.objects.unscoped().filter(code=code).only("code", "level").first() if code else None
+        prefix = found.prefix if found is not None else code
+    if not prefix:
+        return queryset
+    model = queryset.model
+    fields = model.scope_rule.area_fields if issubclass(model, ScopedModel) else ("code",)
+    q = Q(pk__in=[])
+    for field in fields:
+        q |= Q(**{f"{field}__startswith": prefix})
+    narrowed = queryset.filter(q)
+    return narrowed._mark_scoped() if issubclass(model, ScopedModel) else narrowed
+
+
 def scoped(model: type[M], user: Any) -> models.QuerySet[M]:
     return restrict(model._default_manager.all(), user)
 

@@ -91,7 +91,7 @@ class AreaAdmin(ScopedAdmin):
         within = request.GET.get("within", "")
         communities = scoping.scoped(Area, request.user)
         if within:
-            communities = communities.filter(code__startswith=within)
+            communities = scoping.under(communities, within)
         context = {
             **self.admin_site.each_context(request),
             "title": _("网格覆盖检查"),

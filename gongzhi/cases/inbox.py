@@ -30,7 +30,7 @@ def inbox(user: Any, *, state: str = "", category: str = "", area: str = "", cha
     if category:
         cases = cases.filter(category__code=category)
     if area:
-        cases = cases.filter(area__code__startswith=area)
+        cases = scoping.under(cases, area)
     if channel:
         cases = cases.filter(channel=channel)
     if light:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
+from gongzhi.accounts import scoping
 from gongzhi.common import crypto
 
 from . import intake
@@ -246,7 +247,7 @@ def _post_request(request, fmt):
 def _visible(key: Open311Key | None):
     """With a key, the requests of the area it serves; without, all (shown coarsely)."""
     cases = Case.objects.unscoped().select_related("category", "department", "address")  # public by design
-    return cases.filter(area__code__startswith=key.area.prefix) if key is not None else cases
+    return scoping.under(cases, key.area) if key is not None else cases
 
 
 @endpoint

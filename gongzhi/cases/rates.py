@@ -70,7 +70,7 @@ def rates(user: Any, *, start: dt.date, end: dt.date, group_by: str = "", area: 
     "community", "grid")."""
     stats = scoping.scoped(CaseStat, user).filter(day__gte=start, day__lte=end)
     if area:
-        stats = stats.filter(area__code__startswith=area)
+        stats = scoping.under(stats, area)
     sums = {name: Sum(name) for name in COUNTERS}
     if group_by in {"category", "channel", "department"}:
         field = {"category": "category__code", "channel": "channel", "department": "department_id"}[group_by]

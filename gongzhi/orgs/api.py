@@ -58,7 +58,7 @@ def list_organizations(request, filters: Query[OrgFilters]):
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.area:
-        qs = qs.filter(area__code__startswith=filters.area)
+        qs = scoping.under(qs, filters.area)
     page = keyset_page(qs, key="id", after=filters.after, size=filters.size)
     return {"items": page.items, "next_cursor": page.next_cursor}
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -138,7 +139,7 @@ def phones_in(value: str, problems: RowProblems, key: str = "phones") -> list[st
     return numbers
 
 
-class Importer:
+class Importer(ABC):
     """What every kind shares: the actor's scope, address lookup, in-file duplicates."""
 
     kind = ""
@@ -190,11 +191,13 @@ class Importer:
     def in_scope(self, area_code: str) -> bool:
         return scoping.scoped(Area, self.actor).filter(code=area_code).exists() if area_code else False
 
+    @abstractmethod
     def check(self, row: int, values: dict[str, str]) -> tuple[Any, RowProblems]:
-        raise NotImplementedError
+        """A record ready to commit, or the problems of the row's cells."""
 
+    @abstractmethod
     def commit(self, records: list[Any]) -> Counts:
-        raise NotImplementedError
+        """Writes a chunk of checked records in one transaction."""
 
     def _history(self, objects: Iterable[Any], action: str, changes: Callable[[Any], dict]) -> None:
         authenticated = self.actor is not None and self.actor.is_authenticated

@@ -40,7 +40,7 @@ class Command(BaseCommand):
             area = qs.filter(code=within).first()
             if area is None:
                 raise CommandError(f"no area with code {within}")
-            qs = qs.filter(code__startswith=area.prefix)
+            qs = qs.filter(code__startswith=area.prefix)  # areas' own prefix: the command sits below scoping
         return qs
 
     def _report(self, report: importers.ImportReport) -> None:
