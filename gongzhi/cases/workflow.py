@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.accounts import scoping
 
@@ -168,11 +168,21 @@ def act(*, actor: Any, case: Case, action: str, note: str = "", department=None,
     return locked
 
 
-ACTION_LABELS = {  # lazy: read in the language of the request that shows them
-    "accept": gettext_lazy("受理"), "reject": gettext_lazy("不予受理"), "self_resolve": gettext_lazy("自办结"),
-    "dispatch": gettext_lazy("派遣"), "handle": gettext_lazy("处置"), "verify": gettext_lazy("核查"),
-    "close": gettext_lazy("结案"), "evaluate": gettext_lazy("评价"), "escalate": gettext_lazy("上报上级"),
-    "return": gettext_lazy("退单"), "request_extension": gettext_lazy("申请延期"),
-    "approve_extension": gettext_lazy("批准延期"), "supervise": gettext_lazy("督办"), "urge": gettext_lazy("催办"),
-    "reopen": gettext_lazy("重办"), "merge": gettext_lazy("合并"),
+ACTION_LABELS = {  # verbs for buttons and messages (context "action": the same words are also states)
+    "accept": pgettext_lazy("action", "受理"),
+    "reject": pgettext_lazy("action", "不予受理"),
+    "self_resolve": pgettext_lazy("action", "自办结"),
+    "dispatch": pgettext_lazy("action", "派遣"),
+    "handle": pgettext_lazy("action", "处置"),
+    "verify": pgettext_lazy("action", "核查"),
+    "close": pgettext_lazy("action", "结案"),
+    "evaluate": pgettext_lazy("action", "评价"),
+    "escalate": pgettext_lazy("action", "上报上级"),
+    "return": pgettext_lazy("action", "退单"),
+    "request_extension": pgettext_lazy("action", "申请延期"),
+    "approve_extension": pgettext_lazy("action", "批准延期"),
+    "supervise": pgettext_lazy("action", "督办"),
+    "urge": pgettext_lazy("action", "催办"),
+    "reopen": pgettext_lazy("action", "重办"),
+    "merge": pgettext_lazy("action", "合并"),
 }
