@@ -60,7 +60,3 @@ def deliver_pending(now: dt.datetime | None = None, limit: int = 500) -> dict[st
 @task()
 def deliver() -> dict[str, int]:
     return deliver_pending()
-
-
-def unread(user: Any):
-    return Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True)

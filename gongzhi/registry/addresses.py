@@ -12,7 +12,6 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
 
 import cn2an
 from django.db import transaction
@@ -135,11 +134,6 @@ def ensure_address(
                 )
             parent = node
     return parent
-
-
-def describe(address: Address) -> dict[str, Any]:
-    return {"code": address.code, "kind": address.kind, "full_text": address.full_text,
-            "area_code": address.area_id, "community_code": address.community_id}
 
 
 def ensure_many(*, community: Area, chains: Sequence[tuple[Sequence[tuple[str, str]], float | None, float | None,

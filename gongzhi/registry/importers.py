@@ -188,9 +188,6 @@ class Importer(ABC):
         address, why = matching.find_address(self.actor, text, self._matcher)
         return address if address is not None else why
 
-    def in_scope(self, area_code: str) -> bool:
-        return scoping.scoped(Area, self.actor).filter(code=area_code).exists() if area_code else False
-
     @abstractmethod
     def check(self, row: int, values: dict[str, str]) -> tuple[Any, RowProblems]:
         """A record ready to commit, or the problems of the row's cells."""
