@@ -3,6 +3,7 @@ tree with each leaf's deadline policy and default level, and the working calenda
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -253,7 +254,8 @@ class CaseStat(ScopedModel):
     class Meta:
         verbose_name = _("事件统计")
         verbose_name_plural = pgettext_lazy("plural", "事件统计")
-        constraints = [models.UniqueConstraint(fields=["day", "area", "category", "channel", "department"],
+        # One row per key, a missing unit included (a plain unique key lets NULLs repeat).
+        constraints = [models.UniqueConstraint("day", "area", "category", "channel", Coalesce("department", 0),
                                                name="cases_stat_key")]
         indexes = [models.Index(fields=["area", "day"], name="cases_stat_area_day",
                                 opclasses=["varchar_pattern_ops", "date_ops"])]
