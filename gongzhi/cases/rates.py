@@ -39,10 +39,13 @@ def count(case: Case, at: dt.datetime, **increments: int) -> None:
         raise ValueError(f"not a rollup counter: {sorted(unknown)}")
     names = sorted(increments)
     table = CaseStat._meta.db_table
-    sql = (f"INSERT INTO {table} (day, area_code, category_id, channel, department_id, {', '.join(COUNTERS)}) "
-           f"VALUES (%s, %s, %s, %s, %s, {', '.join(['%s'] * len(COUNTERS))}) "
-           f"ON CONFLICT (day, area_code, category_id, channel, (COALESCE(department_id, 0))) DO UPDATE SET "
-           + ", ".join(f"{n} = {table}.{n} + excluded.{n}" for n in names))
+    # Column names come from COUNTERS (checked above), never from input; values are parameters.
+    columns = ", ".join(COUNTERS)
+    placeholders = ", ".join(["%s"] * len(COUNTERS))
+    additions = ", ".join(f"{n} = {table}.{n} + excluded.{n}" for n in names)
+    sql = (f"INSERT INTO {table} (day, area_code, category_id, channel, department_id, {columns}) "  # noqa: S608
+           f"VALUES (%s, %s, %s, %s, %s, {placeholders}) "
+           f"ON CONFLICT (day, area_code, category_id, channel, (COALESCE(department_id, 0))) DO UPDATE SET {additions}")
     params = [timezone.localtime(at).date(), case.area_id, case.category_id, case.channel, case.department_id,
               *(increments.get(n, 0) for n in COUNTERS)]
     with connection.cursor() as cursor:
