@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from gongzhi.accounts import scoping
 from gongzhi.orgs.models import Department
 
-from . import inbox, intake, photos, rates, routing, workflow
+from . import categories, inbox, intake, photos, rates, routing, workflow
 from .models import Case, CaseEvent, Category
 
 router = Router(tags=["cases"])
@@ -135,7 +135,7 @@ def list_categories(request):
 def report(request, body: ReportIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     if not scoping.roles(request.user) & {"grid_worker", "community_worker", "dispatcher"}:
         raise PermissionDenied
-    category = Category.objects.filter(code=body.category, is_active=True).first()
+    category = categories.active(body.category)
     if category is None:
         raise intake.IntakeError(_("未知分类“%(c)s”") % {"c": body.category}, "category")
     address = None

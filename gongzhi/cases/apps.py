@@ -6,3 +6,13 @@ class CasesConfig(AppConfig):
     name = "gongzhi.cases"
     label = "cases"
     verbose_name = _("事件与诉求")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from . import categories, open311
+        from .models import Category, Open311Key
+
+        for signal in (post_save, post_delete):
+            signal.connect(categories.forget, sender=Category, dispatch_uid=f"forget-categories-{signal}")
+            signal.connect(open311.forget_keys, sender=Open311Key, dispatch_uid=f"forget-open311-keys-{signal}")

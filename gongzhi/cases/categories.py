@@ -7,9 +7,21 @@ from typing import Any
 from django.db import transaction
 
 from gongzhi.audit import log
+from gongzhi.common.memo import Memo
 
 from .default_categories import TREE
 from .models import Category
+
+# Every report looks its category up; the tree changes rarely (edits in other processes show
+# within a minute, in this one at once: see CasesConfig.ready).
+_ACTIVE: Memo[Category | None] = Memo(60)
+forget = _ACTIVE.clear
+
+
+def active(code: str) -> Category | None:
+    """The active category with this code (a leaf or a top), or None."""
+    return _ACTIVE.get(code, lambda: Category.objects.filter(code=code, is_active=True).select_related("parent")
+                       .first())
 
 
 @transaction.atomic

@@ -23,8 +23,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from gongzhi.accounts import scoping
 from gongzhi.common import crypto
+from gongzhi.common.memo import Memo
 
-from . import intake
+from . import categories, intake
 from .models import Case, CaseEvent, CaseState, Category, Open311Key
 
 CLOSED_STATES = {CaseState.CLOSED, CaseState.EVALUATED, CaseState.REJECTED, CaseState.SELF_RESOLVED,
@@ -155,10 +156,18 @@ def _optional_key(request) -> Open311Key | None:
     return _key(request)
 
 
+# Clients send their key with every request; a key revoked in another process stops working
+# within KEY_MEMO_SECONDS (in this process at once).
+KEY_MEMO_SECONDS = 30
+_KEYS: Memo[Open311Key | None] = Memo(KEY_MEMO_SECONDS)
+forget_keys = _KEYS.clear
+
+
 def _key(request) -> Open311Key:
     raw = request.POST.get("api_key") or request.GET.get("api_key") or ""
-    key = Open311Key.objects.filter(key_digest=crypto.digest(raw, kind="open311_key"), is_active=True).first() \
-        if raw else None
+    digest = crypto.digest(raw, kind="open311_key")
+    key = _KEYS.get(digest, lambda: Open311Key.objects.filter(key_digest=digest, is_active=True)
+                    .select_related("area").first()) if raw else None
     if key is None:
         raise Problem(403, "api_key is missing or not valid")
     return key
@@ -215,9 +224,8 @@ def _post_request(request, fmt):
 
     key = _key(request)
     data = request.POST
-    category = Category.objects.filter(code=data.get("service_code", ""), parent__isnull=False,
-                                       is_active=True).first()
-    if category is None:
+    category = categories.active(data.get("service_code", ""))
+    if category is None or category.parent_id is None:
         raise Problem(400, "service_code is missing or unknown")
     lat, lon, address = data.get("lat", ""), data.get("long", ""), None
     text = data.get("address_string", "")

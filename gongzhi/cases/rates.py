@@ -31,25 +31,32 @@ def count(case: Case, at: dt.datetime, **increments: int) -> None:
 
     One upsert statement: concurrent transitions on the same key neither race to create the
     row nor lose an increment, and the common case costs one round trip."""
+    statement = count_sql(case, at, **increments)
+    if statement is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
+
+
+def count_sql(case: Case, at: dt.datetime, **increments: int) -> tuple[str, list[Any]] | None:
+    """`count`'s upsert as SQL and parameters (None when nothing is added), for a caller that
+    sends it with other writes in one statement."""
     increments = {name: n for name, n in increments.items() if n}
     if not increments:
-        return
+        return None
     unknown = set(increments) - set(COUNTERS)
     if unknown:
         raise ValueError(f"not a rollup counter: {sorted(unknown)}")
-    names = sorted(increments)
     table = CaseStat._meta.db_table
     # Column names come from COUNTERS (checked above), never from input; values are parameters.
     columns = ", ".join(COUNTERS)
     placeholders = ", ".join(["%s"] * len(COUNTERS))
-    additions = ", ".join(f"{n} = {table}.{n} + excluded.{n}" for n in names)
+    additions = ", ".join(f"{n} = {table}.{n} + excluded.{n}" for n in sorted(increments))
     sql = (f"INSERT INTO {table} (day, area_code, category_id, channel, department_id, {columns}) "  # noqa: S608
            f"VALUES (%s, %s, %s, %s, %s, {placeholders}) "
            f"ON CONFLICT (day, area_code, category_id, channel, (COALESCE(department_id, 0))) DO UPDATE SET {additions}")
     params = [timezone.localtime(at).date(), case.area_id, case.category_id, case.channel, case.department_id,
               *(increments.get(n, 0) for n in COUNTERS)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return sql, params
 
 
 def for_action(case: Case, action: str, now: dt.datetime, due_at: dt.datetime | None) -> dict[str, int]:

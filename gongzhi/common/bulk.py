@@ -13,9 +13,14 @@ from django.db import connection, models
 
 
 def next_ids(model: type[models.Model], count: int) -> list[int]:
-    """`count` fresh primary keys from the table's identity sequence."""
+    """`count` fresh primary keys from the table's identity sequence (for rows that must
+    refer to each other before they are written). SQLite has one writer at a time: there the
+    keys after the largest, to be used in the same transaction."""
     if count == 0:
         return []
+    if connection.vendor != "postgresql":
+        top = model._base_manager.aggregate(top=models.Max("pk"))["top"] or 0
+        return list(range(top + 1, top + 1 + count))
     table = model._meta.db_table
     pk = model._meta.pk.column
     with connection.cursor() as cursor:
@@ -50,6 +55,27 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequ
             for row in rows:
                 copy.write_row(row)
     return ids
+
+
+def insert_sql(instance: models.Model, *, source: str = "", computed: dict[str, str] | None = None
+               ) -> tuple[str, list[Any]]:
+    """One instance's INSERT (without its id) as SQL and parameters, prepared as save() would,
+    so that several writes can go to the database as one statement (PostgreSQL's data-modifying
+    WITH): `computed` gives SQL for some columns by attribute name (e.g. {"case_id": "c.id"}),
+    taken from `source`, the name of an earlier WITH clause."""
+    fields = [f for f in type(instance)._meta.local_concrete_fields if not f.primary_key]
+    values, params = [], []
+    for f in fields:
+        if computed and f.attname in computed:
+            values.append(computed[f.attname])
+        else:
+            values.append("%s")
+            params.append(f.get_db_prep_save(f.pre_save(instance, True), connection))
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    # Names come from the model and the caller's code, never from input; values are parameters.
+    rows = f"SELECT {', '.join(values)} FROM {source}" if source else f"VALUES ({', '.join(values)})"  # noqa: S608
+    return f"INSERT INTO {quote(instance._meta.db_table)} ({columns}) {rows}", params
 
 
 def analyze(*tables: type[models.Model]) -> None:

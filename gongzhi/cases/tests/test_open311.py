@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gongzhi.areas.models import Area
 from gongzhi.cases import categories, open311
-from gongzhi.cases.models import Case
+from gongzhi.cases.models import Case, Category, Open311Key
 
 BASE = "/open311/v2"
 
@@ -50,6 +50,29 @@ def test_posting_and_reading_a_request(client, key):
     listed = client.get(f"{BASE}/requests.json", {"api_key": key, "service_request_id": f"{number},GZ0"}).json()
     assert [r["service_request_id"] for r in listed] == [number]
     assert client.get(f"{BASE}/tokens/{number}.json", {"api_key": key}).json()[0]["service_request_id"] == number
+
+
+def test_a_revoked_key_or_a_retired_service_is_refused_at_once(client, key):
+    """Keys and categories are remembered between requests; a change must still count at once."""
+    post = {"api_key": key, "service_code": "garbage_pileup", "lat": "0.5", "long": "0.25", "description": "d"}
+    assert client.post(f"{BASE}/requests.json", post).status_code == 200
+    garbage = Category.objects.get(code="garbage_pileup")
+    garbage.is_active = False
+    garbage.save()
+    assert client.post(f"{BASE}/requests.json", post).status_code == 400
+    garbage.is_active = True
+    garbage.save()
+    stored = Open311Key.objects.get()
+    stored.is_active = False
+    stored.save()
+    assert client.post(f"{BASE}/requests.json", post).status_code == 403
+
+
+def test_a_retried_post_makes_one_case(client, key):
+    post = {"api_key": key, "service_code": "garbage_pileup", "lat": "0.5", "long": "0.25", "description": "d"}
+    first = client.post(f"{BASE}/requests.json", post, headers={"Idempotency-Key": "k-1"}).json()
+    again = client.post(f"{BASE}/requests.json", post, headers={"Idempotency-Key": "k-1"}).json()
+    assert first == again and Case.objects.unscoped().count() == 1
 
 
 @pytest.mark.parametrize(("data", "status", "words"), [
@@ -137,3 +160,41 @@ def test_an_existing_open311_client_library_works_unchanged(live_server, world):
         listed = client.get_service_requests(service_code="garbage_pileup", status="open")
         listed = listed if isinstance(listed, list) else [listed]  # xmltodict gives one dict for one item
         assert [r["service_request_id"] for r in listed] == [number]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_racing_retries_make_one_case_with_its_event_and_count(world):
+    """Clients retry before the first answer arrives: eight posts of one submission at once,
+    outside any test transaction (the path a server takes), leave exactly one case, one
+    report event and one count in the rollups."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from gongzhi.cases.models import CaseEvent, CaseStat
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's in-memory test database locks whole tables between threads (shared cache)")
+    categories.load_defaults()
+    key = open311.new_key(name="racer", area=Area.objects.unscoped().get(code="510107000000"))
+    post = {"api_key": key, "service_code": "garbage_pileup", "lat": "0.5", "long": "0.25", "description": "同一件事"}
+    answers, start = [], threading.Barrier(8)
+
+    def submit():
+        start.wait()
+        try:
+            response = Client().post(f"{BASE}/requests.json", post, headers={"Idempotency-Key": "once"})
+            answers.append((response.status_code, response.json()[0]["service_request_id"]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    [case] = Case.objects.unscoped().all()
+    assert answers == [(200, case.number)] * 8
+    assert list(CaseEvent.objects.filter(case=case).values_list("action", flat=True)) == ["report"]
+    assert sum(CaseStat.objects.unscoped().values_list("reported", flat=True)) == 1
