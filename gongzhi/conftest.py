@@ -97,7 +97,7 @@ def departments(world) -> dict[str, Department]:
 @pytest.fixture
 def cast(world, departments) -> Cast:
     def user(name: str, *grants: tuple[str, object]) -> User:
-        u = accounts.create_staff(actor=None, username=name, password=PASSWORD, full_name=name)
+        u = accounts.create_staff(actor=None, username=name, password=PASSWORD, full_name=name, must_change=False)
         for role, where in grants:
             if isinstance(where, Department):
                 accounts.assign_role(actor=None, user=u, role=role, department=where)
@@ -125,11 +125,30 @@ def cast(world, departments) -> Cast:
     return people
 
 
+def verify_second_factor(client, user):
+    """What entering a correct code from an enrolled authenticator leaves in the session (the
+    staff a test signs in have done that step; tests of the step itself sign in without it)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def sign_in(client, user):
+    """The test client signed in as `user`, second factor done."""
+    client.force_login(user)
+    verify_second_factor(client, user)
+    return client
+
+
 @pytest.fixture
 def login(client, cast):
     """`login("grid_worker")` signs the test client in as that member of the cast."""
     def as_(who: str):
-        client.force_login(getattr(cast, who))
-        return client
+        return sign_in(client, getattr(cast, who))
 
     return as_

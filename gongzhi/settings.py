@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "gongzhi.common",
@@ -97,9 +100,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "gongzhi.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gongzhi.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gongzhi.urls"
@@ -155,7 +161,8 @@ TASKS = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["gongzhi.accounts.backends.RoleBackend"]
+# Axes first: a locked-out account or address is refused before its password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "gongzhi.accounts.backends.RoleBackend"]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/w/"
 AUTH_PASSWORD_VALIDATORS = [
@@ -163,7 +170,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "gongzhi.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "gongzhi.accounts.passwords.NotUsernameValidator"},
 ]
+# A password is refused after this many days and must be changed (0: passwords never expire).
+GONGZHI_PASSWORD_MAX_DAYS = env_int("GONGZHI_PASSWORD_MAX_DAYS", 90)
+
+# Sign-in failures (django-axes): this many within the lock time lock the account, and
+# separately the source address, for that long.
+AXES_FAILURE_LIMIT = env_int("GONGZHI_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = env_int("GONGZHI_LOCKOUT_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USE_ATTEMPT_EXPIRATION = True  # a failure counts for the lock time, then no more
+AXES_RESET_ON_SUCCESS = False  # one good sign-in from an address must not clear others' failures there
+AXES_CLIENT_IP_CALLABLE = "gongzhi.audit.context.client_ip"
+AXES_LOCKOUT_CALLABLE = "gongzhi.accounts.lockout.locked_out"
+AXES_VERBOSE = False
+
+# Two-factor sign-in (TOTP): "required" makes administrators and every role that may reveal a
+# sealed value prove a second factor; "optional" (the demo) lets them enrol when they choose.
+GONGZHI_TWO_FACTOR = os.environ.get("GONGZHI_TWO_FACTOR", "required")
+if GONGZHI_TWO_FACTOR not in {"required", "optional"}:
+    raise ImproperlyConfigured("GONGZHI_TWO_FACTOR must be required or optional")
+OTP_TOTP_ISSUER = os.environ.get("GONGZHI_OTP_ISSUER", "gongzhi")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -185,7 +214,10 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 WHITENOISE_USE_FINDERS = True
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+# A session ends after this long without a request, and in any case this long after sign-in.
+GONGZHI_SESSION_IDLE_MINUTES = env_int("GONGZHI_SESSION_IDLE_MINUTES", 30)
+GONGZHI_SESSION_MAX_HOURS = env_int("GONGZHI_SESSION_MAX_HOURS", 8)
+SESSION_COOKIE_AGE = GONGZHI_SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import lockout, passwords, services, two_factor
 from .admin_base import AuditedAdmin, ScopedAdmin
 from .models import RoleAssignment, User
 
@@ -27,19 +28,45 @@ class AssignmentInline(admin.TabularInline):
         return False
 
 
+class ResetPasswordForm(AdminPasswordChangeForm):
+    """A password an administrator sets is a reset: its owner must change it at next sign-in."""
+
+    def save(self, commit=True):
+        passwords.reset(self.user, self.cleaned_data["password1"])
+        return self.user
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
-    list_display = ("username", "full_name", "is_active", "last_login")
+    list_display = ("username", "full_name", "is_active", "must_change_password", "last_login")
     search_fields = ("username", "full_name")
-    list_filter = ("is_active",)
+    list_filter = ("is_active", "must_change_password")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("full_name", "email")}),
-        (_("状态"), {"fields": ("is_active", "last_login", "date_joined")}),
+        (_("状态"), {"fields": ("is_active", "must_change_password", "password_changed_at", "last_login",
+                              "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")}),)
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("password_changed_at", "last_login", "date_joined")
+    change_password_form = ResetPasswordForm
     inlines = [AssignmentInline]
+    actions = ["reset_authenticator", "unlock"]
+
+    @admin.action(description=_("重置动态口令验证器（手机丢失或更换）"), permissions=["change"])
+    def reset_authenticator(self, request, queryset):
+        for user in queryset:
+            two_factor.reset(actor=request.user, user=user)
+        self.message_user(request, _("已重置 %(n)d 个账号的验证器，其下次登录时重新绑定") % {"n": queryset.count()})
+
+    @admin.action(description=_("解除登录锁定"), permissions=["change"])
+    def unlock(self, request, queryset):
+        from gongzhi.audit import log
+
+        for user in queryset:
+            lockout.unlock(username=user.username)
+            log.record("accounts.unlocked", actor=request.user, target=user)
+        self.message_user(request, _("已解除 %(n)d 个账号的登录锁定") % {"n": queryset.count()})
 
 
 @admin.register(RoleAssignment)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -16,6 +17,10 @@ class User(AbstractUser):
     """A person who signs in. What they may see comes only from their active role assignments."""
 
     full_name = models.CharField(_("姓名"), max_length=60, blank=True)
+    must_change_password = models.BooleanField(
+        _("须修改密码"), default=True,
+        help_text=_("新账号和被重置的密码在下次登录时必须先改为本人设定的密码"))
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("账号")
@@ -23,6 +28,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.username})" if self.full_name else self.username
+
+    def set_password(self, raw_password):
+        # Dated for the expiry policy; who must change it next is the caller's decision
+        # (passwords.changed_by_owner / passwords.reset).
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
 
 class RoleAssignment(ScopedModel):

@@ -67,6 +67,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SECURITY_ADMIN: frozenset({
         "areas.view_area", "orgs.view_department",
         "accounts.view_user", "accounts.change_user",
+        # Sign-in failures and lockouts (django-axes): reading them, and unlocking by deleting.
+        "axes.view_accessattempt", "axes.delete_accessattempt", "axes.view_accesslog", "axes.view_accessfailurelog",
         "accounts.view_roleassignment", "accounts.add_roleassignment", "accounts.change_roleassignment",
     }),
     Role.AUDIT_ADMIN: frozenset({"audit.view_auditentry"}),

@@ -22,9 +22,11 @@ class RoleError(ValidationError):
     """An assignment that breaks a rule; the message says which, for the administrator."""
 
 
-def create_staff(*, actor: Any, username: str, password: str, full_name: str = "", email: str = "") -> User:
-    """A new account with no roles yet (it sees nothing until a role is granted)."""
-    user = User(username=username, full_name=full_name, email=email)
+def create_staff(*, actor: Any, username: str, password: str, full_name: str = "", email: str = "",
+                 must_change: bool = True) -> User:
+    """A new account with no roles yet (it sees nothing until a role is granted). Its first
+    password was chosen by someone else, so by default it must be changed at first sign-in."""
+    user = User(username=username, full_name=full_name, email=email, must_change_password=must_change)
     validate_password(password, user)
     user.set_password(password)
     with transaction.atomic():
@@ -110,15 +112,18 @@ def revoke_role(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
     return assignment
 
 
-def create_staff_in_bulk(*, actor: Any, people: list[tuple[str, str]], password: str) -> list[User]:
+def create_staff_in_bulk(*, actor: Any, people: list[tuple[str, str]], password: str,
+                         must_change: bool = True) -> list[User]:
     """Accounts for (username, full_name) pairs that do not exist yet, all with one initial
-    password hashed once (seeding and mass onboarding); one audit entry for the batch."""
+    password hashed once (seeding and mass onboarding), to be changed at first sign-in unless
+    `must_change` is False (the demo's published password); one audit entry for the batch."""
     validate_password(password)
     taken = set(User.objects.filter(username__in=[u for u, _ in people]).values_list("username", flat=True))
     probe = User()
     probe.set_password(password)
     encoded = probe.password
-    users = [User(username=u, full_name=n, password=encoded) for u, n in people if u not in taken]
+    users = [User(username=u, full_name=n, password=encoded, must_change_password=must_change,
+                  password_changed_at=probe.password_changed_at) for u, n in people if u not in taken]
     with transaction.atomic():
         User.objects.bulk_create(users, batch_size=2000)
         if users:

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from gongzhi.accounts.models import RoleAssignment
 from gongzhi.areas.models import Area
 from gongzhi.audit.models import AuditEntry
-from gongzhi.conftest import C1, CITY, G1, JINJIANG, PASSWORD, S1, box, feature
+from gongzhi.conftest import C1, CITY, G1, JINJIANG, PASSWORD, S1, box, feature, sign_in
 from gongzhi.orgs.models import Organization
 
 
@@ -20,23 +20,23 @@ from gongzhi.orgs.models import Organization
 def test_only_administrative_roles_enter_the_admin(client, cast, who, allowed):
     response = client.post("/admin/login/", {"username": who, "password": PASSWORD})
     assert (response.status_code == 302) is allowed
-    client.force_login(getattr(cast, who))
+    sign_in(client, getattr(cast, who))
     assert (client.get("/admin/").status_code == 200) is allowed
 
 
 def test_the_admin_speaks_chinese_by_default(client, cast):
-    client.force_login(cast.system_admin)
+    sign_in(client, cast.system_admin)
     assert "管理" in client.get("/admin/").content.decode()
 
 
 def test_a_dispatchers_area_list_is_their_subdistrict(client, cast):
-    client.force_login(cast.dispatcher)
+    sign_in(client, cast.dispatcher)
     page = client.get("/admin/areas/area/?level__exact=grid").content.decode()
     assert G1 in page and "510104001001001" not in page
 
 
 def test_an_area_outside_scope_is_not_found_in_the_admin(client, cast):
-    client.force_login(cast.dispatcher)
+    sign_in(client, cast.dispatcher)
     hidden = Area.objects.unscoped().get(code=JINJIANG)
     missing = client.get("/admin/areas/area/999999/change/", follow=True)
     out_of_scope = client.get(f"/admin/areas/area/{hidden.pk}/change/", follow=True)
@@ -44,7 +44,7 @@ def test_an_area_outside_scope_is_not_found_in_the_admin(client, cast):
 
 
 def test_creating_an_organisation_is_audited_with_its_values(client, cast):
-    client.force_login(cast.system_admin)
+    sign_in(client, cast.system_admin)
     area = Area.objects.unscoped().get(code=C1)
     response = client.post("/admin/orgs/organization/add/", {
         "kind": "workstation", "name": "洗面桥社区工作站", "area": area.code, "duties": "", "is_active": "on"})
@@ -56,7 +56,7 @@ def test_creating_an_organisation_is_audited_with_its_values(client, cast):
 
 
 def test_changing_an_area_is_audited_as_a_diff(client, cast):
-    client.force_login(cast.system_admin)
+    sign_in(client, cast.system_admin)
     grid = Area.objects.unscoped().get(code=G1)
     response = client.post(f"/admin/areas/area/{grid.pk}/change/", {
         "name": "洗面桥一网格", "short_name": "", "parent": C1, "grid_kind": "base",
@@ -67,7 +67,7 @@ def test_changing_an_area_is_audited_as_a_diff(client, cast):
 
 
 def test_granting_a_role_in_the_admin_checks_the_rules(client, cast):
-    client.force_login(cast.system_admin)
+    sign_in(client, cast.system_admin)
     newcomer = cast.nobody
     bad = client.post("/admin/accounts/roleassignment/add/", {
         "user": newcomer.pk, "role": "grid_worker", "area": C1})
@@ -82,7 +82,7 @@ def test_granting_a_role_in_the_admin_checks_the_rules(client, cast):
 
 
 def test_importing_a_bad_file_in_the_admin_lists_problems_and_imports_nothing(client, cast):
-    client.force_login(cast.system_admin)
+    sign_in(client, cast.system_admin)
     doc = {"type": "FeatureCollection", "features": [
         feature("510107001001003", "新网格", "grid", C1, box(0.2, 0.2, 0.3, 0.3)),
         feature("5101070010010", "坏编码", "grid", C1, box(0, 0, 0.1, 0.1)),
@@ -94,12 +94,12 @@ def test_importing_a_bad_file_in_the_admin_lists_problems_and_imports_nothing(cl
 
 
 def test_a_grid_worker_cannot_reach_the_import_page(client, cast):
-    client.force_login(cast.grid_worker)
+    sign_in(client, cast.grid_worker)
     assert client.get("/admin/areas/area/import/").status_code == 302  # to the admin login
 
 
 def test_exporting_from_the_admin_gives_geojson_of_what_is_in_scope(client, cast):
-    client.force_login(cast.dispatcher)
+    sign_in(client, cast.dispatcher)
     ids = list(Area.objects.unscoped().values_list("pk", flat=True))
     response = client.post("/admin/areas/area/", {"action": "export_geojson", "_selected_action": ids})
     codes = {f["properties"]["code"] for f in json.loads(response.content)["features"]}
@@ -109,12 +109,12 @@ def test_exporting_from_the_admin_gives_geojson_of_what_is_in_scope(client, cast
 @pytest.mark.parametrize(("who", "status"), [
     ("audit_admin", 200), ("system_admin", 403), ("security_admin", 403), ("dispatcher", 403)])
 def test_only_the_audit_administrator_reads_the_audit_log(client, cast, who, status):
-    client.force_login(getattr(cast, who))
+    sign_in(client, getattr(cast, who))
     assert client.get("/admin/audit/auditentry/").status_code == status
 
 
 def test_the_audit_log_cannot_be_edited_in_the_admin(client, cast):
-    client.force_login(cast.audit_admin)
+    sign_in(client, cast.audit_admin)
     entry = AuditEntry.objects.order_by("seq").first()
     assert client.get("/admin/audit/auditentry/add/").status_code == 403
     assert client.post(f"/admin/audit/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
@@ -128,15 +128,15 @@ def test_the_coverage_page_lists_gaps_within_scope(client, cast):
 
     features, _ = importers.read_geojson(json.dumps(feature_doc))
     assert importers.import_areas(features, actor=None).ok
-    client.force_login(cast.city_dispatcher)
+    sign_in(client, cast.city_dispatcher)
     page = client.get("/admin/areas/area/coverage/").content.decode()
     assert "和平社区居委会" in page and "平方米" in page and "全覆盖" in page
-    client.force_login(cast.dispatcher)
+    sign_in(client, cast.dispatcher)
     assert "和平社区" not in client.get("/admin/areas/area/coverage/").content.decode()
 
 
 def test_choosing_an_area_offers_only_areas_in_scope(client, cast):
-    client.force_login(cast.dispatcher)
+    sign_in(client, cast.dispatcher)
     response = client.get("/admin/autocomplete/", {
         "app_label": "orgs", "model_name": "organization", "field_name": "area", "term": "5101"})
     codes = {row["id"] for row in response.json()["results"]}
@@ -144,6 +144,34 @@ def test_choosing_an_area_offers_only_areas_in_scope(client, cast):
 
 
 def test_system_administrators_keep_the_tags_but_not_the_residents(client, cast):
-    client.force_login(cast.system_admin)
+    sign_in(client, cast.system_admin)
     assert client.get("/admin/registry/tag/").status_code == 200
     assert client.get("/admin/registry/person/").status_code == 404  # not in the admin at all
+
+
+def test_a_password_set_in_the_admin_must_be_changed_by_its_owner(client, cast):
+    sign_in(client, cast.system_admin)
+    answer = client.post(f"/admin/accounts/user/{cast.leader.pk}/password/",
+                         {"password1": "Temp#2026abc", "password2": "Temp#2026abc", "usable_password": "true"})
+    assert answer.status_code == 302
+    cast.leader.refresh_from_db()
+    assert cast.leader.check_password("Temp#2026abc") and cast.leader.must_change_password
+
+
+def test_the_security_administrator_unlocks_and_resets_the_authenticator(client, cast):
+    from axes.models import AccessAttempt
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from gongzhi.audit.models import AuditEntry
+
+    AccessAttempt.objects.create(username="grid_worker", ip_address="10.0.0.1", failures_since_start=5,
+                                 user_agent="", http_accept="", path_info="/accounts/login/")
+    TOTPDevice.objects.create(user=cast.grid_worker, name="lost phone", confirmed=True)
+    sign_in(client, cast.security_admin)
+    for action in ("unlock", "reset_authenticator"):
+        answer = client.post("/admin/accounts/user/", {"action": action, "_selected_action": [cast.grid_worker.pk]})
+        assert answer.status_code == 302
+    assert not AccessAttempt.objects.filter(username="grid_worker").exists()
+    assert not TOTPDevice.objects.filter(user=cast.grid_worker, name="lost phone").exists()
+    assert AuditEntry.objects.filter(action="accounts.otp.reset", actor_id=cast.security_admin.pk).exists()
+    assert client.get("/admin/axes/accessattempt/").status_code == 200

@@ -9,6 +9,7 @@ from django.utils import timezone
 from gongzhi.areas.models import Area
 from gongzhi.cases import categories, open311
 from gongzhi.cases.models import Case, Category, Open311Key
+from gongzhi.conftest import sign_in
 
 BASE = "/open311/v2"
 
@@ -120,7 +121,7 @@ def test_keys_are_issued_in_the_admin_and_shown_once(client, cast, world):
     from gongzhi.cases.models import Open311Key
 
     categories.load_defaults()
-    client.force_login(cast.system_admin)
+    sign_in(client, cast.system_admin)
     response = client.post("/admin/cases/open311key/add/", {"name": "city app", "area": "510100000000",
                                                              "is_active": "on"}, follow=True)
     message = next(str(m) for m in response.context["messages"])

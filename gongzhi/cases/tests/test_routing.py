@@ -2,7 +2,7 @@
 
 from gongzhi.cases import categories, routing
 from gongzhi.cases.models import Category, RoutingRule
-from gongzhi.conftest import G1, S1, WUHOU
+from gongzhi.conftest import G1, S1, WUHOU, sign_in
 from gongzhi.orgs.models import Department
 
 
@@ -23,7 +23,7 @@ def test_dispatchers_keep_routing_rules_of_their_own_area_in_the_admin(client, c
     categories.load_defaults()
     leaf = Category.objects.get(code="street_vending")
     RoutingRule.objects.create(category=leaf, area_id="510104000000", department=departments["district_housing"])
-    client.force_login(cast.dispatcher)
+    sign_in(client, cast.dispatcher)
     assert "510104000000" not in client.get("/admin/cases/routingrule/").content.decode()
     response = client.post("/admin/cases/routingrule/add/", {
         "category": leaf.pk, "area": S1, "department": departments["s1_city_management"].pk, "is_active": "on"})

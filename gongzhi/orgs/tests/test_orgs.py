@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from gongzhi.conftest import C1, C2, G1, S1
+from gongzhi.conftest import C1, C2, G1, S1, sign_in
 from gongzhi.orgs import services
 from gongzhi.orgs.models import DEFAULT_DUTIES, Department, DepartmentKind, Organization, OrgKind
 
@@ -51,13 +51,13 @@ def test_adding_the_same_departments_twice_adds_them_once(world):
     ("audit_admin", set()),
 ])
 def test_organisations_are_listed_within_scope(client, cast, organizations, who, names):
-    client.force_login(getattr(cast, who))
+    sign_in(client, getattr(cast, who))
     body = client.get("/api/v1/organizations").json()
     assert {o["name"] for o in body["items"]} == names
 
 
 def test_a_handler_sees_only_their_own_department(client, cast, departments):
-    client.force_login(cast.handler)
+    sign_in(client, cast.handler)
     body = client.get("/api/v1/departments").json()
     assert [d["name"] for d in body["items"]] == ["浆洗街城管执法中队"]
     other = departments["district_housing"].pk
@@ -65,8 +65,8 @@ def test_a_handler_sees_only_their_own_department(client, cast, departments):
 
 
 def test_organisation_detail_outside_scope_is_404(client, cast, organizations):
-    client.force_login(cast.grid_worker)
+    sign_in(client, cast.grid_worker)
     committee = organizations[0]
     assert client.get(f"/api/v1/organizations/{committee.pk}").status_code == 404
-    client.force_login(cast.community_worker)
+    sign_in(client, cast.community_worker)
     assert client.get(f"/api/v1/organizations/{committee.pk}").json()["kind"] == "party_committee"

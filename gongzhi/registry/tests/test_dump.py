@@ -7,6 +7,8 @@ import subprocess
 import pytest
 from django.db import connection
 
+from gongzhi.conftest import sign_in
+
 from .conftest import LI_ID, SHARED_PHONE, SHOP_PHONE, WANG_ID, ZHANG_ID
 
 
@@ -26,7 +28,7 @@ def dump() -> str:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_dump_holds_no_clear_identifier(register, client, cast):
     # Reveal once, so that the audit trail of a reveal is in the dump too.
-    client.force_login(cast.grid_worker)
+    sign_in(client, cast.grid_worker)
     client.post(f"/api/v1/registry/people/{register.zhang.pk}/reveal",
                 {"field": "id_number", "reason": "核实"}, content_type="application/json")
     text = dump()

@@ -3,7 +3,7 @@
 import pytest
 
 from gongzhi.areas.models import Area
-from gongzhi.conftest import C1, CITY, WUHOU
+from gongzhi.conftest import C1, CITY, WUHOU, sign_in
 from gongzhi.registry import addressing, matching
 from gongzhi.registry.models import AddressReview
 
@@ -106,7 +106,7 @@ def test_matching_and_the_review_queue_over_the_api(client, cast, register):
     def post(url, body):
         return client.post(url, json.dumps(body), content_type="application/json")
 
-    client.force_login(cast.community_worker)
+    sign_in(client, cast.community_worker)
     found = post("/api/v1/registry/address-match", {"text": "成都市" + H1_TEXT}).json()
     assert found["certain"] and found["address"]["code"] == register.h1.address.code
     queued = post("/api/v1/registry/address-match",
@@ -120,6 +120,6 @@ def test_matching_and_the_review_queue_over_the_api(client, cast, register):
     assert done.status_code == 200 and done.json()["status"] == "resolved"
     assert client.get("/api/v1/registry/reviews").json() == []
     # A grid worker of another grid sees neither the queue nor the address.
-    client.force_login(cast.other_grid_worker)
+    sign_in(client, cast.other_grid_worker)
     assert client.get("/api/v1/registry/reviews").status_code == 403
     assert not post("/api/v1/registry/address-match", {"text": "成都市" + H1_TEXT}).json()["certain"]

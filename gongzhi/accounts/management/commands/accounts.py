@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 raise CommandError("the passwords differ")
         try:
             user = User.objects.filter(username=username).first() or services.create_staff(
-                actor=None, username=username, password=password, full_name=full_name)
+                actor=None, username=username, password=password, full_name=full_name, must_change=False)
             services.assign_role(actor=None, user=user, role=role, area=place)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
