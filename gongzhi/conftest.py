@@ -63,6 +63,16 @@ def _media_and_tasks(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counts (and anything else cached) belong to one test.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def world_collection() -> dict:
     return {"type": "FeatureCollection", "features": WORLD}
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "axes",
+    "django_ratelimit",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks",
@@ -233,6 +234,14 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Bounds on public endpoints (django-ratelimit, counted in the cache: Redis when REDIS_URL is
+# set; the demo's single process counts in memory). Rates are "N/s|m|h|d".
+RATELIMIT_IP_META_KEY = "gongzhi.audit.context.client_ip"
+GONGZHI_OPEN311_RATE_PER_ADDRESS = os.environ.get("GONGZHI_OPEN311_RATE_PER_ADDRESS", "300/m")
+GONGZHI_OPEN311_RATE_PER_KEY = os.environ.get("GONGZHI_OPEN311_RATE_PER_KEY", "1200/m")
+if not REDIS_URL:
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]  # in-memory counts: right for one process only
 
 # How many reverse proxies in front of us append to X-Forwarded-For (0: trust REMOTE_ADDR only).
 GONGZHI_TRUSTED_PROXIES = env_int("GONGZHI_TRUSTED_PROXIES", 0)

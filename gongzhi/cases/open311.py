@@ -16,13 +16,14 @@ import json
 import secrets
 from xml.etree import ElementTree as ET
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from gongzhi.accounts import scoping
-from gongzhi.common import crypto
+from gongzhi.common import crypto, throttle
 from gongzhi.common.memo import Memo
 
 from . import categories, intake
@@ -81,6 +82,9 @@ def endpoint(view):
         if fmt not in ("json", "xml"):
             return _errors("json", Problem(404, "format must be json or xml"))
         try:
+            if throttle.exceeded(request, group="open311-address", rate=settings.GONGZHI_OPEN311_RATE_PER_ADDRESS):
+                raise Problem(429, f"too many requests from this address (at most "
+                                   f"{settings.GONGZHI_OPEN311_RATE_PER_ADDRESS}); retry in a minute")
             return view(request, *args, fmt=fmt, **kwargs)
         except Problem as problem:
             return _errors(fmt, problem)
@@ -223,6 +227,9 @@ def _post_request(request, fmt):
     from gongzhi.registry import matching
 
     key = _key(request)
+    if throttle.exceeded(request, group="open311-key", key=str(key.pk), rate=settings.GONGZHI_OPEN311_RATE_PER_KEY):
+        raise Problem(429, f"too many requests for this api_key (at most {settings.GONGZHI_OPEN311_RATE_PER_KEY}); "
+                           "retry in a minute")
     data = request.POST
     category = categories.active(data.get("service_code", ""))
     if category is None or category.parent_id is None:

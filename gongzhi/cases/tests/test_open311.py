@@ -199,3 +199,17 @@ def test_racing_retries_make_one_case_with_its_event_and_count(world):
     assert answers == [(200, case.number)] * 8
     assert list(CaseEvent.objects.filter(case=case).values_list("action", flat=True)) == ["report"]
     assert sum(CaseStat.objects.unscoped().values_list("reported", flat=True)) == 1
+
+
+def test_a_flood_from_one_address_or_one_key_is_bounded(client, key, settings):
+    """Past its bound a client gets the spec's error list with 429, and nothing is filed."""
+    settings.GONGZHI_OPEN311_RATE_PER_KEY = "3/m"
+    post = {"api_key": key, "service_code": "garbage_pileup", "lat": "0.5", "long": "0.25", "description": "d"}
+    answers = [client.post(f"{BASE}/requests.json", post).status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429] and Case.objects.unscoped().count() == 3
+    [error] = client.post(f"{BASE}/requests.json", post).json()
+    assert error["code"] == 429 and "api_key" in error["description"]
+    settings.GONGZHI_OPEN311_RATE_PER_ADDRESS = "5/m"
+    reads = [client.get(f"{BASE}/services.json", REMOTE_ADDR="10.3.3.3").status_code for _ in range(6)]
+    assert reads == [200] * 5 + [429]
+    assert client.get(f"{BASE}/services.json", REMOTE_ADDR="10.3.3.4").status_code == 200
