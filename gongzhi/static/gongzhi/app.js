@@ -1,0 +1,8 @@
+// Behaviour our pages share, in a file rather than inline (the Content-Security-Policy allows
+// scripts from this site only): a <select data-autosubmit> submits its form when changed.
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field.matches && field.matches("select[data-autosubmit]") && field.form) {
+    field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
+  }
+});
