@@ -176,6 +176,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "gongzhi.accounts.passwords.CharacterClassesValidator"},
     {"NAME": "gongzhi.accounts.passwords.NotUsernameValidator"},
 ]
+# Django's all-powerful superuser cannot sign in (it would hold all three admin powers at once).
+GONGZHI_ALLOW_SUPERUSER = env_bool("GONGZHI_ALLOW_SUPERUSER", False)
 # A password is refused after this many days and must be changed (0: passwords never expire).
 GONGZHI_PASSWORD_MAX_DAYS = env_int("GONGZHI_PASSWORD_MAX_DAYS", 90)
 

@@ -157,3 +157,12 @@ def test_a_locked_page_sign_in_says_so_in_the_users_language(cast):
         client.post("/accounts/login/", {"username": "leader", "password": "wrong"})
     locked = client.post("/accounts/login/", {"username": "leader", "password": PASSWORD})
     assert locked.status_code == 429 and "锁定 15 分钟" in locked.content.decode()
+
+
+def test_a_django_superuser_cannot_sign_in(db, settings):
+    from gongzhi.accounts.models import User
+
+    User.objects.create_superuser("root", password="Root#2026abc")
+    assert Client().post("/accounts/login/", {"username": "root", "password": "Root#2026abc"}).status_code == 200
+    settings.GONGZHI_ALLOW_SUPERUSER = True
+    assert Client().post("/accounts/login/", {"username": "root", "password": "Root#2026abc"}).status_code == 302
