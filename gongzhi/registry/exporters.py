@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 
 from gongzhi.accounts import scoping
 from gongzhi.audit import log
+from gongzhi.common.cells import cell_text, neutralise
 
 from .models import Address, Entity, House, Person
-from .sheets import cell_text, neutralise
 
 
 def _people(user: Any) -> Iterator[list[Any]]:

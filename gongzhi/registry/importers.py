@@ -714,7 +714,7 @@ def tally(outcome: Outcome, counts: Counts, bad: list) -> None:
 
 def cells(rows: list[list[Any]], positions: dict[str, int]):
     """(row number in the file, raw row, {column key: text}) for each row that holds data."""
-    from .sheets import cell_text
+    from gongzhi.common.cells import cell_text
 
     for number, raw in enumerate(rows, start=2):
         values = {key: cell_text(raw[i]) if i < len(raw) else "" for key, i in positions.items()}

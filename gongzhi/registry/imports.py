@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.common import crypto
+from gongzhi.common.cells import cell_text
 from gongzhi.common.tasks import task
 
 from . import importers, sheets
@@ -57,7 +58,7 @@ def process(job_id: int) -> None:
         with job.source.open("rb") as fh:
             data = crypto.decrypt_bytes(fh.read(), purpose=FILE_PURPOSE)
         rows = list(sheets.read_rows(job.file_name, data))
-        total = sum(1 for row in rows[1:] if any(sheets.cell_text(c) for c in row))
+        total = sum(1 for row in rows[1:] if any(cell_text(c) for c in row))
         ImportJob.objects.filter(pk=job.pk).update(total=total)
 
         def progress(done: int, outcome: importers.Outcome) -> None:

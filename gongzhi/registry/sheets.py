@@ -5,7 +5,6 @@ drop-down lists, reading CSV (UTF-8 or the GB18030 that Excel writes in China) a
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,9 +12,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import EntityKind, HouseUse, PassportType, Relation, Residency, Tenure
+from gongzhi.common.cells import cell_text, neutralise
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from .models import EntityKind, HouseUse, PassportType, Relation, Residency, Tenure
 
 
 @dataclass(frozen=True)
@@ -85,26 +84,6 @@ KINDS = tuple(COLUMNS)
 
 class SheetError(ValueError):
     """The file as a whole cannot be read (format, encoding, header)."""
-
-
-def neutralise(value: Any) -> Any:
-    """A cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def cell_text(value: Any) -> str:
-    """A cell as the text the person typed (dates as ISO, whole floats without .0)."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
 
 
 def _decode(data: bytes) -> str:
