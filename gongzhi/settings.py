@@ -176,6 +176,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "gongzhi.accounts.passwords.CharacterClassesValidator"},
     {"NAME": "gongzhi.accounts.passwords.NotUsernameValidator"},
 ]
+# The audit log is kept this many days, then pruned daily (never less than 180: the
+# Cybersecurity Law's floor for network logs; a lower value is raised to 180).
+GONGZHI_AUDIT_RETENTION_DAYS = env_int("GONGZHI_AUDIT_RETENTION_DAYS", 365)
 # Django's all-powerful superuser cannot sign in (it would hold all three admin powers at once).
 GONGZHI_ALLOW_SUPERUSER = env_bool("GONGZHI_ALLOW_SUPERUSER", False)
 # A password is refused after this many days and must be changed (0: passwords never expire).

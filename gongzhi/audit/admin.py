@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from . import exports
 from .models import AuditEntry
 
 
@@ -15,6 +19,14 @@ class AuditEntryAdmin(admin.ModelAdmin):
     fields = ("seq", "at", "actor_id", "actor_name", "action", "target_type", "target_id", "target_repr",
               "changes", "ip", "user_agent", "source", "prev_hash", "hash")
     readonly_fields = fields
+    actions = ["export_csv"]
+
+    @admin.action(description=_("导出所选审计记录（CSV）"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        data, _count = exports.export(request.user, queryset)
+        response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localtime():%Y%m%d-%H%M}.csv"'
+        return response
 
     def has_add_permission(self, request):
         return False

@@ -114,8 +114,10 @@ def verify(entries: Iterable[AuditEntry] | None = None) -> Verdict:
     or reordered one, a wrong hash an edited one; the head catches a cut-off tail."""
     problems: list[str] = []
     rows = entries if entries is not None else AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
-    prev_hash = GENESIS
-    expected_seq = None
+    head = AuditHead.objects.filter(pk=1).first()
+    prev_hash, expected_seq = GENESIS, None
+    if entries is None and head is not None and head.base_seq:  # the oldest entries were pruned
+        prev_hash, expected_seq = head.base_hash, head.base_seq + 1
     checked = 0
     for entry in rows:
         checked += 1
@@ -127,7 +129,6 @@ def verify(entries: Iterable[AuditEntry] | None = None) -> Verdict:
             problems.append(f"#{entry.seq}: content does not match its hash (edited)")
         prev_hash = entry.hash
         expected_seq = entry.seq + 1
-    head = AuditHead.objects.filter(pk=1).first()
     if head is not None and entries is None and (head.hash != prev_hash or head.seq != (expected_seq or 1) - 1):
         problems.append(f"the chain ends before its recorded head #{head.seq} (entries cut off)")
     return Verdict(ok=not problems, checked=checked, problems=problems)

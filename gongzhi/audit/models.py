@@ -10,7 +10,7 @@ class AuditEntry(models.Model):
     edited, deleted or reordered entry breaks the chain that `gongzhi audit verify` walks.
 
     Entries are never updated or deleted through the ORM (save/delete refuse); retention pruning
-    (a later issue) will remove a prefix of the chain and record its own entry.
+    (`retention.prune`) removes the oldest part of the chain and records its own entry.
     """
 
     seq = models.BigIntegerField(_("序号"), unique=True)
@@ -47,10 +47,14 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """The single row that holds the chain's tip; updating it first serialises writers."""
+    """The single row that holds the chain's tip; updating it first serialises writers. After
+    retention pruning, `base_seq`/`base_hash` are the last pruned entry: the chain that remains
+    starts by linking to it."""
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    base_seq = models.BigIntegerField(default=0)
+    base_hash = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash[:12]}"
