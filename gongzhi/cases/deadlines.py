@@ -6,6 +6,7 @@ category's share of the span is used; overdue (red) at the deadline."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils import timezone
@@ -14,13 +15,18 @@ from .models import LimitUnit
 from .workdays import is_workday
 
 
-def office_hours() -> list[tuple[dt.time, dt.time]]:
+def office_hours() -> tuple[tuple[dt.time, dt.time], ...]:
     """GONGZHI_OFFICE_HOURS, e.g. "09:00-12:00,13:30-17:30", as time pairs (local time)."""
+    return _spans(settings.GONGZHI_OFFICE_HOURS)
+
+
+@lru_cache(maxsize=8)
+def _spans(text: str) -> tuple[tuple[dt.time, dt.time], ...]:
     spans = []
-    for part in settings.GONGZHI_OFFICE_HOURS.split(","):
+    for part in text.split(","):
         start, end = part.strip().split("-")
         spans.append((dt.time.fromisoformat(start), dt.time.fromisoformat(end)))
-    return spans
+    return tuple(spans)
 
 
 def _local(moment: dt.datetime) -> dt.datetime:

@@ -5,8 +5,11 @@ to neither counts Monday to Friday and says so (`known(year)`), so an operator c
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 import chinese_calendar
@@ -24,11 +27,28 @@ def _overrides(year: int, version: int) -> dict[dt.date, bool]:
 VERSION_KEY = "gongzhi:workdays:version"
 
 
+_pinned: contextvars.ContextVar[int | None] = contextvars.ContextVar("gongzhi_workdays_version", default=None)
+
+
 def _version() -> int:
     """Bumped in the shared cache on every change, so every process re-reads the entered days."""
+    pinned = _pinned.get()
+    if pinned is not None:
+        return pinned
     from django.core.cache import cache
 
     return cache.get_or_set(VERSION_KEY, 0)
+
+
+@contextmanager
+def settled() -> Iterator[None]:
+    """For a batch that computes many deadlines (a seed, a replay): asks the shared cache once
+    whether the entered days changed, not on every day looked at."""
+    token = _pinned.set(_version())
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def overrides_changed() -> None:
@@ -41,20 +61,24 @@ def overrides_changed() -> None:
         cache.set(VERSION_KEY, 1)
 
 
+@lru_cache(maxsize=4096)
+def _bundled(day: dt.date) -> bool | None:
+    """The bundled calendar's word on a day (None: a year it does not know). Kept, since the
+    library takes tens of microseconds a day and a deadline in working hours asks several."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return None
+
+
 def known(year: int) -> bool:
     """Whether the holidays of `year` are known (bundled or entered)."""
-    try:
-        chinese_calendar.is_workday(dt.date(year, 1, 1))
-        return True
-    except NotImplementedError:
-        return bool(_overrides(year, _version()))
+    return _bundled(dt.date(year, 1, 1)) is not None or bool(_overrides(year, _version()))
 
 
 def is_workday(day: dt.date) -> bool:
     override = _overrides(day.year, _version()).get(day)
     if override is not None:
         return override
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
+    bundled = _bundled(day)
+    return day.weekday() < 5 if bundled is None else bundled
