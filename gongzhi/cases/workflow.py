@@ -161,6 +161,13 @@ def act(*, actor: Any, case: Case, action: str, note: str = "", department=None,
         if transition.target in {S.CLOSED, S.REJECTED, S.SELF_RESOLVED, S.MERGED}:
             locked.closed_at = now
         locked.save()
+        # The event keeps what its rollup counts depend on, so that rollups.rebuild() can
+        # recount them from the events alone: whether the step it ends kept its deadline, and
+        # the unit holding the case (a dispatch names the unit it sends to).
+        if ending_due is not None:
+            data["on_time"] = now <= ending_due
+        if locked.department_id is not None:
+            data.setdefault("department", locked.department_id)
         CaseEvent.objects.create(case=locked, at=now, actor=actor, actor_name=actor.get_username(), action=action,
                                  from_state=source, to_state=locked.state, note=note[:5000], data=data)
         rates.count(locked, now, **rates.for_action(locked, action, now, ending_due))
