@@ -14,7 +14,19 @@ from ninja import Router, Schema, Status
 from gongzhi.accounts import scoping
 from gongzhi.areas.models import Area
 
-from . import addresses, disclosure, entities, exporters, houses, linked, matching, people, phones, search
+from . import (
+    addresses,
+    disclosure,
+    entities,
+    exporters,
+    houses,
+    linked,
+    matching,
+    people,
+    phones,
+    rights,
+    search,
+)
 from .models import Address, AddressReview, Entity, House, Person, PhoneLink, ReviewStatus
 
 router = Router(tags=["registry"])
@@ -279,6 +291,21 @@ def reveal_person(request, person_id: int, body: RevealIn):
     person = scoping.get_in_scope_or_404(Person, request.user, pk=person_id)
     return {"field": body.field, "value": disclosure.reveal(user=request.user, obj=person, field=body.field,
                                                             reason=body.reason)}
+
+
+class SubjectCopyIn(Schema):
+    reason: str
+
+
+@router.post("/registry/people/{person_id}/subject-copy", summary="A person's copy of their own information "
+             "(xlsx; full values, for handing to them; audited)")
+def subject_copy(request, person_id: int, body: SubjectCopyIn):
+    person = scoping.get_in_scope_or_404(Person, request.user, pk=person_id)
+    data = rights.subject_copy(user=request.user, person=person, reason=body.reason)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="person-{person_id}-copy.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @router.post("/registry/phone-links/{link_id}/reveal", response=RevealOut, summary="Reveal a phone number (audited)")

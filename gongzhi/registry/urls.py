@@ -8,6 +8,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_view, name="registry-person"),
     path("people/<int:pk>/edit/", views.person_edit, name="registry-person-edit"),
     path("people/<int:pk>/event/", views.person_event, name="registry-person-event"),
+    path("people/<int:pk>/copy/", views.person_subject_copy, name="registry-person-copy"),
     path("houses/<int:pk>/", views.house_view, name="registry-house"),
     path("addresses/<str:code>/", views.address_view, name="registry-address"),
     path("entities/<int:pk>/", views.entity_view, name="registry-entity"),

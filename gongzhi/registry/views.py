@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.accounts import scoping
 
-from . import disclosure, exporters, houses, imports, linked, matching, people, phones, search, sheets
+from . import disclosure, exporters, houses, imports, linked, matching, people, phones, rights, search, sheets
 from .forms import LifeEventForm, PersonChangeForm, PersonForm
 from .models import Address, AddressReview, House, ImportJob, Person, PhoneLink, ReviewStatus
 from .people import RegistryError
@@ -69,6 +69,27 @@ def person_view(request, pk: int):
         else:
             messages.error(request, _("请填写查看原因（至少2个字）"))
     return render(request, "registry/person.html", context)
+
+
+class SubjectCopyForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("申请事由"), min_length=2, max_length=200,
+                             help_text=gettext_lazy("如：本人书面申请及其编号"))
+
+
+@view("registry.reveal_sensitive")
+@require_POST
+def person_subject_copy(request, pk: int):
+    """The copy of a person's own information that they asked for (a download, audited)."""
+    person = scoping.get_in_scope_or_404(Person, request.user, pk=pk)
+    form = SubjectCopyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写申请事由（至少2个字）"))
+        return redirect("workbench:registry-person", pk=pk)
+    data = rights.subject_copy(user=request.user, person=person, reason=form.cleaned_data["reason"])
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="person-{pk}-copy.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _refused(form: forms.Form, exc: Exception) -> None:
