@@ -179,6 +179,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # The audit log is kept this many days, then pruned daily (never less than 180: the
 # Cybersecurity Law's floor for network logs; a lower value is raised to 180).
 GONGZHI_AUDIT_RETENTION_DAYS = env_int("GONGZHI_AUDIT_RETENTION_DAYS", 365)
+# Records past their purpose lose what identifies a person (checked daily; 0: never): people
+# this many days after moving out or dying, and the reporter's name and phone on cases this
+# many days after they closed.
+GONGZHI_DEIDENTIFY_PEOPLE_AFTER_DAYS = env_int("GONGZHI_DEIDENTIFY_PEOPLE_AFTER_DAYS", 3 * 365)
+GONGZHI_CASE_CONTACT_RETENTION_DAYS = env_int("GONGZHI_CASE_CONTACT_RETENTION_DAYS", 2 * 365)
 # Django's all-powerful superuser cannot sign in (it would hold all three admin powers at once).
 GONGZHI_ALLOW_SUPERUSER = env_bool("GONGZHI_ALLOW_SUPERUSER", False)
 # A password is refused after this many days and must be changed (0: passwords never expire).
@@ -265,7 +270,8 @@ RATELIMIT_IP_META_KEY = "gongzhi.audit.context.client_ip"
 GONGZHI_OPEN311_RATE_PER_ADDRESS = os.environ.get("GONGZHI_OPEN311_RATE_PER_ADDRESS", "300/m")
 GONGZHI_OPEN311_RATE_PER_KEY = os.environ.get("GONGZHI_OPEN311_RATE_PER_KEY", "1200/m")
 if not REDIS_URL:
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]  # in-memory counts: right for one process only
+    # In-memory counts: right for the demo's one process (production sets REDIS_URL).
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # How many reverse proxies in front of us append to X-Forwarded-For (0: trust REMOTE_ADDR only).
 GONGZHI_TRUSTED_PROXIES = env_int("GONGZHI_TRUSTED_PROXIES", 0)

@@ -221,6 +221,8 @@ class Person(ScopedModel):
     status = models.CharField(_("状态"), max_length=10, choices=PersonStatus.choices, default=PersonStatus.ACTIVE)
     died_on = models.DateField(_("死亡日期"), null=True, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="people", verbose_name=_("标签"))
+    deidentified_at = models.DateTimeField(_("去标识化时间"), null=True, blank=True, editable=False,
+                                           help_text=_("迁出或死亡满保存期限后，由定时任务去除可识别信息"))
     area = area_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -4,13 +4,16 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from gongzhi.audit.retention import prune_audit_log
+from gongzhi.cases.retention import clear_case_contacts
 from gongzhi.cases.sweeps import sweep_deadlines
 from gongzhi.notifications.outbox import deliver
+from gongzhi.registry.deidentify import deidentify_people
 
 
 class Command(BaseCommand):
-    help = ("Queues the periodic tasks (the deadline sweep, notice delivery) every --every seconds, and the "
-            "audit log's retention pruning once a day; the task workers run them. One scheduler per installation.")
+    help = ("Queues the periodic tasks (the deadline sweep, notice delivery) every --every seconds, and once a "
+            "day the retention jobs (audit log pruning, de-identification of people and case contacts); the "
+            "task workers run them. One scheduler per installation.")
 
     def add_arguments(self, parser):
         parser.add_argument("--every", type=int, default=60)
@@ -24,6 +27,8 @@ class Command(BaseCommand):
             today = timezone.localdate()
             if last_daily != today:
                 prune_audit_log.enqueue()
+                deidentify_people.enqueue()
+                clear_case_contacts.enqueue()
                 last_daily = today
             if once:
                 return
