@@ -51,7 +51,7 @@ def count_sql(case: Case, at: dt.datetime, **increments: int) -> tuple[str, list
     columns = ", ".join(COUNTERS)
     placeholders = ", ".join(["%s"] * len(COUNTERS))
     additions = ", ".join(f"{n} = {table}.{n} + excluded.{n}" for n in sorted(increments))
-    sql = (f"INSERT INTO {table} (day, area_code, category_id, channel, department_id, {columns}) "  # noqa: S608
+    sql = (f"INSERT INTO {table} (day, area_code, category_id, channel, department_id, {columns}) "  # noqa: S608  # nosec B608
            f"VALUES (%s, %s, %s, %s, %s, {placeholders}) "
            f"ON CONFLICT (day, area_code, category_id, channel, (COALESCE(department_id, 0))) DO UPDATE SET {additions}")
     params = [timezone.localtime(at).date(), case.area_id, case.category_id, case.channel, case.department_id,
