@@ -184,6 +184,8 @@ GONGZHI_AUDIT_RETENTION_DAYS = env_int("GONGZHI_AUDIT_RETENTION_DAYS", 365)
 # many days after they closed.
 GONGZHI_DEIDENTIFY_PEOPLE_AFTER_DAYS = env_int("GONGZHI_DEIDENTIFY_PEOPLE_AFTER_DAYS", 3 * 365)
 GONGZHI_CASE_CONTACT_RETENTION_DAYS = env_int("GONGZHI_CASE_CONTACT_RETENTION_DAYS", 2 * 365)
+# Stored downloads (an import's error workbook) can be fetched this many days, then are deleted.
+GONGZHI_DOWNLOAD_DAYS = env_int("GONGZHI_DOWNLOAD_DAYS", 7)
 # Django's all-powerful superuser cannot sign in (it would hold all three admin powers at once).
 GONGZHI_ALLOW_SUPERUSER = env_bool("GONGZHI_ALLOW_SUPERUSER", False)
 # A password is refused after this many days and must be changed (0: passwords never expire).

@@ -75,12 +75,16 @@ def export(user: Any, kind: str, fmt: str = "xlsx") -> tuple[bytes, int]:
         for row in rows(user):
             writer.writerow([neutralise(cell_text(v)) for v in row])
             count += 1
+        writer.writerow([])
+        writer.writerow([stamp])
         data = ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read it as UTF-8
     else:
         from openpyxl import Workbook
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(str(_("数据")))
+        sheet.oddHeader.center.text = stamp  # printed on every page
+        sheet.oddFooter.center.text = stamp
         sheet.append(header)
         for row in rows(user):
             sheet.append([neutralise(cell_text(v)) if isinstance(v, str) else v for v in row])

@@ -3,6 +3,7 @@ progress and result (with the error workbook) shown to the person who uploaded i
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
 
@@ -89,6 +90,31 @@ def _finish(job: ImportJob, status: str, message: str) -> None:
         job.source.delete(save=True)
 
 
+def expired(job: ImportJob) -> bool:
+    """The error workbook (which holds the rows as typed, ID numbers included) can be fetched
+    for GONGZHI_DOWNLOAD_DAYS after the import finished; then it is gone."""
+    from django.conf import settings
+
+    finished = job.finished_at or job.created_at
+    return timezone.now() - finished > dt.timedelta(days=settings.GONGZHI_DOWNLOAD_DAYS)
+
+
 def error_workbook(job: ImportJob) -> bytes:
     with job.error_file.open("rb") as fh:
         return crypto.decrypt_bytes(fh.read(), purpose=FILE_PURPOSE)
+
+
+def remove_expired_files() -> int:
+    """Deletes the stored error workbooks past their download period (daily)."""
+    removed = 0
+    for job in ImportJob.objects.exclude(error_file="").iterator():
+        if expired(job):
+            job.error_file.delete(save=False)
+            ImportJob.objects.filter(pk=job.pk).update(error_file="")
+            removed += 1
+    return removed
+
+
+@task()
+def remove_expired_downloads() -> int:
+    return remove_expired_files()

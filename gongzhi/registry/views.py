@@ -260,8 +260,11 @@ def import_errors(request, pk: int):
     job = _own_job(request, pk)
     if not job.error_file:
         raise Http404
+    if imports.expired(job):
+        return render(request, "registry/download_expired.html", status=410)
     response = HttpResponse(imports.error_workbook(job), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="errors-{job.pk}.xlsx"'
+    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -311,6 +314,7 @@ def export_view(request, kind: str):
     data, _count = exporters.export(request.user, kind, fmt)
     response = HttpResponse(data, content_type="text/csv; charset=utf-8" if fmt == "csv" else XLSX)
     response["Content-Disposition"] = f'attachment; filename="{kind}.{fmt}"'
+    response["Cache-Control"] = "no-store"  # made for this request, kept by no cache on the way
     return response
 
 

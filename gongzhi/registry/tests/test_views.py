@@ -1,10 +1,14 @@
 """The register in the workbench: pages render in scope, reveal asks for a reason and is
 audited, imports show their progress and give back the error workbook."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from gongzhi.audit.models import AuditEntry
+from gongzhi.registry import imports
 from gongzhi.registry.models import ImportJob
 
 from .conftest import SHARED_PHONE, ZHANG_ID
@@ -84,6 +88,12 @@ def test_importing_from_the_page_shows_progress_and_the_error_workbook(page, reg
     assert errors.status_code == 200 and errors.content[:2] == b"PK"
     # Nobody else sees the job.
     assert page("grid_worker").get(f"/w/registry/imports/{job.pk}/").status_code == 404
+    # After the download period the workbook is gone, and says so.
+    ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - dt.timedelta(days=8))
+    client = page("community_worker")
+    assert client.get(f"/w/registry/imports/{job.pk}/errors.xlsx").status_code == 410
+    assert imports.remove_expired_files() == 1
+    assert client.get(f"/w/registry/imports/{job.pk}/errors.xlsx").status_code == 404
 
 
 def test_a_wrong_file_type_is_refused_on_the_form(page, register):

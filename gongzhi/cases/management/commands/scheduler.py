@@ -8,6 +8,7 @@ from gongzhi.cases.retention import clear_case_contacts
 from gongzhi.cases.sweeps import sweep_deadlines
 from gongzhi.notifications.outbox import deliver
 from gongzhi.registry.deidentify import deidentify_people
+from gongzhi.registry.imports import remove_expired_downloads
 
 
 class Command(BaseCommand):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                 prune_audit_log.enqueue()
                 deidentify_people.enqueue()
                 clear_case_contacts.enqueue()
+                remove_expired_downloads.enqueue()
                 last_daily = today
             if once:
                 return
