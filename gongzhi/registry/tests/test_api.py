@@ -196,7 +196,8 @@ def test_exports_hold_only_what_the_user_sees_masked_and_are_audited(api, regist
     else:
         sheet = load_workbook(io.BytesIO(response.content)).active
         text = "\n".join(",".join(str(c.value) for c in row) for row in sheet.iter_rows())
-        assert "grid_worker" in text  # who exported it, and when
+        assert "grid_worker" in sheet.oddHeader.center.text  # on every printed page
+    assert "grid_worker" in text  # who exported it, and when
     assert "张三" in text and "王五" not in text  # 王五 lives in another grid
     assert ZHANG_ID not in text and ZHANG_ID[:3] + "*" * 11 + ZHANG_ID[-4:] in text
     assert "'=HYPERLINK" in text
