@@ -166,3 +166,9 @@ def test_a_django_superuser_cannot_sign_in(db, settings):
     assert Client().post("/accounts/login/", {"username": "root", "password": "Root#2026abc"}).status_code == 200
     settings.GONGZHI_ALLOW_SUPERUSER = True
     assert Client().post("/accounts/login/", {"username": "root", "password": "Root#2026abc"}).status_code == 302
+
+
+def test_the_start_page_says_when_and_where_the_last_sign_in_was(cast):
+    Client(REMOTE_ADDR="10.0.0.9").post("/accounts/login/", {"username": "leader", "password": PASSWORD})
+    page = _sign_in("leader").get("/w/").content.decode()
+    assert "上次登录" in page and "10.0.0.9" in page and "/accounts/sign-ins/" in page
