@@ -1,7 +1,11 @@
 """Admin base classes: querysets through the scoping module, changes through the audit log."""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import Truncator
 
 from gongzhi.audit import log
 from gongzhi.common.scoped import ScopedModel
@@ -39,6 +43,28 @@ class AuditedAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """The id box of a scoped model (raw_id_fields): the name beside it is read through the
+    user's scope, so a row outside it (a district's parent city) shows no name, as if missing."""
+
+    def __init__(self, rel, admin_site, *, user, using=None):
+        super().__init__(rel, admin_site, using=using)
+        self.user = user
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        try:
+            obj = scoping.scoped(self.rel.model, self.user).using(self.db).get(**{key: value})
+        except (ValueError, self.rel.model.DoesNotExist, ValidationError):
+            return "", ""
+        try:
+            url = reverse(f"{self.admin_site.name}:{obj._meta.app_label}_{obj._meta.model_name}_change",
+                          args=(obj.pk,))
+        except NoReverseMatch:
+            url = ""
+        return Truncator(obj).words(14), url
+
+
 class ScopedChoicesAdmin(AuditedAdmin):
     """Choices of a scoped model (an area, a department) offer only what the user may see."""
 
@@ -46,6 +72,9 @@ class ScopedChoicesAdmin(AuditedAdmin):
         related = db_field.remote_field.model
         if issubclass(related, ScopedModel) and "queryset" not in kwargs:
             kwargs["queryset"] = scoping.scoped(related, request.user)
+        if issubclass(related, ScopedModel) and db_field.name in self.raw_id_fields and "widget" not in kwargs:
+            kwargs["widget"] = ScopedRawIdWidget(db_field.remote_field, self.admin_site, user=request.user,
+                                                 using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

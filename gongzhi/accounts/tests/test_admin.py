@@ -43,6 +43,15 @@ def test_an_area_outside_scope_is_not_found_in_the_admin(client, cast):
     assert out_of_scope.redirect_chain == [("/admin/", 302)] == missing.redirect_chain
 
 
+def test_an_administrator_opens_an_areas_change_page_with_its_parent_named(client, cast):
+    # The parent's id box names the parent, read through the user's scope (it raised
+    # ScopeNotApplied, a server error, for everyone who may change areas).
+    sign_in(client, cast.system_admin)
+    grid = Area.objects.unscoped().get(code=G1)
+    page = client.get(f"/admin/areas/area/{grid.pk}/change/")
+    assert page.status_code == 200 and f"洗面桥社区 ({C1})" in page.content.decode()
+
+
 def test_creating_an_organisation_is_audited_with_its_values(client, cast):
     sign_in(client, cast.system_admin)
     area = Area.objects.unscoped().get(code=C1)
