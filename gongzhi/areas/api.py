@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -14,6 +15,12 @@ from . import exporters, lookup
 from .models import Area, Level
 
 router = Router(tags=["areas"])
+
+
+def _may_view(request) -> None:
+    """Lists and lookups answer 403 to a role without the places (not an empty answer)."""
+    if not request.user.has_perm("areas.view_area"):
+        raise PermissionDenied
 
 
 class AreaOut(Schema):
@@ -49,6 +56,7 @@ class Located(Schema):
 
 @router.get("/areas", response=PageOut[AreaOut], summary="Areas in my scope")
 def list_areas(request, filters: Query[AreaFilters]):
+    _may_view(request)
     qs = scoping.scoped(Area, request.user)
     if filters.level:
         qs = qs.filter(level=filters.level)
@@ -62,6 +70,7 @@ def list_areas(request, filters: Query[AreaFilters]):
 
 @router.get("/areas/locate", response=Located, summary="The grid holding a WGS-84 point")
 def locate(request, lon: float, lat: float):
+    _may_view(request)
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise HttpError(422, "lon must be within ±180 and lat within ±90 (WGS-84)")
     code = lookup.locate(lon, lat)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema
 
 from gongzhi.accounts import scoping
@@ -10,6 +11,12 @@ from gongzhi.common.pagination import PageOut, keyset_page
 from .models import Department, DepartmentKind, Organization, OrgKind
 
 router = Router(tags=["orgs"])
+
+
+def _require(request, permission: str) -> None:
+    """403 for a role without the permission, though scoping might show it rows (PLACE_ROLES)."""
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
 
 
 class OrganizationOut(Schema):
@@ -54,6 +61,7 @@ class DepartmentFilters(Schema):
 
 @router.get("/organizations", response=PageOut[OrganizationOut], summary="Community organisations in my scope")
 def list_organizations(request, filters: Query[OrgFilters]):
+    _require(request, "orgs.view_organization")
     qs = scoping.scoped(Organization, request.user)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
@@ -65,11 +73,13 @@ def list_organizations(request, filters: Query[OrgFilters]):
 
 @router.get("/organizations/{org_id}", response=OrganizationOut)
 def get_organization(request, org_id: int):
+    _require(request, "orgs.view_organization")
     return scoping.get_in_scope_or_404(Organization, request.user, pk=org_id)
 
 
 @router.get("/departments", response=PageOut[DepartmentOut], summary="Departments in my scope")
 def list_departments(request, filters: Query[DepartmentFilters]):
+    _require(request, "orgs.view_department")
     qs = scoping.scoped(Department, request.user)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
@@ -79,4 +89,5 @@ def list_departments(request, filters: Query[DepartmentFilters]):
 
 @router.get("/departments/{department_id}", response=DepartmentOut)
 def get_department(request, department_id: int):
+    _require(request, "orgs.view_department")
     return scoping.get_in_scope_or_404(Department, request.user, pk=department_id)

@@ -15,6 +15,14 @@ def test_anonymous_callers_are_refused(client, world):
     assert client.get(f"/api/v1/areas/{CITY}").status_code == 401
 
 
+@pytest.mark.parametrize("who", ["audit_admin", "nobody", "revoked"])
+def test_roles_without_places_are_refused_the_list_and_the_lookup(as_user, who):
+    # Not an empty list: a role that may not read places is told so (403).
+    client = as_user(who)
+    assert client.get("/api/v1/areas").status_code == 403
+    assert client.get("/api/v1/areas/locate?lon=0.25&lat=0.5").status_code == 403
+
+
 def test_a_grid_worker_lists_only_their_grid(as_user):
     body = as_user("grid_worker").get("/api/v1/areas").json()
     assert [a["code"] for a in body["items"]] == [G1]
