@@ -23,6 +23,16 @@ PACKAGES = [
     ("htmx.org", "2.0.11",
      "sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==",
      "htmx", {"package/dist/htmx.min.js": "htmx.min.js", "package/LICENSE": "LICENSE"}),
+    ("leaflet", "1.9.4",
+     "sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA==",
+     "leaflet", {"package/dist/leaflet.js": "leaflet.js", "package/dist/leaflet.css": "leaflet.css",
+                 "package/dist/images/marker-icon.png": "images/marker-icon.png",
+                 "package/dist/images/marker-icon-2x.png": "images/marker-icon-2x.png",
+                 "package/dist/images/marker-shadow.png": "images/marker-shadow.png",
+                 "package/LICENSE": "LICENSE"}),
+    ("echarts", "6.1.0",
+     "sha512-q0yaFPggC9FUdsWH4blavRWFmxdrIodbkoKNAjJudAI6CA9gNPxHtV2RcZNEepZVlk4yvBYkOkbk6HIVpIyHZA==",
+     "echarts", {"package/dist/echarts.min.js": "echarts.min.js", "package/LICENSE": "LICENSE"}),
 ]
 
 
@@ -43,6 +53,7 @@ def main() -> int:
             target.mkdir(parents=True, exist_ok=True)
             with tarfile.open(tarball) as tar:
                 for member, local in files.items():
+                    (target / local).parent.mkdir(parents=True, exist_ok=True)
                     (target / local).write_bytes(tar.extractfile(member).read())
             print(f"{name}@{version} → {target.relative_to(ROOT)}")
     return 0
