@@ -15,7 +15,7 @@ from gongzhi.accounts import scoping
 from gongzhi.orgs.models import Department
 
 from . import categories, inbox, intake, photos, rates, routing, workflow
-from .models import Case, CaseEvent, Category
+from .models import CASE_ROLES, Case, CaseEvent, Category
 
 router = Router(tags=["cases"])
 
@@ -121,6 +121,12 @@ class ActionIn(Schema):
     until: dt.datetime | None = None
 
 
+def _works_cases(request) -> None:
+    """Queues and rates are for the roles that work cases (an administrator's would be empty)."""
+    if not scoping.roles(request.user) & CASE_ROLES:
+        raise PermissionDenied
+
+
 def _case(request, number: str) -> Case:
     return scoping.get_in_scope_or_404(Case.objects.select_related("category"), request.user, number=number)
 
@@ -155,6 +161,7 @@ def report(request, body: ReportIn, idempotency_key: str | None = Header(None, a
 
 @router.get("/cases/inbox", response=InboxPage, summary="Cases waiting for me, earliest deadline first")
 def my_inbox(request, filters: Query[InboxFilters]):
+    _works_cases(request)
     rows, cursor = inbox.page(inbox.inbox(request.user, state=filters.state, category=filters.category,
                                           area=filters.area, channel=filters.channel, light=filters.light),
                               after=filters.after, size=filters.size)
@@ -182,6 +189,7 @@ class RateRow(Schema):
 @router.get("/cases/rates", response=list[RateRow],
             summary="Response, resolution, satisfaction and on-time rates (formulas in cases/rates.py)")
 def case_rates(request, start: dt.date, end: dt.date, group_by: str = "", area: str = ""):
+    _works_cases(request)
     if group_by not in {"", "category", "channel", "department", "district", "subdistrict", "community", "grid"}:
         raise intake.IntakeError(_("分组方式“%(g)s”无效") % {"g": group_by}, "group_by")
     return rates.rates(request.user, start=start, end=end, group_by=group_by, area=area)

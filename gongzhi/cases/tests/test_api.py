@@ -96,3 +96,11 @@ def test_the_dispatcher_is_offered_the_routed_unit(api, departments):
     post(dispatcher, f"/api/v1/cases/{number}/actions", {"action": "accept"})
     detail = dispatcher.get(f"/api/v1/cases/{number}").json()
     assert detail["suggested_department"]["id"] == departments["s1_city_management"].pk
+
+
+@pytest.mark.parametrize("who", ["system_admin", "security_admin", "audit_admin", "nobody"])
+def test_inboxes_and_rates_are_for_the_roles_that_work_cases(api, who):
+    # Not an empty queue: a role without cases is refused (403).
+    client = api(who)
+    assert client.get("/api/v1/cases/inbox").status_code == 403
+    assert client.get("/api/v1/cases/rates", {"start": "2026-01-01", "end": "2026-12-31"}).status_code == 403
