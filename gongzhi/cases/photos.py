@@ -9,6 +9,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -17,10 +18,13 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from gongzhi.accounts import scoping
 
-from .models import Case, CaseEvent, CasePhoto
+from .models import CASE_ROLES, Case, CaseEvent, CasePhoto
 
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 GPS_IFD = 0x8825
+# Who adds photos: those who report, handle or check a case on the ground or at the desk; not the
+# leader, whose part is reading overviews (and pressing: supervise, urge).
+PHOTO_ROLES = CASE_ROLES - {"leader"}
 
 
 class PhotoError(ValueError):
@@ -72,7 +76,9 @@ def clean(data: bytes) -> tuple[bytes, str, tuple[int, int], tuple[float | None,
 
 
 def attach(*, actor: Any, case: Case, data: bytes) -> CasePhoto:
-    """Adds a photo to a case in the actor's scope (404 otherwise)."""
+    """Adds a photo to a case in the actor's scope (404 otherwise), for PHOTO_ROLES (403 otherwise)."""
+    if not scoping.roles(actor) & PHOTO_ROLES:
+        raise PermissionDenied
     cleaned, fmt, (width, height), (lon, lat) = clean(data)
     content_type, extension = FORMATS[fmt]
     with transaction.atomic():

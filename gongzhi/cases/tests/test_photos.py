@@ -62,6 +62,19 @@ def test_a_photo_for_a_case_out_of_scope_is_refused(cast, case):
         photos.attach(actor=cast.other_grid_worker, case=case, data=jpeg_with_gps())
 
 
+def test_a_leader_reads_cases_but_adds_no_photos(cast, case, login):
+    from django.core.exceptions import PermissionDenied
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with pytest.raises(PermissionDenied):
+        photos.attach(actor=cast.leader, case=case, data=jpeg_with_gps())
+    client = login("leader")
+    assert client.get(f"/api/v1/cases/{case.number}").status_code == 200
+    response = client.post(f"/api/v1/cases/{case.number}/photos",
+                           {"file": SimpleUploadedFile("p.jpg", jpeg_with_gps(), "image/jpeg")})
+    assert response.status_code == 403
+
+
 def test_uploading_a_photo_through_the_api(login, case):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
