@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "gongzhi.registry",
     "gongzhi.cases",
     "gongzhi.workbench",
+    "gongzhi.portal",
     "gongzhi.demo",
 ]
 
@@ -186,6 +187,11 @@ GONGZHI_DEIDENTIFY_PEOPLE_AFTER_DAYS = env_int("GONGZHI_DEIDENTIFY_PEOPLE_AFTER_
 GONGZHI_CASE_CONTACT_RETENTION_DAYS = env_int("GONGZHI_CASE_CONTACT_RETENTION_DAYS", 2 * 365)
 # Stored downloads (an import's error workbook) can be fetched this many days, then are deleted.
 GONGZHI_DOWNLOAD_DAYS = env_int("GONGZHI_DOWNLOAD_DAYS", 7)
+# The public portal: the area it serves (default: the first city), how often one address may
+# file a report, and a map tile URL template ("https://…/{z}/{x}/{y}.png"; none: outlines only).
+GONGZHI_PORTAL_AREA = os.environ.get("GONGZHI_PORTAL_AREA", "")
+GONGZHI_PORTAL_RATE_PER_ADDRESS = os.environ.get("GONGZHI_PORTAL_RATE_PER_ADDRESS", "20/h")
+GONGZHI_MAP_TILES = os.environ.get("GONGZHI_MAP_TILES", "")
 # Django's all-powerful superuser cannot sign in (it would hold all three admin powers at once).
 GONGZHI_ALLOW_SUPERUSER = env_bool("GONGZHI_ALLOW_SUPERUSER", False)
 # A password is refused after this many days and must be changed (0: passwords never expire).

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from .api import api
 
@@ -14,7 +13,6 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("gongzhi.accounts.urls")),
@@ -23,4 +21,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("w/", include("gongzhi.workbench.urls")),
     path("open311/v2/", include("gongzhi.cases.open311_urls")),
+    path("", include("gongzhi.portal.urls")),
 ]

@@ -1,0 +1,54 @@
+"""The resident's forms: a report and a rating. Every field is checked here; the rules on what
+makes a case (a place in a grid, a leaf category) stay in cases.intake."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.cases.models import Category, Satisfaction
+
+
+def category_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for leaf in Category.objects.filter(parent__isnull=False, is_active=True).select_related("parent").order_by(
+            "parent__code", "code"):
+        groups.setdefault(leaf.parent.name, []).append((leaf.code, leaf.name))
+    return list(groups.items())
+
+
+class ReportForm(forms.Form):
+    category = forms.ChoiceField(label=_("问题类型"))
+    description = forms.CharField(label=_("问题描述"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+                                  help_text=_("发生了什么、在哪个位置、持续多久"))
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False,
+                              help_text=_("在地图上点选位置，或填写地址（如：桂溪路18号锦绣花园1栋）"))
+    reporter_name = forms.CharField(label=_("称呼（可不填）"), max_length=60, required=False)
+    reporter_phone = forms.CharField(label=_("手机号（可不填，便于回访和用手机号查询）"), max_length=20, required=False)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("请选择")), *category_choices()]
+
+    def clean(self):
+        data = super().clean()
+        has_point = data.get("lon") is not None and data.get("lat") is not None
+        if not has_point and not (data.get("address") or "").strip():
+            self.add_error("address", _("请在地图上点选位置，或填写地址"))
+        return data
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label=_("事件编号"), max_length=20)
+    code = forms.CharField(label=_("查询码或反映时留的手机号"), max_length=20)
+
+
+class RateForm(forms.Form):
+    number = forms.CharField(max_length=20, widget=forms.HiddenInput)
+    code = forms.CharField(max_length=20, widget=forms.HiddenInput)
+    satisfaction = forms.ChoiceField(label=_("评价"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("意见（可不填）"), max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
