@@ -16,6 +16,7 @@ from gongzhi.common.memo import Memo
 MAX_OUTLINES = 300
 TOLERANCE = 0.0002  # degrees, about 20 m: enough to recognise a place, a fraction of the bytes
 _LAYERS: Memo[dict[str, Any]] = Memo(600)
+forget = _LAYERS.clear
 
 
 def portal_area() -> Area | None:
@@ -28,11 +29,11 @@ def portal_area() -> Area | None:
 
 def outlines() -> dict[str, Any]:
     """A GeoJSON FeatureCollection of the portal area's places (remembered for ten minutes)."""
-    return _LAYERS.get("outlines", _outlines)
-
-
-def _outlines() -> dict[str, Any]:
     area = portal_area()
+    return _LAYERS.get(area.code if area else "", lambda: _outlines(area))
+
+
+def _outlines(area: Area | None) -> dict[str, Any]:
     if area is None:
         return {"type": "FeatureCollection", "features": []}
     below = scoping.under(Area.objects.unscoped(), area).filter(geometry__isnull=False)
