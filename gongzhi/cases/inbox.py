@@ -38,6 +38,14 @@ def inbox(user: Any, *, state: str = "", category: str = "", area: str = "", cha
     return cases.select_related("category", "category__parent").order_by(F("due_at").asc(nulls_last=True), "id")
 
 
+def counts(user: Any) -> dict[str, int]:
+    """How many cases wait in each state of the user's inbox (for the tabs above the list)."""
+    from django.db.models import Count
+
+    rows = scoping.scoped(Case, user).filter(state__in=states_for(user)).order_by().values("state")
+    return {row["state"]: row["n"] for row in rows.annotate(n=Count("id"))}
+
+
 def page(cases, *, after: str = "", size: int = 50):
     """One page of an inbox in its order (deadline, then id), after the cursor `after`
     ("<deadline ISO or ->|<id>" of the last case seen). Returns (cases, next cursor or None)."""

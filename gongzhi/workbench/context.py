@@ -1,0 +1,11 @@
+"""What the workbench's navigation needs on every page: which parts this user works in."""
+
+from gongzhi.accounts import scoping
+from gongzhi.cases.models import CASE_ROLES
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"works_cases": bool(scoping.roles(user) & CASE_ROLES)}
