@@ -77,14 +77,19 @@ def world_collection() -> dict:
     return {"type": "FeatureCollection", "features": WORLD}
 
 
-@pytest.fixture
-def world(db) -> dict[str, Area]:
+def build_world() -> dict[str, Area]:
+    """The areas of WORLD, imported (fixtures call this; a module-wide world may too)."""
     import json
 
     features, problems = importers.read_geojson(json.dumps(world_collection()))
     report = importers.import_areas(features, actor=None, read_problems=problems)
     assert report.ok, [str(p) for p in report.problems]
     return {a.code: a for a in Area.objects.unscoped().all()}
+
+
+@pytest.fixture
+def world(db) -> dict[str, Area]:
+    return build_world()
 
 
 class Cast(dict):
@@ -94,8 +99,7 @@ class Cast(dict):
         return User.objects.get(pk=self[name].pk)
 
 
-@pytest.fixture
-def departments(world) -> dict[str, Department]:
+def build_departments() -> dict[str, Department]:
     return {
         "s1_city_management": Department.objects.create(
             kind=DepartmentKind.CITY_MANAGEMENT, name="浆洗街城管执法中队", area_id=S1),
@@ -105,7 +109,12 @@ def departments(world) -> dict[str, Department]:
 
 
 @pytest.fixture
-def cast(world, departments) -> Cast:
+def departments(world) -> dict[str, Department]:
+    return build_departments()
+
+
+def build_cast(world: dict[str, Area], departments: dict[str, Department]) -> Cast:
+    """One user per role plus the awkward ones (two roles, a revoked role, no role)."""
     def user(name: str, *grants: tuple[str, object]) -> User:
         u = accounts.create_staff(actor=None, username=name, password=PASSWORD, full_name=name, must_change=False)
         for role, where in grants:
@@ -133,6 +142,11 @@ def cast(world, departments) -> Cast:
     assignment = people["revoked"].assignments.unscoped().get()
     accounts.revoke_role(actor=None, assignment=assignment)
     return people
+
+
+@pytest.fixture
+def cast(world, departments) -> Cast:
+    return build_cast(world, departments)
 
 
 def verify_second_factor(client, user):

@@ -1,0 +1,208 @@
+"""Who may reach each URL: one table, keyed by URL name (by route where a pattern has no name).
+
+Each view, API endpoint, export and admin page still checks for itself (a permission, a role,
+the scoping module); this table is what those checks must add up to, written where it can be
+read whole. The authorization matrix (accounts/tests/test_authorization_matrix.py) requests
+every URL pattern as every role with an object inside and one outside the role's scope and
+fails on any pattern missing here or answering otherwise than declared, so a new page cannot
+ship without saying who may see it, and a check that drifts from its declaration is caught.
+
+Kinds of rule:
+  PUBLIC      anyone, signed in or not (with the reason);
+  SIGNED_IN   any signed-in account, whatever its roles;
+  PERMISSION  the roles whose ROLE_PERMISSIONS hold the permission (accounts/roles.py);
+  ROLES       the roles named, where the code decides by role (cases/workflow.py TRANSITIONS);
+  ADMIN       Django's admin: only ADMIN_SITE_ROLES enter; inside, a page's own permission
+              (`permission`) or, for a model's pages, the model's view/add/change/delete ones;
+  NO_PAGE     nothing there for anyone (404), kept for the framework's own use.
+`scoped` says the request names an object (in its path, query or body) that must lie in the
+user's scope: an object outside it answers 404, as if missing. Refused: 403; not signed in: the sign-in page (401 from the API).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .roles import Role
+
+PUBLIC, SIGNED_IN, PERMISSION, ROLES, ADMIN, NO_PAGE = "public", "signed_in", "permission", "roles", "admin", "no_page"
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    permission: str = ""
+    roles: frozenset[str] = frozenset()
+    scoped: bool = False
+    # A permission per value of one URL argument (`by`), where one pattern serves several kinds.
+    by: str = ""
+    permissions: Mapping[str, str] = field(default_factory=dict)
+    why: str = ""
+
+    def __str__(self) -> str:
+        what = {PERMISSION: self.permission or f"{dict(self.permissions)} by {self.by}",
+                ROLES: ", ".join(sorted(self.roles)), ADMIN: self.permission or "the model's permissions"}
+        detail = what.get(self.kind, self.why)
+        return f"{self.kind}({detail}{', scoped' if self.scoped else ''})"
+
+
+def public(why: str) -> Rule:
+    return Rule(PUBLIC, why=why)
+
+
+def permission(perm: str, *, scoped: bool = False) -> Rule:
+    return Rule(PERMISSION, permission=perm, scoped=scoped)
+
+
+def per_kind(by: str, permissions: Mapping[str, str]) -> Rule:
+    return Rule(PERMISSION, by=by, permissions=permissions)
+
+
+def roles(*names: str, scoped: bool = False) -> Rule:
+    return Rule(ROLES, roles=frozenset(names), scoped=scoped)
+
+
+def admin(perm: str = "") -> Rule:
+    return Rule(ADMIN, permission=perm)
+
+
+SIGNED_IN_RULE = Rule(SIGNED_IN)
+# The roles that work cases (cases.models.CASE_ROLES, every role in workflow.TRANSITIONS).
+CASE_WORK = (Role.GRID_WORKER, Role.COMMUNITY_WORKER, Role.DISPATCHER, Role.LEADER, Role.HANDLER)
+# Who may report a case over the API (cases/api.py).
+CASE_REPORT = (Role.GRID_WORKER, Role.COMMUNITY_WORKER, Role.DISPATCHER)
+# Evidence from the ground or the desk: every case role but the leader, who reads overviews.
+CASE_PHOTO = (Role.GRID_WORKER, Role.COMMUNITY_WORKER, Role.DISPATCHER, Role.HANDLER)
+# Each kind of export needs the permission to read that kind (registry.exporters.EXPORTS).
+EXPORT_PERMISSIONS = {"people": "registry.view_person", "houses": "registry.view_house",
+                      "entities": "registry.view_entity", "addresses": "registry.view_address"}
+OPEN311 = "Open311 GeoReport v2, public by design: posting needs an api_key; without one a request shows coarsely"
+
+RULES: dict[str, Rule] = {
+    # ------------------------------------------------------------ the site's frame and sign-in
+    "healthz": public("load balancers; answers no data"),
+    "login": public("signing in"),
+    "logout": public("signing out"),
+    "set_language": public("choosing the language"),
+    "otp_verify": SIGNED_IN_RULE,
+    "otp_setup": SIGNED_IN_RULE,
+    "password_change": SIGNED_IN_RULE,
+    "sign_ins": SIGNED_IN_RULE,
+    "workbench:home": SIGNED_IN_RULE,
+    # ------------------------------------------------------------ the register in the workbench
+    "workbench:registry-search": permission("registry.view_person"),
+    "workbench:registry-person-new": permission("registry.add_person", scoped=True),  # ?house=
+    "workbench:registry-person": permission("registry.view_person", scoped=True),
+    "workbench:registry-person-edit": permission("registry.change_person", scoped=True),
+    "workbench:registry-person-event": permission("registry.change_person", scoped=True),
+    "workbench:registry-person-copy": permission("registry.reveal_sensitive", scoped=True),
+    "workbench:registry-house": permission("registry.view_house", scoped=True),
+    "workbench:registry-address": permission("registry.view_address", scoped=True),
+    "workbench:registry-entity": permission("registry.view_entity", scoped=True),
+    "workbench:registry-phone": permission("registry.view_person", scoped=True),  # the number's holders
+    "workbench:registry-imports": permission("registry.import"),
+    # An import job is the uploader's alone: anyone else's is "out of scope" (404).
+    "workbench:registry-import": permission("registry.import", scoped=True),
+    "workbench:registry-import-errors": permission("registry.import", scoped=True),
+    "workbench:registry-template": permission("registry.import"),
+    "workbench:registry-template-csv": permission("registry.import"),
+    "workbench:registry-reviews": permission("registry.review_address"),
+    "workbench:registry-review": permission("registry.review_address", scoped=True),
+    "workbench:registry-export": per_kind("kind", EXPORT_PERMISSIONS),
+    # ------------------------------------------------------------ cases in the workbench
+    "workbench:cases-inbox": roles(*CASE_WORK),
+    "workbench:case": roles(*CASE_WORK, scoped=True),
+    "workbench:case-act": roles(*CASE_WORK, scoped=True),  # each action's own roles: workflow.TRANSITIONS
+    # ------------------------------------------------------------ the JSON API (/api/v1/)
+    "api:openapi-json": public("the API's description, no data"),
+    "api:openapi-view": public("the API's description, no data"),
+    "api:api-root": Rule(NO_PAGE, why="django-ninja's marker of where the API is mounted; always 404"),
+    "api:sign_in": public("the phone client signs in here"),
+    "api:change_password": SIGNED_IN_RULE,
+    "api:sign_out": SIGNED_IN_RULE,
+    "api:list_areas": permission("areas.view_area"),
+    "api:locate": permission("areas.view_area"),
+    "api:get_area": permission("areas.view_area", scoped=True),
+    "api:area_geojson": permission("areas.view_area", scoped=True),
+    "api:list_organizations": permission("orgs.view_organization"),
+    "api:get_organization": permission("orgs.view_organization", scoped=True),
+    "api:list_departments": permission("orgs.view_department"),
+    "api:get_department": permission("orgs.view_department", scoped=True),
+    "api:search_registry": permission("registry.view_person"),
+    "api:person_view": permission("registry.view_person", scoped=True),
+    "api:change_person": permission("registry.change_person", scoped=True),
+    "api:house_view": permission("registry.view_house", scoped=True),
+    "api:address_view": permission("registry.view_address", scoped=True),
+    "api:entity_view": permission("registry.view_entity", scoped=True),
+    "api:phone_view": permission("registry.view_person", scoped=True),
+    "api:reveal_person": permission("registry.reveal_sensitive", scoped=True),
+    "api:reveal_phone": permission("registry.reveal_sensitive", scoped=True),
+    "api:subject_copy": permission("registry.reveal_sensitive", scoped=True),
+    # Writes name a place to write in (a community, an address, a house): in scope, or 404.
+    "api:create_address": permission("registry.add_address", scoped=True),
+    "api:create_house": permission("registry.add_house", scoped=True),
+    "api:create_person": permission("registry.add_person", scoped=True),
+    "api:person_move_in": permission("registry.change_person", scoped=True),
+    "api:person_move_out": permission("registry.change_person", scoped=True),
+    "api:person_death": permission("registry.change_person", scoped=True),
+    "api:create_entity": permission("registry.add_entity", scoped=True),
+    "api:match_address": permission("registry.view_address"),
+    "api:list_reviews": permission("registry.review_address"),
+    "api:resolve_review": permission("registry.review_address", scoped=True),
+    "api:dismiss_review": permission("registry.review_address", scoped=True),
+    "api:export": per_kind("kind", EXPORT_PERMISSIONS),
+    "api:list_categories": SIGNED_IN_RULE,  # configuration, public in Open311's services too
+    "api:report": roles(*CASE_REPORT),
+    "api:my_inbox": roles(*CASE_WORK),
+    "api:case_rates": roles(*CASE_WORK),
+    "api:case_detail": roles(*CASE_WORK, scoped=True),
+    "api:take_action": roles(*CASE_WORK, scoped=True),  # each action's own roles: workflow.TRANSITIONS
+    "api:add_photo": roles(*CASE_PHOTO, scoped=True),
+    # ------------------------------------------------------------ Open311 (no names: by route)
+    "open311/v2/services.<str:fmt>": public(OPEN311),
+    "open311/v2/services/<str:code>.<str:fmt>": public(OPEN311),
+    "open311/v2/requests.<str:fmt>": public(OPEN311),
+    "open311/v2/requests/<str:number>.<str:fmt>": public(OPEN311),
+    "open311/v2/tokens/<str:token>.<str:fmt>": public(OPEN311),
+    # ------------------------------------------------------------ the residents' portal (no sign-in)
+    "portal:home": public("the residents' front page"),
+    "portal:report": public("residents report a problem (bounded per address)"),
+    "portal:outlines": public("the outlines of the places the portal serves, for its map"),
+    "portal:track": public("a case found by its number and the code shown once to whoever reported it"),
+    "portal:rate": public("whoever reported a closed case rates it, with its number and code"),
+    # ------------------------------------------------------------ the admin (configuration)
+    "admin:login": public("signing in to the admin (it admits only ADMIN_SITE_ROLES)"),
+    "admin:logout": public("signing out of the admin"),
+    "admin:index": admin(),
+    "admin:password_change": admin(),
+    "admin:password_change_done": admin(),
+    "admin:autocomplete": admin(),  # the choices' model's view permission
+    "admin:jsi18n": admin(),
+    "admin:view_on_site": admin(),
+    "admin:app_list": admin(),
+    "admin/(?P<url>.*)$": admin(),  # the admin's catch-all: 404 inside
+    "admin:areas_area_import": admin("areas.add_area"),
+    "admin:areas_area_coverage": admin("areas.view_area"),
+    "admin:auth_user_password_change": admin("accounts.change_user"),
+    "admin:otp_totp_totpdevice_config": admin("otp_totp.view_totpdevice"),
+    "admin:otp_totp_totpdevice_qrcode": admin("otp_totp.view_totpdevice"),
+}
+
+# A registered model's own admin pages: by the model's permissions (ModelAdmin.has_*_permission).
+MODEL_ADMIN_PAGES = ("changelist", "add", "history", "delete", "change")
+MODEL_ADMIN = admin()
+
+
+def rule_for(key: str) -> Rule | None:
+    """The declared rule of a URL pattern (its name with namespaces, or its route), or None."""
+    if key in RULES:
+        return RULES[key]
+    from django.contrib import admin as django_admin
+
+    for model in django_admin.site._registry:
+        app, name = model._meta.app_label, model._meta.model_name
+        if key in {f"admin:{app}_{name}_{page}" for page in MODEL_ADMIN_PAGES} \
+                or key == f"admin/{app}/{name}/<path:object_id>/":
+            return MODEL_ADMIN
+    return None
