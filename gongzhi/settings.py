@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "gongzhi.cases",
     "gongzhi.workbench",
     "gongzhi.portal",
+    "gongzhi.dashboard",
     "gongzhi.demo",
 ]
 

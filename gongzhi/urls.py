@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("w/dashboard/", include("gongzhi.dashboard.urls")),
     path("w/", include("gongzhi.workbench.urls")),
     path("open311/v2/", include("gongzhi.cases.open311_urls")),
     path("", include("gongzhi.portal.urls")),

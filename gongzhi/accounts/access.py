@@ -114,6 +114,8 @@ RULES: dict[str, Rule] = {
     "workbench:cases-inbox": roles(*CASE_WORK),
     "workbench:case": roles(*CASE_WORK, scoped=True),
     "workbench:case-act": roles(*CASE_WORK, scoped=True),  # each action's own roles: workflow.TRANSITIONS
+    # The command dashboard (cases.overview.COMMAND_ROLES); ?area= names a place in scope.
+    "dashboard:board": roles(Role.DISPATCHER, Role.LEADER),
     # ------------------------------------------------------------ the JSON API (/api/v1/)
     "api:openapi-json": public("the API's description, no data"),
     "api:openapi-view": public("the API's description, no data"),

@@ -2,10 +2,12 @@
 
 from gongzhi.accounts import scoping
 from gongzhi.cases.models import CASE_ROLES
+from gongzhi.cases.overview import COMMAND_ROLES
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"works_cases": bool(scoping.roles(user) & CASE_ROLES)}
+    roles = scoping.roles(user)
+    return {"works_cases": bool(roles & CASE_ROLES), "commands": bool(roles & COMMAND_ROLES)}
