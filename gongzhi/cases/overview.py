@@ -17,7 +17,7 @@ from gongzhi.areas import codes
 from gongzhi.areas.models import Area
 
 from . import rates
-from .models import Case
+from .models import Case, Category
 from .workflow import OPEN
 
 # Who reads the command dashboard: those who dispatch and those who lead, at any level.
@@ -80,7 +80,9 @@ def trend(user: Any, area: Area, months: int = 12, today: dt.date | None = None)
 def top_categories(user: Any, area: Area, limit: int = 10, today: dt.date | None = None) -> list[dict[str, Any]]:
     today = today or timezone.localdate()
     rows = rates.rates(user, start=today.replace(day=1), end=today, group_by="category", area=area.code)
-    return sorted((r for r in rows if r["reported"]), key=lambda r: -r["reported"])[:limit]
+    top = sorted((r for r in rows if r["reported"]), key=lambda r: -r["reported"])[:limit]
+    names = dict(Category.objects.filter(code__in=[r["key"] for r in top]).values_list("code", "name"))
+    return [{**r, "name": names.get(r["key"], r["key"])} for r in top]
 
 
 def overdue(user: Any, area: Area, limit: int = 20):
