@@ -77,6 +77,13 @@ def _file(case: Case, event: CaseEvent) -> None:
     case._state.adding, case._state.db = False, connection.alias
 
 
+def _holds(actor: Any, area_code: str) -> bool:
+    from gongzhi.accounts import scoping
+    from gongzhi.areas.models import Area
+
+    return scoping.scoped(Area, actor).filter(code=area_code).exists()
+
+
 def report(*, actor: Any, channel: str, category: Category, description: str, lon: float | None = None,
            lat: float | None = None, address=None, address_text: str = "", reporter_name: str = "",
            reporter_phone: str = "", idempotency_key: str | None = None) -> Receipt:
@@ -99,6 +106,9 @@ def report(*, actor: Any, channel: str, category: Category, description: str, lo
         area_code = address.area_id
     if area_code is None:
         raise IntakeError(_("请给出位置或地址"), "location")
+    if actor is not None and actor.is_authenticated and not _holds(actor, area_code):
+        # Staff file cases where they work: no case created in a grid they do not hold.
+        raise IntakeError(_("该位置不在您负责的区域内"), "location")
     phone = ""
     if reporter_phone:
         from gongzhi.registry.identifiers import IdentifierError, parse_phone

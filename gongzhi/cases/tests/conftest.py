@@ -13,4 +13,10 @@ def _fresh_memos(db):
     for forget in (workdays.overrides_changed, categories.forget, open311.forget_keys):
         forget()
 
+def reporter(cast, lon: float, lat: float):
+    """Who files a case at (lon, lat) in the test world: the grid worker in their grid G1, the
+    city's dispatcher (the hotline desk) anywhere else (staff file only where they work)."""
+    return cast.grid_worker if 0 <= lon < 0.5 and 0 <= lat < 1 else cast.city_dispatcher
+
+
 from gongzhi.registry.tests.conftest import register  # noqa: E402, F401  (the register's test world)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from gongzhi.cases import categories, intake, rates, tracking, workflow
 from gongzhi.cases.models import Case, CaseEvent, Category
+from gongzhi.cases.tests.conftest import reporter
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def month(cast, departments, world):
     noise = Category.objects.get(code="noise")
 
     def report(category, lon, lat, channel="grid_patrol"):
-        return intake.report(actor=cast.grid_worker, channel=channel, category=category, description="事",
+        return intake.report(actor=reporter(cast, lon, lat), channel=channel, category=category, description="事",
                              lon=lon, lat=lat)
 
     def loop(receipt, satisfaction):

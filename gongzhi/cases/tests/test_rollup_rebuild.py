@@ -9,6 +9,7 @@ from django.utils import timezone
 from gongzhi.cases import categories, intake, rollups, tracking, workflow
 from gongzhi.cases.models import CaseStat, Category
 from gongzhi.cases.rates import COUNTERS
+from gongzhi.cases.tests.conftest import reporter
 
 
 def _rows() -> list[tuple]:
@@ -30,7 +31,7 @@ def history(cast, departments, monkeypatch):
         clock[0] += dt.timedelta(**span)
 
     def report(category=garbage, lon=0.25, lat=0.5, channel="grid_patrol"):
-        return intake.report(actor=cast.grid_worker, channel=channel, category=category, description="事",
+        return intake.report(actor=reporter(cast, lon, lat), channel=channel, category=category, description="事",
                              lon=lon, lat=lat)
 
     def act(who, case, action, **kwargs):

@@ -58,6 +58,17 @@ def test_bad_reports_name_the_field(cast, leaf, kwargs, field):
     assert err.value.field == field
 
 
+def test_staff_file_cases_only_where_they_work(cast, leaf):
+    """A grid worker cannot create a case in the next grid (where they could not see it)."""
+    with pytest.raises(intake.IntakeError) as err:
+        intake.report(actor=cast.grid_worker, channel="grid_patrol", category=leaf, description="隔壁网格的事",
+                      lon=0.75, lat=0.5)
+    assert err.value.field == "location" and "负责" in str(err.value)
+    filed = intake.report(actor=cast.city_dispatcher, channel="hotline", category=leaf, description="热线来电",
+                          lon=0.75, lat=0.5)
+    assert filed.case.area_id == "510107001001002"
+
+
 def test_the_full_loop(cast, departments, reported):
     case = reported.case
     case = act(cast, "dispatcher", case, "accept")
