@@ -184,27 +184,27 @@ def holders(*, area_code: str, roles: set[str] | frozenset[str], department_id: 
 
 
 class HolderIndex:
-    """`holders` for many rows at once (a sweep telling the holders of thousands of cases): the
-    active holders of `roles` read in one query, then looked up in memory by the same rule, an
-    area assignment whose prefix starts the row's code or the row's department."""
+    """`holders` for many rows at once (a sweep telling the holders of thousands of cases), as
+    user ids: the active holders of `roles` read in one query, then looked up in memory by the
+    same rule, an area assignment whose prefix starts the row's code, or the row's department."""
 
     def __init__(self, roles: set[str] | frozenset[str]) -> None:
-        self.by_prefix: dict[str, dict[int, Any]] = {}
-        self.by_department: dict[int, dict[int, Any]] = {}
+        self.by_prefix: dict[str, set[int]] = {}
+        self.by_department: dict[int, set[int]] = {}
         rows = (RoleAssignment.objects.unscoped().filter(revoked_at__isnull=True, role__in=roles, user__is_active=True)
-                .select_related("user", "area"))
-        for assignment in rows:
-            if assignment.area_id:
-                prefix = codes.prefix(assignment.area.code, assignment.area.level)
-                self.by_prefix.setdefault(prefix, {})[assignment.user_id] = assignment.user
-            if assignment.department_id:
-                self.by_department.setdefault(assignment.department_id, {})[assignment.user_id] = assignment.user
+                .values_list("user_id", "area__code", "area__level", "department_id"))
+        for user_id, area_code, level, department_id in rows:
+            if area_code:
+                self.by_prefix.setdefault(codes.prefix(area_code, level), set()).add(user_id)
+            if department_id:
+                self.by_department.setdefault(department_id, set()).add(user_id)
+        self.lengths = sorted({len(prefix) for prefix in self.by_prefix})
 
-    def __call__(self, *, area_code: str, department_id: int | None = None) -> list[Any]:
-        found: dict[int, Any] = {}
-        for length in sorted(set(codes.PREFIX_LENGTHS.values())):
+    def __call__(self, *, area_code: str, department_id: int | None = None) -> set[int]:
+        found: set[int] = set()
+        for length in self.lengths:
             if length <= len(area_code):
-                found.update(self.by_prefix.get(area_code[:length], {}))
+                found |= self.by_prefix.get(area_code[:length], set())
         if department_id is not None:
-            found.update(self.by_department.get(department_id, {}))
-        return list(found.values())
+            found |= self.by_department.get(department_id, set())
+        return found

@@ -3,6 +3,7 @@ tree with each leaf's deadline policy and default level, and the working calenda
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -118,6 +119,10 @@ class CaseState(models.TextChoices):
     MERGED = "merged", _("已合并")
 
 
+# The states a case is still being worked on in (workflow.OPEN; the sweep's indexes need them here).
+OPEN_STATES = ("accepted", "dispatched", "handled", "reported", "verified")
+
+
 class Channel(models.TextChoices):
     GRID_PATROL = "grid_patrol", _("网格员上报")
     HOTLINE = "hotline", _("12345热线")
@@ -187,6 +192,12 @@ class Case(ScopedModel):
         indexes = [
             models.Index(fields=["area"], name="cases_case_area", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["state", "due_at"], name="cases_case_state_due"),
+            # The sweep's candidates (sweeps.candidates): open cases not yet red, by deadline, and
+            # still green, by warning point; small (open cases only) and read a minute at a time.
+            models.Index(fields=["due_at"], name="cases_case_to_red",
+                         condition=Q(state__in=OPEN_STATES) & ~Q(light="red")),
+            models.Index(fields=["warn_at"], name="cases_case_to_yellow",
+                         condition=Q(state__in=OPEN_STATES, light="green")),
         ]
 
     def __str__(self) -> str:

@@ -1,41 +1,57 @@
 """The deadline sweep: every open case whose step passed its warning point turns yellow, every
-one past its deadline red; each change is a case event (and, with issue 4's outbox, a notice to
-the holder and their supervisor). Run every minute (`gongzhi cases sweep`, or the task)."""
+one past its deadline red; each change is a case event and a notice to the holder and the
+leaders above. Run every minute (`gongzhi cases sweep`, or the task).
+
+Set-based, so that a minute costs what turns in it, not what is open: the candidates come from
+two partial indexes over open cases not yet red (by deadline) and still green (by warning
+point), the lights change in one UPDATE, the events go in through the bulk path and the notices
+in one write."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from gongzhi.common import bulk
 from gongzhi.common.tasks import task
 
 from . import notices
-from .models import Case, CaseEvent
-from .workflow import OPEN
+from .models import OPEN_STATES, Case, CaseEvent
+
+EVENT_FIELDS = ("case_id", "at", "actor_name", "action", "from_state", "to_state", "note", "data")
+CHUNK = 5000
+
+
+def candidates(now: dt.datetime) -> dict[str, Q]:
+    """What turns each light at `now` (the partial indexes in models.Case match these)."""
+    return {"red": Q(due_at__lte=now) & ~Q(light="red"),
+            "yellow": Q(warn_at__lte=now, due_at__gt=now, light="green")}
 
 
 def sweep(now: dt.datetime | None = None) -> dict[str, int]:
-    """Turns lights; returns how many cases turned yellow and red. Idempotent: a case turns once."""
+    """Turns lights; returns how many cases turned yellow and red. Idempotent: a case turns once
+    (a sweep running at the same time skips the rows this one holds)."""
     now = now or timezone.now()
-    open_cases = Case.objects.unscoped().filter(state__in=OPEN, due_at__isnull=False)  # a system sweep
+    open_cases = Case.objects.unscoped().filter(state__in=OPEN_STATES)  # a system sweep
     turned = {}
     with transaction.atomic():
-        for light, condition in (("red", {"due_at__lte": now}),
-                                 ("yellow", {"warn_at__lte": now, "due_at__gt": now})):
-            ids = list(open_cases.filter(**condition).exclude(light__in=["red", light] if light == "yellow"
-                                                              else ["red"]).values_list("pk", "state"))
-            if not ids:
-                turned[light] = 0
-                continue
-            Case.objects.unscoped().filter(pk__in=[pk for pk, _state in ids]).update(light=light)
-            CaseEvent.objects.bulk_create([
-                CaseEvent(case_id=pk, at=now, actor_name="system", action="overdue" if light == "red" else "warning",
-                          from_state=state, to_state=state) for pk, state in ids], batch_size=2000)
-            for case in Case.objects.unscoped().filter(pk__in=[pk for pk, _state in ids]).select_related("category"):
-                notices.deadline(case, light)
-            turned[light] = len(ids)
+        for light, condition in candidates(now).items():  # red first: a case past both is red
+            rows = list(open_cases.filter(condition).select_for_update(skip_locked=True, of=("self",))
+                        .order_by("pk").values_list("pk", "state", "number", "category__name",
+                                                    "category__parent__name", "description", "area_id",
+                                                    "department_id"))
+            for start in range(0, len(rows), CHUNK):
+                Case.objects.unscoped().filter(pk__in=[r[0] for r in rows[start:start + CHUNK]]).update(light=light)
+            action = "overdue" if light == "red" else "warning"
+            bulk.insert(CaseEvent, EVENT_FIELDS, [(pk, now, "system", action, state, state, "", "{}")
+                                                  for pk, state, *_rest in rows], returning_ids=False)
+            notices.deadlines([notices.Turned(number, f"{parent}/{name}" if parent else name, description, area,
+                                              state, department)
+                               for _pk, state, number, name, parent, description, area, department in rows], light)
+            turned[light] = len(rows)
     return turned
 
 

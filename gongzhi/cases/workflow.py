@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 from gongzhi.accounts import scoping
 
 from . import deadlines, notices, rates
-from .models import Case, CaseEvent, CaseState, Satisfaction
+from .models import OPEN_STATES, Case, CaseEvent, CaseState, Satisfaction
 
 S = CaseState
 
@@ -35,7 +35,7 @@ class Transition:
     needs_note: bool = False
 
 
-OPEN = frozenset({S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.HANDLED, S.VERIFIED})
+OPEN = frozenset(OPEN_STATES)  # reported, accepted, dispatched, handled, verified
 LEVELS_UP = {"grid": "community", "community": "subdistrict", "subdistrict": "district"}
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from gongzhi.common import bulk
 from gongzhi.common.tasks import task
 
 from . import backends
@@ -17,21 +19,48 @@ from .models import Channel, Notification, Status
 BACKOFF = [dt.timedelta(minutes=m) for m in (1, 5, 30, 120, 720)]  # then it is marked failed
 
 
+@dataclass(frozen=True)
+class Message:
+    """One notice to tell: staff get it in the app, residents' phones by SMS."""
+
+    subject: str
+    body: str
+    link: str = ""
+    users: tuple[Any, ...] = ()
+    phones: tuple[str, ...] = ()
+
+
 def notify(*, users: Iterable[Any] = (), phones: Iterable[str] = (), subject: str, body: str, link: str = "",
-           sms_users: bool = False) -> list[Notification]:
+           sms_users: bool = False) -> int:
     """Writes the notices in the caller's transaction; delivery starts once it commits.
-    Staff get an in-app notice; residents' phones an SMS."""
+    Staff get an in-app notice; residents' phones an SMS. Returns how many were written."""
+    return notify_all([Message(subject, body, link, tuple(users), tuple(phones))])
+
+
+FIELDS = ("channel", "recipient_id", "to_token", "to_digest", "to_masked", "subject", "body", "link", "status",
+          "attempts", "next_attempt_at", "last_error", "created_at", "sent_at")
+
+
+def notify_all(messages: Iterable[Message]) -> int:
+    """`notify` for many messages in one write through the bulk path (a sweep that tells of
+    thousands of cases at once)."""
     now = timezone.now()
-    rows = [Notification(channel=Channel.IN_APP, recipient=u, subject=subject[:120], body=body, link=link,
-                         status=Status.SENT, sent_at=now) for u in dict.fromkeys(users)]
-    for phone in dict.fromkeys(p for p in phones if p):
-        row = Notification(channel=Channel.SMS, subject=subject[:120], body=body, link=link, next_attempt_at=now)
-        row.to = phone
-        rows.append(row)
-    created = Notification.objects.bulk_create(rows)
-    if any(r.status == Status.PENDING for r in created):
+    rows = []
+    pending = False
+    for message in messages:
+        subject = message.subject[:120]
+        for user_id in dict.fromkeys(getattr(u, "pk", u) for u in message.users):
+            rows.append((Channel.IN_APP, user_id, "", "", "", subject, message.body, message.link, Status.SENT, 0,
+                         None, "", now, now))
+        for phone in dict.fromkeys(p for p in message.phones if p):
+            token, digest, masked = Notification.to.columns(phone)
+            rows.append((Channel.SMS, None, token, digest, masked, subject, message.body, message.link,
+                         Status.PENDING, 0, now, "", now, None))
+            pending = True
+    bulk.insert(Notification, FIELDS, rows, returning_ids=False)
+    if pending:
         transaction.on_commit(lambda: deliver.enqueue())
-    return created
+    return len(rows)
 
 
 def deliver_pending(now: dt.datetime | None = None, limit: int = 500) -> dict[str, int]:
