@@ -19,6 +19,20 @@ def test_the_most_specific_rule_wins(world, departments):
     assert routing.suggest(leaf, "510104001001001") is None  # 锦江 has no rule
 
 
+def test_many_places_at_once_get_what_each_gets_alone(world, departments):
+    categories.load_defaults()
+    leaf = Category.objects.get(code="street_vending")
+    other = Category.objects.get(code="noise")
+    district_unit = Department.objects.create(kind="city_management", name="武侯区城管局", area_id=WUHOU)
+    RoutingRule.objects.create(category=leaf.parent, area_id=WUHOU, department=district_unit)
+    RoutingRule.objects.create(category=leaf.parent, area_id=S1, department=departments["s1_city_management"])
+    RoutingRule.objects.create(category=other, area_id=WUHOU, department=departments["district_housing"])
+    places = [G1, S1, WUHOU, "510107002001001", "510104001001001"]
+    many = routing.suggest_many([leaf, other], places)
+    assert many == {(c.pk, p): routing.suggest(c, p) for c in (leaf, other) for p in places}
+    assert many[(leaf.pk, G1)] == departments["s1_city_management"] and many[(leaf.pk, "510104001001001")] is None
+
+
 def test_dispatchers_keep_routing_rules_of_their_own_area_in_the_admin(client, cast, departments):
     categories.load_defaults()
     leaf = Category.objects.get(code="street_vending")
