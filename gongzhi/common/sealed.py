@@ -50,14 +50,17 @@ class Sealed:
             purpose=self.purpose,
         )
 
-    def __set__(self, obj, value: str | None) -> None:
+    def columns(self, value: str | None) -> tuple[str, str, str]:
+        """(token, digest, masked) of a clear value: what assignment stores, for bulk rows that
+        are written without model instances."""
         value = (value or "").strip()
         if not value:
-            token = digest = masked = ""
-        else:
-            token = crypto.encrypt(value, purpose=self.purpose)
-            digest = crypto.digest(value, kind=self.kind)
-            masked = mask(value, self.mask_kind)
+            return "", "", ""
+        return (crypto.encrypt(value, purpose=self.purpose), crypto.digest(value, kind=self.kind),
+                mask(value, self.mask_kind))
+
+    def __set__(self, obj, value: str | None) -> None:
+        token, digest, masked = self.columns(value)
         setattr(obj, f"{self.name}_token", token)
         setattr(obj, f"{self.name}_digest", digest)
         setattr(obj, f"{self.name}_masked", masked)
