@@ -264,7 +264,8 @@ def _staff(seed: int, by_level: dict[str, list[Area]], password: str):
         bulk.append((f"h{dep.pk}", Role.HANDLER, names.person_name(_rng(seed, f"h{dep.pk}")), dep))
 
     people = [(u, n) for u, _, n, _ in plan] + [(u, n) for u, _, n, _ in bulk]
-    new_users = {u.username for u in accounts.create_staff_in_bulk(actor=None, people=people, password=password)}
+    new_users = {u.username for u in accounts.create_staff_in_bulk(actor=None, people=people, password=password,
+                                                                     must_change=False)}
     by_name = {u.username: u for u in User.objects.filter(username__in=new_users)}
     for username, role, _, where in plan:
         if username not in by_name:
