@@ -77,7 +77,7 @@ class CaseOut(Schema):
         return obj.reporter_phone_masked
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     at: dt.datetime
     actor_name: str
     action: str
@@ -93,7 +93,7 @@ class UnitOut(Schema):
 
 class CaseDetail(Schema):
     case: CaseOut
-    events: list[EventOut]
+    events: list[CaseEventOut]
     actions: list[str]
     suggested_department: UnitOut | None
 

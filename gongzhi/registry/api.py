@@ -157,7 +157,7 @@ class ResidenceOut(Schema):
     tenure: str
 
 
-class EventOut(Schema):
+class PersonEventOut(Schema):
     kind: str
     date: dt.date
     house_id: int | None
@@ -184,7 +184,7 @@ class PersonLinked(Schema):
     tags: list[str]
     household: list[PersonBrief]
     residences: list[ResidenceOut]
-    events: list[EventOut]
+    events: list[PersonEventOut]
     phones: list[PhoneOut]
     represents: list[EntityBrief]
     houses_owned: list[HouseBrief]

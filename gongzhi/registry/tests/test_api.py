@@ -208,3 +208,23 @@ def test_exports_hold_only_what_the_user_sees_masked_and_are_audited(api, regist
 def test_exporting_is_refused_to_roles_without_the_register(api, register):
     assert api("system_admin").get("/api/v1/registry/export/people").status_code == 403
     assert api("grid_worker").get("/api/v1/registry/export/spaceships").status_code == 404
+
+
+def test_no_two_answer_classes_of_the_api_share_a_name():
+    """The document keys its schemas by class name: two classes of one name became one entry,
+    and the person view was described with the fields of a case's events (both were EventOut)."""
+    from collections import Counter
+
+    from ninja import Schema
+
+    import gongzhi.api  # every router, so every class is defined
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    names = Counter(c.__name__ for c in set(subclasses(Schema)) if c.__module__.startswith("gongzhi."))
+    assert [name for name, count in names.items() if count > 1] == []
+    document = gongzhi.api.api.get_openapi_schema()
+    assert "kind" in document["components"]["schemas"]["PersonEventOut"]["properties"]
