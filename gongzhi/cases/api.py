@@ -228,9 +228,9 @@ class PhotoOut(Schema):
              summary="Add a photo (JPEG, PNG, WebP; metadata removed, location kept apart)")
 def add_photo(request, number: str, file: File[UploadedFile]):
     case = _case(request, number)
-    if file.size > request_limit():
-        raise photos.PhotoError(_("照片过大"))
     try:
+        if file.size > request_limit():  # refused before reading it into memory
+            raise photos.PhotoError(_("照片过大"))
         photo = photos.attach(actor=request.user, case=case, data=file.read())
     except photos.PhotoError as exc:
         raise intake.IntakeError(str(exc), "file") from exc

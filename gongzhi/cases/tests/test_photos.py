@@ -85,3 +85,12 @@ def test_uploading_a_photo_through_the_api(login, case):
     bad = client.post(f"/api/v1/cases/{case.number}/photos",
                       {"file": SimpleUploadedFile("p.jpg", b"<svg onload=alert(1)>", "image/jpeg")})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "file"
+
+
+def test_an_oversized_photo_through_the_api_is_422_naming_the_file(login, case, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.GONGZHI_PHOTO_MAX_BYTES = 1000
+    big = login("grid_worker").post(f"/api/v1/cases/{case.number}/photos", {
+        "file": SimpleUploadedFile("p.jpg", jpeg_with_gps() + b"\0" * 2000, "image/jpeg")})
+    assert big.status_code == 422 and big.json()["detail"][0]["loc"][-1] == "file"  # was a 500
