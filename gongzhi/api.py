@@ -1,6 +1,7 @@
 """The JSON API (/api/v1/): every endpoint requires a signed-in user and answers within scope."""
 
 from django.core.exceptions import PermissionDenied
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import django_auth
@@ -53,6 +54,13 @@ def _not_now(request, exc: WorkflowError):
 def _bad_address(request, exc: AddressError):
     return api.create_response(request, {"detail": [{"loc": ["body", "components"], "msg": str(exc),
                                                      "type": "refused"}]}, status=422)
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable(request, exc: MultiPartParserError):
+    """A multipart body that cannot be read (a broken upload): 400 in JSON, as for a JSON body
+    that does not parse, not Django's HTML page."""
+    return api.create_response(request, {"detail": "Cannot parse request body"}, status=400)
 
 
 @api.exception_handler(PermissionDenied)

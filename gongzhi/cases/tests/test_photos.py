@@ -94,3 +94,10 @@ def test_an_oversized_photo_through_the_api_is_422_naming_the_file(login, case, 
     big = login("grid_worker").post(f"/api/v1/cases/{case.number}/photos", {
         "file": SimpleUploadedFile("p.jpg", jpeg_with_gps() + b"\0" * 2000, "image/jpeg")})
     assert big.status_code == 422 and big.json()["detail"][0]["loc"][-1] == "file"  # was a 500
+
+
+def test_a_broken_upload_through_the_api_is_400_in_json(login, case):
+    broken = login("grid_worker").post(f"/api/v1/cases/{case.number}/photos", b"--x\r\n",
+                                       content_type="multipart/form-data")  # no boundary
+    assert broken.status_code == 400 and broken["Content-Type"] == "application/json; charset=utf-8"  # was HTML
+    assert broken.json()["detail"]
