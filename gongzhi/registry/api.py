@@ -401,7 +401,7 @@ class PersonChange(Schema):
 def change_person(request, person_id: int, body: PersonChange):
     require(request, "registry.change_person")
     person = scoping.get_in_scope_or_404(Person, request.user, pk=person_id)
-    data = body.dict(exclude_unset=True)
+    data = body.dict(exclude_unset=True, exclude_none=True)  # left out or null: stays as it is
     return people.update_person(actor=request.user, person=person, **data)
 
 

@@ -210,6 +210,21 @@ def test_exporting_is_refused_to_roles_without_the_register(api, register):
     assert api("grid_worker").get("/api/v1/registry/export/spaceships").status_code == 404
 
 
+def test_a_correction_keeps_what_is_null_and_refuses_unknown_codes(api, register):
+    client = api("community_worker")
+    url = f"/api/v1/registry/people/{register.li.pk}"
+    kept = client.patch(url, json.dumps({"residency": None, "relation_to_head": None, "ethnicity": "汉族"}),
+                        content_type="application/json")
+    assert kept.status_code == 200 and kept.json()["residency"] == "registered"  # null residency was a 500
+    assert kept.json()["ethnicity"] == "汉族"
+    for field, value in (("relation_to_head", "boss"), ("residency", "visitor")):
+        refused = client.patch(url, json.dumps({field: value}), content_type="application/json")
+        assert refused.status_code == 422 and refused.json()["detail"][0]["loc"][-1] == field
+    moved = post(client, f"/api/v1/registry/people/{register.li.pk}/move-in",
+                 {"house_id": register.h1.pk, "day": "2024-01-01", "relation_to_head": "boss"})
+    assert moved.status_code == 422 and moved.json()["detail"][0]["loc"][-1] == "relation_to_head"
+
+
 def test_no_two_answer_classes_of_the_api_share_a_name():
     """The document keys its schemas by class name: two classes of one name became one entry,
     and the person view was described with the fields of a case's events (both were EventOut)."""
