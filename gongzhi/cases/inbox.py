@@ -56,7 +56,7 @@ def page(cases, *, after: str = "", size: int = 50):
     size = max(1, min(size, 200))
     if after:
         stamp, _sep, last_id = after.partition("|")
-        last_id = int(last_id) if last_id.isdigit() else 0
+        last_id = int(last_id) if last_id.isascii() and last_id.isdigit() else 0  # not "²", which int() refuses
         if stamp == "-":
             cases = cases.filter(due_at__isnull=True, id__gt=last_id)
         else:

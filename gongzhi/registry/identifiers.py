@@ -50,7 +50,7 @@ def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumber:
     value = normalise(raw)
     if len(value) != 18:
         raise IdentifierError(_("身份证号应为18位，实际为%(n)s位") % {"n": len(value)})
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not value.isascii() or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
         raise IdentifierError(_("身份证号前17位应为数字，最后一位为数字或X"))
     if value[:2] not in _PROVINCES:
         raise IdentifierError(_("身份证号的地区码“%(code)s”不存在") % {"code": value[:6]})

@@ -72,6 +72,8 @@ def test_the_inbox_pages_by_cursor(api):
         if not cursor:
             break
     assert len(seen) == 5 and set(seen) == numbers
+    # A cursor that was not ours starts from the beginning (a "digit" int() refuses was a 500).
+    assert dispatcher.get("/api/v1/cases/inbox", {"size": 2, "after": "-|\u00b2"}).status_code == 200
 
 
 def test_a_hotline_report_by_address_text_lands_on_the_address(api, register):

@@ -32,6 +32,7 @@ def test_known_real_format_examples():
     ("110105194913310021", "出生日期"),
     ("110105209912310021", "不合理"),
     ("110105194912310021", "校验位"),
+    ("110105194912310\U00010a4021", "数字或X"),  # a digit to str.isdigit() that int() refuses (was a 500)
 ])
 def test_bad_id_numbers_say_why(value, why):
     with pytest.raises(IdentifierError, match=why):
