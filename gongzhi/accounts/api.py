@@ -17,15 +17,18 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from gongzhi.common.api_errors import Invalid, Problem, errors
+from gongzhi.common.api_types import text
+
 from . import history, passwords, scoping, two_factor
 
 router = Router(tags=["auth"])
 
 
 class Credentials(Schema):
-    username: str
-    password: str
-    otp: str = ""
+    username: text(150)
+    password: text(4096)
+    otp: text(10) = ""
 
 
 class SignIn(Schema):
@@ -43,13 +46,8 @@ class Session(Schema):
 
 
 class PasswordChange(Schema):
-    old_password: str
-    new_password: str
-
-
-class Problem(Schema):
-    detail: str
-    code: str = ""
+    old_password: text(4096)
+    new_password: text(4096)
 
 
 def _session(request, user) -> dict:
@@ -59,7 +57,7 @@ def _session(request, user) -> dict:
             "previous_sign_in": {"at": previous.attempt_time, "ip": previous.ip_address or ""} if previous else None}
 
 
-@router.post("/auth/login", auth=None, response={200: Session, 401: Problem, 403: Problem, 429: Problem},
+@router.post("/auth/login", auth=None, response={200: Session, **errors(400, 401, 403, 422, 429)},
              summary="Sign in (session cookie + CSRF token); send otp when the answer's code is otp_required")
 def sign_in(request, body: Credentials):
     user = authenticate(request, username=body.username, password=body.password)
@@ -81,7 +79,8 @@ def sign_in(request, body: Credentials):
     return _session(request, user)
 
 
-@router.post("/auth/password", response={204: None, 422: Problem},
+# 422: a refusal of the old or new password names it in `code`; a malformed body lists the fields.
+@router.post("/auth/password", response={204: None, **errors(400, 401, 403), 422: Problem | Invalid},
              summary="Change my password (required first when must_change_password is true)")
 def change_password(request, body: PasswordChange):
     user = request.user
@@ -96,7 +95,7 @@ def change_password(request, body: PasswordChange):
     return Status(204, None)
 
 
-@router.post("/auth/logout", response={204: None}, summary="Sign out")
+@router.post("/auth/logout", response={204: None, **errors(401, 403)}, summary="Sign out")
 def sign_out(request):
     logout(request)
     return Status(204, None)

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 
 from gongzhi.accounts import scoping
+from gongzhi.common.api_errors import errors
+from gongzhi.common.api_types import Latitude, Longitude, text
 from gongzhi.common.pagination import PageOut, keyset_page
 
 from . import exporters, lookup
@@ -42,9 +43,9 @@ class AreaDetail(AreaOut):
 
 class AreaFilters(Schema):
     level: Level | None = None
-    parent: str | None = None
-    q: str | None = None
-    after: str | None = None
+    parent: text(15) | None = None
+    q: text(100) | None = None
+    after: text(15) | None = None
     size: int = 100
 
 
@@ -54,7 +55,7 @@ class Located(Schema):
     grid: AreaOut | None
 
 
-@router.get("/areas", response=PageOut[AreaOut], summary="Areas in my scope")
+@router.get("/areas", response={200: PageOut[AreaOut], **errors(401, 403, 422)}, summary="Areas in my scope")
 def list_areas(request, filters: Query[AreaFilters]):
     _may_view(request)
     qs = scoping.scoped(Area, request.user)
@@ -68,11 +69,10 @@ def list_areas(request, filters: Query[AreaFilters]):
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.get("/areas/locate", response=Located, summary="The grid holding a WGS-84 point")
-def locate(request, lon: float, lat: float):
+@router.get("/areas/locate", response={200: Located, **errors(401, 403, 422)},
+            summary="The grid holding a WGS-84 point")
+def locate(request, lon: Longitude, lat: Latitude):
     _may_view(request)
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise HttpError(422, "lon must be within ±180 and lat within ±90 (WGS-84)")
     code = lookup.locate(lon, lat)
     grid = None
     if code is not None:
@@ -80,13 +80,15 @@ def locate(request, lon: float, lat: float):
     return {"lon": lon, "lat": lat, "grid": grid}
 
 
-@router.get("/areas/{code}", response=AreaDetail, summary="One area in my scope")
-def get_area(request, code: str):
+@router.get("/areas/{code}", response={200: AreaDetail, **errors(401, 403, 404, 422)},
+            summary="One area in my scope")
+def get_area(request, code: text(15)):
     return scoping.get_in_scope_or_404(Area, request.user, code=code)
 
 
-@router.get("/areas/{code}/geojson", summary="The area and its children as GeoJSON")
-def area_geojson(request, code: str) -> dict[str, Any]:
+@router.get("/areas/{code}/geojson", response={200: dict[str, Any], **errors(401, 403, 404, 422)},
+            summary="The area and its children as GeoJSON")
+def area_geojson(request, code: text(15)) -> dict[str, Any]:
     area = scoping.get_in_scope_or_404(Area, request.user, code=code)
     children = scoping.scoped(Area, request.user).filter(parent_id=area.code).order_by("code")
     return exporters.feature_collection([area, *children])

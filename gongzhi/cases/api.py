@@ -5,6 +5,7 @@ its history and the actions I may take, and taking them."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -12,6 +13,8 @@ from ninja import File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gongzhi.accounts import scoping
+from gongzhi.common.api_errors import errors
+from gongzhi.common.api_types import Latitude, Longitude, text
 from gongzhi.orgs.models import Department
 
 from . import categories, inbox, intake, photos, rates, routing, workflow
@@ -32,14 +35,17 @@ class CategoryOut(Schema):
 
 
 class ReportIn(Schema):
-    category: str
-    description: str
-    channel: str = "grid_patrol"
-    lon: float | None = None
-    lat: float | None = None
-    address_text: str = ""
-    reporter_name: str = ""
-    reporter_phone: str = ""
+    category: text(40)
+    description: text(5000)  # intake keeps the first 5,000 characters
+    channel: text(12) = "grid_patrol"
+    lon: Longitude | None = None
+    lat: Latitude | None = None
+    address_text: text(300) = ""
+    reporter_name: text(60) = ""
+    reporter_phone: text(30) = ""
+
+
+IdempotencyKey = Annotated[text(100) | None, Header(alias="Idempotency-Key")]
 
 
 class Receipt(Schema):
@@ -104,20 +110,20 @@ class InboxPage(Schema):
 
 
 class InboxFilters(Schema):
-    state: str = ""
-    category: str = ""
-    area: str = ""
-    channel: str = ""
-    light: str = ""
-    after: str = ""
+    state: text(14) = ""
+    category: text(40) = ""
+    area: text(15) = ""
+    channel: text(12) = ""
+    light: text(6) = ""
+    after: text(60) = ""
     size: int = 50
 
 
 class ActionIn(Schema):
-    action: str
-    note: str = ""
+    action: text(20)
+    note: text(2000) = ""
     department_id: int | None = None
-    satisfaction: str = ""
+    satisfaction: text(20) = ""
     until: dt.datetime | None = None
 
 
@@ -131,14 +137,15 @@ def _case(request, number: str) -> Case:
     return scoping.get_in_scope_or_404(Case.objects.select_related("category"), request.user, number=number)
 
 
-@router.get("/cases/categories", response=list[CategoryOut], summary="Case categories (leaves)")
+@router.get("/cases/categories", response={200: list[CategoryOut], **errors(401, 403)},
+            summary="Case categories (leaves)")
 def list_categories(request):
     return list(Category.objects.filter(parent__isnull=False, is_active=True).select_related("parent"))
 
 
-@router.post("/cases", response={200: Receipt, 201: Receipt},
+@router.post("/cases", response={200: Receipt, 201: Receipt, **errors(400, 401, 403, 422)},
              summary="Report a case (send Idempotency-Key: a retry returns the same case)")
-def report(request, body: ReportIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+def report(request, body: ReportIn, idempotency_key: IdempotencyKey = None):
     if not scoping.roles(request.user) & {"grid_worker", "community_worker", "dispatcher"}:
         raise PermissionDenied
     category = categories.active(body.category)
@@ -159,7 +166,8 @@ def report(request, body: ReportIn, idempotency_key: str | None = Header(None, a
     return Status(201 if receipt.created else 200, out)
 
 
-@router.get("/cases/inbox", response=InboxPage, summary="Cases waiting for me, earliest deadline first")
+@router.get("/cases/inbox", response={200: InboxPage, **errors(401, 403, 422)},
+            summary="Cases waiting for me, earliest deadline first")
 def my_inbox(request, filters: Query[InboxFilters]):
     _works_cases(request)
     rows, cursor = inbox.page(inbox.inbox(request.user, state=filters.state, category=filters.category,
@@ -186,17 +194,18 @@ class RateRow(Schema):
     on_time_rate: float | None
 
 
-@router.get("/cases/rates", response=list[RateRow],
+@router.get("/cases/rates", response={200: list[RateRow], **errors(401, 403, 422)},
             summary="Response, resolution, satisfaction and on-time rates (formulas in cases/rates.py)")
-def case_rates(request, start: dt.date, end: dt.date, group_by: str = "", area: str = ""):
+def case_rates(request, start: dt.date, end: dt.date, group_by: text(12) = "", area: text(15) = ""):
     _works_cases(request)
     if group_by not in {"", "category", "channel", "department", "district", "subdistrict", "community", "grid"}:
         raise intake.IntakeError(_("分组方式“%(g)s”无效") % {"g": group_by}, "group_by")
     return rates.rates(request.user, start=start, end=end, group_by=group_by, area=area)
 
 
-@router.get("/cases/{number}", response=CaseDetail, summary="A case, its history and what I may do")
-def case_detail(request, number: str):
+@router.get("/cases/{number}", response={200: CaseDetail, **errors(401, 403, 404, 422)},
+            summary="A case, its history and what I may do")
+def case_detail(request, number: text(20)):
     case = _case(request, number)
     actions = workflow.allowed(request.user, case)
     suggestion = routing.suggest(case.category, case.area_id) if "dispatch" in actions else None
@@ -204,8 +213,9 @@ def case_detail(request, number: str):
             "suggested_department": suggestion}
 
 
-@router.post("/cases/{number}/actions", response=CaseDetail, summary="Take an action on a case")
-def take_action(request, number: str, body: ActionIn):
+@router.post("/cases/{number}/actions", response={200: CaseDetail, **errors(400, 401, 403, 404, 422)},
+             summary="Take an action on a case")
+def take_action(request, number: text(20), body: ActionIn):
     case = _case(request, number)
     department = None
     if body.department_id is not None:
@@ -224,9 +234,9 @@ class PhotoOut(Schema):
     taken_lat: float | None
 
 
-@router.post("/cases/{number}/photos", response={201: PhotoOut},
+@router.post("/cases/{number}/photos", response={201: PhotoOut, **errors(400, 401, 403, 404, 422)},
              summary="Add a photo (JPEG, PNG, WebP; metadata removed, location kept apart)")
-def add_photo(request, number: str, file: File[UploadedFile]):
+def add_photo(request, number: text(20), file: File[UploadedFile]):
     case = _case(request, number)
     try:
         if file.size > request_limit():  # refused before reading it into memory

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema
 
 from gongzhi.accounts import scoping
+from gongzhi.common.api_errors import errors
+from gongzhi.common.api_types import text
 from gongzhi.common.pagination import PageOut, keyset_page
 
 from .models import Department, DepartmentKind, Organization, OrgKind
@@ -48,7 +50,7 @@ class DepartmentOut(Schema):
 
 class OrgFilters(Schema):
     kind: OrgKind | None = None
-    area: str | None = None
+    area: text(15) | None = None
     after: int | None = None
     size: int = 100
 
@@ -59,7 +61,8 @@ class DepartmentFilters(Schema):
     size: int = 100
 
 
-@router.get("/organizations", response=PageOut[OrganizationOut], summary="Community organisations in my scope")
+@router.get("/organizations", response={200: PageOut[OrganizationOut], **errors(401, 403, 422)},
+            summary="Community organisations in my scope")
 def list_organizations(request, filters: Query[OrgFilters]):
     _require(request, "orgs.view_organization")
     qs = scoping.scoped(Organization, request.user)
@@ -71,13 +74,14 @@ def list_organizations(request, filters: Query[OrgFilters]):
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.get("/organizations/{org_id}", response=OrganizationOut)
+@router.get("/organizations/{org_id}", response={200: OrganizationOut, **errors(401, 403, 404, 422)})
 def get_organization(request, org_id: int):
     _require(request, "orgs.view_organization")
     return scoping.get_in_scope_or_404(Organization, request.user, pk=org_id)
 
 
-@router.get("/departments", response=PageOut[DepartmentOut], summary="Departments in my scope")
+@router.get("/departments", response={200: PageOut[DepartmentOut], **errors(401, 403, 422)},
+            summary="Departments in my scope")
 def list_departments(request, filters: Query[DepartmentFilters]):
     _require(request, "orgs.view_department")
     qs = scoping.scoped(Department, request.user)
@@ -87,7 +91,7 @@ def list_departments(request, filters: Query[DepartmentFilters]):
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.get("/departments/{department_id}", response=DepartmentOut)
+@router.get("/departments/{department_id}", response={200: DepartmentOut, **errors(401, 403, 404, 422)})
 def get_department(request, department_id: int):
     _require(request, "orgs.view_department")
     return scoping.get_in_scope_or_404(Department, request.user, pk=department_id)

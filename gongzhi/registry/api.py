@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from gongzhi.accounts import scoping
 from gongzhi.areas.models import Area
+from gongzhi.common.api_errors import errors
+from gongzhi.common.api_types import Count, Latitude, Longitude, text
 
 from . import (
     addresses,
@@ -32,9 +36,18 @@ from .models import Address, AddressReview, Entity, House, Person, PhoneLink, Re
 router = Router(tags=["registry"])
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def require(request, permission: str) -> None:
     if not request.user.has_perm(permission):
         raise PermissionDenied
+
+
+def _file(*media_types: str) -> dict:
+    """The OpenAPI description of an answer that is a file, not JSON."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {"responses": {200: {"description": "the file", "content": dict.fromkeys(media_types, binary)}}}
 
 
 # ---------------------------------------------------------------- answers
@@ -235,41 +248,46 @@ class PhoneLinked(Schema):
 
 
 # ---------------------------------------------------------------- reading
-@router.get("/registry/search", response=SearchOut, summary="Search people, entities and addresses")
-def search_registry(request, q: str):
+@router.get("/registry/search", response={200: SearchOut, **errors(401, 403, 422)},
+            summary="Search people, entities and addresses")
+def search_registry(request, q: text(100)):
     require(request, "registry.view_person")
     return search.search(request.user, q)
 
 
-@router.get("/registry/people/{person_id}", response=PersonLinked, summary="A person and everything linked")
+@router.get("/registry/people/{person_id}", response={200: PersonLinked, **errors(401, 403, 404, 422)},
+            summary="A person and everything linked")
 def person_view(request, person_id: int):
     require(request, "registry.view_person")
     return linked.of_person(request.user, person_id)
 
 
-@router.get("/registry/houses/{house_id}", response=HouseLinked, summary="A house, who lives there on a date")
+@router.get("/registry/houses/{house_id}", response={200: HouseLinked, **errors(401, 403, 404, 422)},
+            summary="A house, who lives there on a date")
 def house_view(request, house_id: int, on: dt.date | None = None):
     require(request, "registry.view_house")
     return linked.of_house(request.user, house_id, on=on)
 
 
-@router.get("/registry/addresses/{code}", response=AddressLinked, summary="An address and what is at it")
-def address_view(request, code: str):
+@router.get("/registry/addresses/{code}", response={200: AddressLinked, **errors(401, 403, 404, 422)},
+            summary="An address and what is at it")
+def address_view(request, code: text(19)):
     require(request, "registry.view_address")
     return linked.of_address(request.user, code)
 
 
-@router.get("/registry/entities/{entity_id}", response=EntityLinked, summary="A legal entity and its links")
+@router.get("/registry/entities/{entity_id}", response={200: EntityLinked, **errors(401, 403, 404, 422)},
+            summary="A legal entity and its links")
 def entity_view(request, entity_id: int):
     require(request, "registry.view_entity")
     return linked.of_entity(request.user, entity_id)
 
 
 class PhoneQuery(Schema):
-    number: str
+    number: text(30)
 
 
-@router.post("/registry/phones/lookup", response=PhoneLinked,
+@router.post("/registry/phones/lookup", response={200: PhoneLinked, **errors(400, 401, 403, 404, 422)},
              summary="Who uses a number (POST keeps the number out of URLs and logs)")
 def phone_view(request, body: PhoneQuery):
     require(request, "registry.view_person")
@@ -277,8 +295,8 @@ def phone_view(request, body: PhoneQuery):
 
 
 class RevealIn(Schema):
-    field: str
-    reason: str
+    field: text(30)
+    reason: text(200)
 
 
 class RevealOut(Schema):
@@ -286,7 +304,8 @@ class RevealOut(Schema):
     value: str
 
 
-@router.post("/registry/people/{person_id}/reveal", response=RevealOut, summary="Reveal a sealed value (audited)")
+@router.post("/registry/people/{person_id}/reveal", response={200: RevealOut, **errors(400, 401, 403, 404, 422)},
+             summary="Reveal a sealed value (audited)")
 def reveal_person(request, person_id: int, body: RevealIn):
     person = scoping.get_in_scope_or_404(Person, request.user, pk=person_id)
     return {"field": body.field, "value": disclosure.reveal(user=request.user, obj=person, field=body.field,
@@ -294,21 +313,23 @@ def reveal_person(request, person_id: int, body: RevealIn):
 
 
 class SubjectCopyIn(Schema):
-    reason: str
+    reason: text(200)
 
 
 @router.post("/registry/people/{person_id}/subject-copy", summary="A person's copy of their own information "
-             "(xlsx; full values, for handing to them; audited)")
+             "(xlsx; full values, for handing to them; audited)",
+             response={200: None, **errors(400, 401, 403, 404, 422)}, openapi_extra=_file(XLSX))
 def subject_copy(request, person_id: int, body: SubjectCopyIn):
     person = scoping.get_in_scope_or_404(Person, request.user, pk=person_id)
     data = rights.subject_copy(user=request.user, person=person, reason=body.reason)
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="person-{person_id}-copy.xlsx"'
     response["Cache-Control"] = "no-store"
     return response
 
 
-@router.post("/registry/phone-links/{link_id}/reveal", response=RevealOut, summary="Reveal a phone number (audited)")
+@router.post("/registry/phone-links/{link_id}/reveal", response={200: RevealOut, **errors(400, 401, 403, 404, 422)},
+             summary="Reveal a phone number (audited)")
 def reveal_phone(request, link_id: int, body: RevealIn):
     link = scoping.get_in_scope_or_404(PhoneLink, request.user, pk=link_id)
     return {"field": "phone", "value": disclosure.reveal(user=request.user, obj=link, field="phone",
@@ -316,14 +337,19 @@ def reveal_phone(request, link_id: int, body: RevealIn):
 
 
 # ---------------------------------------------------------------- writing
+# (kind, name) from the road down to the room: at most one of each of the seven kinds.
+Components = Annotated[list[tuple[text(10), text(100)]], Field(max_length=7)]
+
+
 class AddressIn(Schema):
-    community_code: str
-    components: list[tuple[str, str]]
-    lon: float | None = None
-    lat: float | None = None
+    community_code: text(15)
+    components: Components
+    lon: Longitude | None = None
+    lat: Latitude | None = None
 
 
-@router.post("/registry/addresses", response={201: AddressOut}, summary="The standard address (created if new)")
+@router.post("/registry/addresses", response={201: AddressOut, **errors(400, 401, 403, 404, 422)},
+             summary="The standard address (created if new)")
 def create_address(request, body: AddressIn):
     require(request, "registry.add_address")
     community = scoping.get_in_scope_or_404(Area, request.user, code=body.community_code, level="community")
@@ -333,19 +359,20 @@ def create_address(request, body: AddressIn):
 
 
 class HouseIn(Schema):
-    address_code: str
-    use: str = "self_occupied"
-    floor_area: Decimal | None = None
+    address_code: text(19)
+    use: text(16) = "self_occupied"
+    floor_area: Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=2)] | None = None
     owner_person_id: int | None = None
     owner_entity_id: int | None = None
-    note: str = ""
+    note: text(200) = ""
 
 
 def _optional(model, user, pk):
     return scoping.get_in_scope_or_404(model, user, pk=pk) if pk else None
 
 
-@router.post("/registry/houses", response={201: HouseOut}, summary="Register a house at an address")
+@router.post("/registry/houses", response={201: HouseOut, **errors(400, 401, 403, 404, 422)},
+             summary="Register a house at an address")
 def create_house(request, body: HouseIn):
     require(request, "registry.add_house")
     address = scoping.get_in_scope_or_404(Address, request.user, code=body.address_code)
@@ -355,24 +382,29 @@ def create_house(request, body: HouseIn):
         owner_entity=_optional(Entity, request.user, body.owner_entity_id), note=body.note))
 
 
+Tags = Annotated[list[text(30)], Field(max_length=20)]
+Phones = Annotated[list[text(30)], Field(max_length=10)]
+
+
 class PersonIn(Schema):
-    name: str
-    residency: str
-    id_number: str | None = None
-    passport_type: str = ""
-    passport_number: str | None = None
-    nationality: str = ""
-    ethnicity: str = ""
+    name: text(60)
+    residency: text(12)
+    id_number: text(30) | None = None
+    passport_type: text(1) = ""
+    passport_number: text(40) | None = None
+    nationality: text(3) = ""
+    ethnicity: text(20) = ""
     house_id: int | None = None
-    area_code: str | None = None
-    relation_to_head: str = ""
-    tenure: str = "own"
+    area_code: text(15) | None = None
+    relation_to_head: text(12) = ""
+    tenure: text(6) = "own"
     since: dt.date | None = None
-    tags: list[str] = []
-    phones: list[str] = []
+    tags: Tags = []
+    phones: Phones = []
 
 
-@router.post("/registry/people", response={201: PersonOut}, summary="Register a person")
+@router.post("/registry/people", response={201: PersonOut, **errors(400, 401, 403, 404, 422)},
+             summary="Register a person")
 def create_person(request, body: PersonIn):
     require(request, "registry.add_person")
     house = _optional(House, request.user, body.house_id)
@@ -386,18 +418,21 @@ def create_person(request, body: PersonIn):
 
 
 class PersonChange(Schema):
-    name: str | None = None
-    ethnicity: str | None = None
-    relation_to_head: str | None = None
-    residency: str | None = None
-    nationality: str | None = None
-    passport_type: str | None = None
-    id_number: str | None = None
-    passport_number: str | None = None
-    tags: list[str] | None = None
+    """The particulars to correct; a field left out or null stays as it is."""
+
+    name: text(60) | None = None
+    ethnicity: text(20) | None = None
+    relation_to_head: text(12) | None = None
+    residency: text(12) | None = None
+    nationality: text(3) | None = None
+    passport_type: text(1) | None = None
+    id_number: text(30) | None = None
+    passport_number: text(40) | None = None
+    tags: Tags | None = None
 
 
-@router.patch("/registry/people/{person_id}", response=PersonOut, summary="Correct a person's particulars")
+@router.patch("/registry/people/{person_id}", response={200: PersonOut, **errors(400, 401, 403, 404, 422)},
+              summary="Correct a person's particulars")
 def change_person(request, person_id: int, body: PersonChange):
     require(request, "registry.change_person")
     person = scoping.get_in_scope_or_404(Person, request.user, pk=person_id)
@@ -408,12 +443,13 @@ def change_person(request, person_id: int, body: PersonChange):
 class MoveIn(Schema):
     house_id: int
     day: dt.date
-    relation_to_head: str = ""
-    tenure: str = "own"
-    note: str = ""
+    relation_to_head: text(12) = ""
+    tenure: text(6) = "own"
+    note: text(200) = ""
 
 
-@router.post("/registry/people/{person_id}/move-in", response=PersonOut, summary="Moves in (or changes house)")
+@router.post("/registry/people/{person_id}/move-in", response={200: PersonOut, **errors(400, 401, 403, 404, 422)},
+             summary="Moves in (or changes house)")
 def person_move_in(request, person_id: int, body: MoveIn):
     require(request, "registry.change_person")
     person = scoping.get_in_scope_or_404(Person, request.user, pk=person_id)
@@ -424,17 +460,19 @@ def person_move_in(request, person_id: int, body: MoveIn):
 
 class Dated(Schema):
     day: dt.date
-    note: str = ""
+    note: text(200) = ""
 
 
-@router.post("/registry/people/{person_id}/move-out", response=PersonOut, summary="Moves out of the area")
+@router.post("/registry/people/{person_id}/move-out", response={200: PersonOut, **errors(400, 401, 403, 404, 422)},
+             summary="Moves out of the area")
 def person_move_out(request, person_id: int, body: Dated):
     require(request, "registry.change_person")
     person = scoping.get_in_scope_or_404(Person, request.user, pk=person_id)
     return people.move_out(actor=request.user, person=person, day=body.day, note=body.note)
 
 
-@router.post("/registry/people/{person_id}/death", response=PersonOut, summary="Records a death")
+@router.post("/registry/people/{person_id}/death", response={200: PersonOut, **errors(400, 401, 403, 404, 422)},
+             summary="Records a death")
 def person_death(request, person_id: int, body: Dated):
     require(request, "registry.change_person")
     person = scoping.get_in_scope_or_404(Person, request.user, pk=person_id)
@@ -442,19 +480,20 @@ def person_death(request, person_id: int, body: Dated):
 
 
 class EntityIn(Schema):
-    kind: str
-    name: str
-    uscc: str
-    address_code: str | None = None
-    area_code: str | None = None
+    kind: text(12)
+    name: text(150)
+    uscc: text(30)
+    address_code: text(19) | None = None
+    area_code: text(15) | None = None
     legal_rep_id: int | None = None
-    business_scope: str = ""
-    headcount: int | None = None
+    business_scope: text(2000) = ""
+    headcount: Count | None = None
     established_on: dt.date | None = None
-    phones: list[str] = []
+    phones: Phones = []
 
 
-@router.post("/registry/entities", response={201: EntityOut}, summary="Register a legal entity")
+@router.post("/registry/entities", response={201: EntityOut, **errors(400, 401, 403, 404, 422)},
+             summary="Register a legal entity")
 def create_entity(request, body: EntityIn):
     require(request, "registry.add_entity")
     address = scoping.get_in_scope_or_404(Address, request.user, code=body.address_code) if body.address_code else None
@@ -473,7 +512,7 @@ def create_entity(request, body: EntityIn):
 
 # ---------------------------------------------------------------- matching free text
 class MatchIn(Schema):
-    text: str
+    text: text(300)
     queue: bool = False
 
 
@@ -494,7 +533,8 @@ class MatchOut(Schema):
     review_id: int | None = None
 
 
-@router.post("/registry/address-match", response=MatchOut, summary="Match a free-text address")
+@router.post("/registry/address-match", response={200: MatchOut, **errors(400, 401, 403, 422)},
+             summary="Match a free-text address")
 def match_address(request, body: MatchIn):
     require(request, "registry.view_address")
     within = matching.reading_area(request.user)
@@ -533,7 +573,8 @@ class ReviewOut(Schema):
         return obj.address.code if obj.address_id else None
 
 
-@router.get("/registry/reviews", response=list[ReviewOut], summary="Addresses waiting for review in my area")
+@router.get("/registry/reviews", response={200: list[ReviewOut], **errors(401, 403, 422)},
+            summary="Addresses waiting for review in my area")
 def list_reviews(request, status: ReviewStatus = ReviewStatus.PENDING, limit: int = 100):
     require(request, "registry.review_address")
     return list(scoping.scoped(AddressReview, request.user).filter(status=status)
@@ -541,12 +582,12 @@ def list_reviews(request, status: ReviewStatus = ReviewStatus.PENDING, limit: in
 
 
 class ResolveIn(Schema):
-    address_code: str | None = None
-    community_code: str | None = None
-    components: list[tuple[str, str]] | None = None
+    address_code: text(19) | None = None
+    community_code: text(15) | None = None
+    components: Components | None = None
 
 
-@router.post("/registry/reviews/{review_id}/resolve", response=ReviewOut,
+@router.post("/registry/reviews/{review_id}/resolve", response={200: ReviewOut, **errors(400, 401, 403, 404, 422)},
              summary="Pick the standard address (or create it) for a queued text")
 def resolve_review(request, review_id: int, body: ResolveIn):
     require(request, "registry.review_address")
@@ -561,7 +602,8 @@ def resolve_review(request, review_id: int, body: ResolveIn):
     return matching.resolve(actor=request.user, review=review, address=address)
 
 
-@router.post("/registry/reviews/{review_id}/dismiss", response=ReviewOut, summary="Not an address: drop it")
+@router.post("/registry/reviews/{review_id}/dismiss", response={200: ReviewOut, **errors(401, 403, 404, 422)},
+             summary="Not an address: drop it")
 def dismiss_review(request, review_id: int):
     require(request, "registry.review_address")
     review = scoping.get_in_scope_or_404(AddressReview, request.user, pk=review_id)
@@ -570,14 +612,13 @@ def dismiss_review(request, review_id: int):
 
 # ---------------------------------------------------------------- export
 @router.get("/registry/export/{kind}", summary="Export what I may see, masked (xlsx or csv)",
-            response={200: None, 404: None})
-def export(request, kind: str, format: str = "xlsx"):
-    if kind not in exporters.EXPORTS or format not in ("xlsx", "csv"):
-        return Status(404, None)
+            response={200: None, **errors(401, 403, 404, 422)}, openapi_extra=_file(XLSX, "text/csv"))
+def export(request, kind: text(20), format: Literal["xlsx", "csv"] = "xlsx"):
+    if kind not in exporters.EXPORTS:
+        raise Http404(kind)
     require(request, exporters.EXPORTS[kind][2])
     data, _count = exporters.export(request.user, kind, format)
-    content_type = ("text/csv; charset=utf-8" if format == "csv"
-                    else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    content_type = "text/csv; charset=utf-8" if format == "csv" else XLSX
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{kind}.{format}"'
     return response

@@ -225,6 +225,28 @@ def test_a_correction_keeps_what_is_null_and_refuses_unknown_codes(api, register
     assert moved.status_code == 422 and moved.json()["detail"][0]["loc"][-1] == "relation_to_head"
 
 
+@pytest.mark.parametrize(("method", "url", "body", "field"), [
+    ("post", "/api/v1/registry/people", {"name": "张" * 61, "residency": "registered"}, "name"),
+    ("patch", "/api/v1/registry/people/{li}", {"nationality": "CHNX"}, "nationality"),
+    ("patch", "/api/v1/registry/people/{li}", {"ethnicity": "汉\x00"}, "ethnicity"),
+    ("post", "/api/v1/registry/address-match", {"text": "桂溪路\x00"}, "text"),
+    ("post", "/api/v1/registry/entities", {"kind": "shop", "name": "店", "uscc": uscc(), "headcount": 2**40}, "headcount"),
+    ("post", "/api/v1/registry/houses", {"address_code": "x", "floor_area": "123456789.5"}, "floor_area"),
+    ("get", "/api/v1/registry/search?q=%E5%BC%A0%00", None, "q"),
+])
+def test_values_beyond_their_column_or_holding_nul_are_422(api, register, method, url, body, field):
+    """PostgreSQL refuses them (a string longer than its column, NUL in text, an integer out of
+    range) and the API answered 500; the declared limits answer 422 naming the field."""
+    client = api("community_worker")
+    url = url.format(li=register.li.pk)
+    if body is None:
+        response = client.get(url)
+    else:
+        response = getattr(client, method)(url, json.dumps(body), content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"][0]["loc"][-1] == field
+
+
 def test_no_two_answer_classes_of_the_api_share_a_name():
     """The document keys its schemas by class name: two classes of one name became one entry,
     and the person view was described with the fields of a case's events (both were EventOut)."""
