@@ -23,6 +23,7 @@ from gongzhi.areas.models import Area, Level
 from .models import ADDRESS_ORDER, Address, AddressKind
 
 SERIAL_DIGITS = 7
+NAME_MAX, TEXT_MAX = 100, 300
 _CN_NUM = re.compile(r"[零〇一二三四五六七八九十百千两]+")
 _SUFFIX = {
     AddressKind.NUMBER: ("号", ("号院", "号")),
@@ -78,6 +79,10 @@ def check_order(components: Sequence[tuple[str, str]]) -> None:
         raise AddressError(_("地址各部分应按 道路、门牌号、小区、楼栋、单元、楼层、房间 的顺序，且不重复"))
     if any(not name for _kind, name in components):
         raise AddressError(_("地址的某一部分为空"))
+    # The columns' lengths: a part's name, and the whole address as text and as its path key.
+    if (any(len(name) > NAME_MAX for _kind, name in components)
+            or len("".join(name for _kind, name in components)) > TEXT_MAX or len(_key(components)[-1]) > TEXT_MAX):
+        raise AddressError(_("地址过长（每一部分最多%(n)s字，整个地址最多%(t)s字）") % {"n": NAME_MAX, "t": TEXT_MAX})
 
 
 def _allocate(community: Area, count: int) -> list[str]:

@@ -247,6 +247,12 @@ def test_values_beyond_their_column_or_holding_nul_are_422(api, register, method
     assert response.json()["detail"][0]["loc"][-1] == field
 
 
+def test_an_address_longer_than_its_columns_is_refused(api, register):
+    parts = [["road", "路" * 100], ["number", "1" * 90], ["estate", "苑" * 100], ["building", "2"]]
+    response = post(api("community_worker"), "/api/v1/registry/addresses", {"community_code": C1, "components": parts})
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "components"
+
+
 def test_no_two_answer_classes_of_the_api_share_a_name():
     """The document keys its schemas by class name: two classes of one name became one entry,
     and the person view was described with the fields of a case's events (both were EventOut)."""
