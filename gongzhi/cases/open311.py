@@ -18,6 +18,7 @@ from xml.etree import ElementTree as ET  # nosec B405 (we only write XML here; n
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
@@ -32,6 +33,13 @@ from .models import Case, CaseEvent, CaseState, Category, Open311Key
 CLOSED_STATES = {CaseState.CLOSED, CaseState.EVALUATED, CaseState.REJECTED, CaseState.SELF_RESOLVED,
                  CaseState.MERGED}
 MAX_DAYS = 90
+# What a request may carry (the columns behind it): anything longer, or any NUL character, is a 400.
+MAX_NAME = 60  # first_name and last_name together, with a space between
+MAX_ADDRESS = 300
+MAX_DESCRIPTION = 5000
+MAX_IDEMPOTENCY_KEY = 64
+MAX_ARGUMENT = 1000  # any other argument
+LIMITS = {"description": MAX_DESCRIPTION}
 
 
 class Problem(Exception):
@@ -77,18 +85,44 @@ def _errors(fmt: str, problem: Problem) -> HttpResponse:
                    status=problem.status)
 
 
-def endpoint(view):
-    def wrapped(request, *args, fmt="json", **kwargs):
-        if fmt not in ("json", "xml"):
-            return _errors("json", Problem(404, "format must be json or xml"))
-        try:
-            if throttle.exceeded(request, group="open311-address", rate=settings.GONGZHI_OPEN311_RATE_PER_ADDRESS):
-                raise Problem(429, f"too many requests from this address (at most "
-                                   f"{settings.GONGZHI_OPEN311_RATE_PER_ADDRESS}); retry in a minute")
-            return view(request, *args, fmt=fmt, **kwargs)
-        except Problem as problem:
-            return _errors(fmt, problem)
-    return csrf_exempt(wrapped)
+def _check_arguments(request, path_args: dict) -> None:
+    """Every argument a string of bounded length without NUL (PostgreSQL refuses NUL in text)."""
+    try:
+        given = [*path_args.items(), *request.GET.lists(), *request.POST.lists()]
+    except MultiPartParserError as exc:
+        raise Problem(400, f"the request body cannot be read: {exc}") from None
+    for name, values in given:
+        for value in values if isinstance(values, list) else [values]:
+            if "\x00" in name or "\x00" in value:
+                raise Problem(400, f"{name!r} must not contain NUL characters")
+            if len(value) > LIMITS.get(name, MAX_ARGUMENT):
+                raise Problem(400, f"{name} is longer than {LIMITS.get(name, MAX_ARGUMENT)} characters")
+
+
+def endpoint(*methods: str):
+    """A GeoReport method answering these HTTP methods, in JSON or XML by the path's suffix,
+    with errors as the specification's list."""
+    allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
+
+    def decorate(view):
+        def wrapped(request, *args, fmt="json", **kwargs):
+            if fmt not in ("json", "xml"):
+                return _errors("json", Problem(404, "format must be json or xml"))
+            if request.method not in allowed:
+                response = _errors(fmt, Problem(405, f"{request.method} is not allowed here"))
+                response["Allow"] = ", ".join(sorted(allowed))
+                return response
+            try:
+                if throttle.exceeded(request, group="open311-address",
+                                     rate=settings.GONGZHI_OPEN311_RATE_PER_ADDRESS):
+                    raise Problem(429, f"too many requests from this address (at most "
+                                       f"{settings.GONGZHI_OPEN311_RATE_PER_ADDRESS}); retry in a minute")
+                _check_arguments(request, kwargs)
+                return view(request, *args, fmt=fmt, **kwargs)
+            except Problem as problem:
+                return _errors(fmt, problem)
+        return csrf_exempt(wrapped)
+    return decorate
 
 
 def _service(category: Category) -> dict:
@@ -97,13 +131,13 @@ def _service(category: Category) -> dict:
             "keywords": category.parent.name, "group": category.parent.name}
 
 
-@endpoint
+@endpoint("GET")
 def services(request, *, fmt):
     leaves = Category.objects.filter(parent__isnull=False, is_active=True).select_related("parent").order_by("code")
     return _render(fmt, "services", "service", [_service(c) for c in leaves])
 
 
-@endpoint
+@endpoint("GET")
 def service_definition(request, code: str, *, fmt):
     if not Category.objects.filter(code=code, parent__isnull=False, is_active=True).exists():
         raise Problem(404, f"service_code {code} not found")
@@ -177,14 +211,17 @@ def _key(request) -> Open311Key:
     return key
 
 
-def _float(name: str, value: str) -> float:
+def _float(name: str, value: str, bound: float) -> float:
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         raise Problem(400, f"{name} is not a number") from None
+    if not -bound <= number <= bound:  # also refuses nan and inf
+        raise Problem(400, f"{name} must be within ±{bound:g} (WGS-84)")
+    return number
 
 
-@endpoint
+@endpoint("GET", "POST")
 def requests(request, *, fmt):
     if request.method == "POST":
         return _post_request(request, fmt)
@@ -217,9 +254,14 @@ def requests(request, *, fmt):
 def _when(value: str | None, name: str) -> dt.datetime | None:
     if not value:
         return None
-    moment = parse_datetime(value.replace(" ", "+"))
+    try:
+        moment = parse_datetime(value.replace(" ", "+"))  # a "+" read from a URL as a space
+    except ValueError:  # well formed but no such moment (month 13, hour 25 …)
+        moment = None
     if moment is None:
         raise Problem(400, f"{name} must be a W3C datetime, e.g. 2026-11-01T00:00:00+08:00")
+    if not 1900 <= moment.year <= 2999:  # and 90 days either side stay within what Python and the database hold
+        raise Problem(400, f"{name} must be between the years 1900 and 2999")
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
@@ -237,7 +279,7 @@ def _post_request(request, fmt):
     lat, lon, address = data.get("lat", ""), data.get("long", ""), None
     text = data.get("address_string", "")
     if lat and lon:
-        lat_f, lon_f = _float("lat", lat), _float("long", lon)
+        lat_f, lon_f = _float("lat", lat, 90), _float("long", lon, 180)
     elif text:
         lat_f = lon_f = None
         match = matching.Matcher(key.area).match(text)
@@ -247,6 +289,11 @@ def _post_request(request, fmt):
     else:
         raise Problem(400, "a location is required: lat and long, or address_string")
     name = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p)
+    for field, value, limit in (("first_name and last_name", name, MAX_NAME), ("address_string", text, MAX_ADDRESS),
+                                ("description", data.get("description", ""), MAX_DESCRIPTION),
+                                ("Idempotency-Key", request.headers.get("Idempotency-Key", ""), MAX_IDEMPOTENCY_KEY)):
+        if len(value) > limit:
+            raise Problem(400, f"{field} is longer than {limit} characters")
     try:
         receipt = intake.report(actor=None, channel="open311", category=category,
                                 description=data.get("description", ""), lon=lon_f, lat=lat_f, address=address,
@@ -265,7 +312,7 @@ def _visible(key: Open311Key | None):
     return scoping.under(cases, key.area) if key is not None else cases
 
 
-@endpoint
+@endpoint("GET")
 def one_request(request, number: str, *, fmt):
     key = _optional_key(request)
     case = _visible(key).filter(number=number).first()
@@ -274,7 +321,7 @@ def one_request(request, number: str, *, fmt):
     return _render(fmt, "service_requests", "request", _rows([case], key is None))
 
 
-@endpoint
+@endpoint("GET")
 def token(request, token: str, *, fmt):
     if not _visible(_optional_key(request)).filter(number=token).exists():
         raise Problem(404, f"token {token} not found")

@@ -213,3 +213,38 @@ def test_a_flood_from_one_address_or_one_key_is_bounded(client, key, settings):
     reads = [client.get(f"{BASE}/services.json", REMOTE_ADDR="10.3.3.3").status_code for _ in range(6)]
     assert reads == [200] * 5 + [429]
     assert client.get(f"{BASE}/services.json", REMOTE_ADDR="10.3.3.4").status_code == 200
+
+
+@pytest.mark.parametrize(("query", "words"), [
+    ({"start_date": "2026-13-01T00:00:00+08:00"}, "start_date"),  # well formed, no such month: was a 500
+    ({"end_date": "0001-01-05T00:00:00"}, "end_date"),  # 90 days before it is no date: was a 500
+    ({"service_code": "noise\x00"}, "NUL"),  # PostgreSQL refuses NUL in text: was a 500 there
+    ({"status": "open" * 300}, "longer"),
+])
+def test_bad_reading_arguments_are_400_in_the_specs_list(client, key, query, words):
+    response = client.get(f"{BASE}/requests.json", query)
+    assert response.status_code == 400
+    [error] = response.json()
+    assert error["code"] == 400 and words in error["description"]
+
+
+@pytest.mark.parametrize(("change", "headers", "words"), [
+    ({"first_name": "李" * 40, "last_name": "四" * 30}, {}, "first_name and last_name"),  # longer than the column
+    ({"description": "路灯\x00"}, {}, "NUL"),
+    ({"lat": "nan"}, {}, "lat"),
+    ({}, {"Idempotency-Key": "k" * 65}, "Idempotency-Key"),
+])
+def test_bad_posts_are_400_in_the_specs_list(client, key, change, headers, words):
+    data = {"api_key": key, "service_code": "garbage_pileup", "lat": "0.5", "long": "0.25", "description": "d", **change}
+    response = client.post(f"{BASE}/requests.json", data, headers=headers)
+    assert response.status_code == 400
+    [error] = response.json()
+    assert words in error["description"]
+    assert not Case.objects.unscoped().exists()
+
+
+def test_methods_other_than_the_specs_are_405(client, key):
+    for method, url in (("put", "requests.json"), ("delete", "requests.json"), ("post", "services.json")):
+        response = getattr(client, method)(f"{BASE}/{url}")
+        assert response.status_code == 405 and response.json()[0]["code"] == 405
+        assert "GET" in response["Allow"]
