@@ -162,6 +162,7 @@ RULES: dict[str, Rule] = {
     "api:take_action": roles(*CASE_WORK, scoped=True),  # each action's own roles: workflow.TRANSITIONS
     "api:add_photo": roles(*CASE_PHOTO, scoped=True),
     # ------------------------------------------------------------ Open311 (no names: by route)
+    "open311-openapi": public("the Open311 endpoints' OpenAPI description, no data"),
     "open311/v2/services.<str:fmt>": public(OPEN311),
     "open311/v2/services/<str:code>.<str:fmt>": public(OPEN311),
     "open311/v2/requests.<str:fmt>": public(OPEN311),

@@ -248,3 +248,14 @@ def test_methods_other_than_the_specs_are_405(client, key):
         response = getattr(client, method)(f"{BASE}/{url}")
         assert response.status_code == 405 and response.json()[0]["code"] == 405
         assert "GET" in response["Allow"]
+
+
+def test_the_openapi_document_is_served_and_names_every_method(client):
+    from django.urls import reverse
+
+    document = client.get(reverse("open311-openapi")).json()
+    assert document["openapi"].startswith("3.1")
+    assert set(document["paths"]) == {"/services.json", "/services/{service_code}.json", "/requests.json",
+                                      "/requests/{service_request_id}.json", "/tokens/{token}.json"}
+    assert {code for path in document["paths"].values() for operation in path.values()
+            for code in operation["responses"]} == {"200", "400", "403", "404", "429"}
