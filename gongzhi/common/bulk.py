@@ -95,6 +95,10 @@ def loading(*tables: type[models.Model]) -> Iterator[None]:
     names = [model._meta.db_table for model in tables]
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
+        # Checks still deferred in this transaction are made now: a table with pending checks
+        # cannot be altered (and a key added again alters the table it refers to).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
                        "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2", [names])
         keys = cursor.fetchall()
@@ -109,6 +113,8 @@ def loading(*tables: type[models.Model]) -> Iterator[None]:
             cursor.execute(f"DROP INDEX {name}")
     yield
     with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for _name, definition in indexes:
             cursor.execute(definition)
         for table, name, definition in keys:
