@@ -8,9 +8,11 @@ the bulk paths.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from gongzhi.orgs import services as orgs
 from gongzhi.orgs.models import Department, DepartmentKind, Organization, OrgKind
 
 from . import names
+from .cases import seed_cases
 from .register import seed_register
 
 DATA = Path(__file__).resolve().parent.parent / "areas" / "data" / "chengdu.csv"
@@ -189,10 +192,14 @@ class SeedResult:
     users: int
     logins: list[tuple[str, str, str]]
     register: dict[str, int] = field(default_factory=dict)
+    cases: dict[str, int] = field(default_factory=dict)
 
 
-def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD) -> SeedResult:
-    """Builds (or completes) the demo city. Running it again adds nothing that exists."""
+def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD, cases: int | None = None,
+         now: dt.datetime | None = None, progress: Callable[[str], None] | None = None) -> SeedResult:
+    """Builds (or completes) the demo city. Running it again adds nothing that exists.
+    `cases` overrides the scale's number of cases (demo.cases.VOLUME); `now` is when the
+    case history ends (the same seed and now give the same cases)."""
     features = build_features(SCALES[scale], seed)
     report = importers.import_areas(features, actor=None)
     if not report.committed:
@@ -224,8 +231,10 @@ def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD) 
 
     logins, users = _staff(seed, by_level, password)
     register = seed_register(seed=seed, scale=scale, communities=by_level["community"], grids=grids_by_comm)
+    history = seed_cases(seed=seed, scale=scale, grids=by_level["grid"], count=cases, now=now, progress=progress)
     bulk.analyze(*apps.get_models())  # the planner must see what was just loaded
-    return SeedResult(len(report.created), [], len(created_orgs), len(created_deps), users, logins, register)
+    return SeedResult(len(report.created), [], len(created_orgs), len(created_deps), users, logins, register,
+                      history)
 
 
 def _staff(seed: int, by_level: dict[str, list[Area]], password: str):

@@ -1,10 +1,12 @@
 """The demo city: real codes above the grid, grids that tile, staff for every place, stable."""
 
+import datetime as dt
 import hashlib
 import json
 
 import pytest
 from django.http import HttpRequest
+from django.utils import timezone
 
 from gongzhi.accounts import scoping
 from gongzhi.accounts.models import RoleAssignment, User
@@ -15,10 +17,13 @@ from gongzhi.audit import log
 from gongzhi.demo import seed
 from gongzhi.orgs.models import Organization, OrgKind
 
+# When the demo's case history ends in these tests (a Monday morning), so that it is the same each day.
+NOW = timezone.make_aware(dt.datetime(2026, 3, 16, 10, 30))
+
 
 @pytest.fixture
 def small(db):
-    return seed.seed(scale="small", seed=1)
+    return seed.seed(scale="small", seed=1, now=NOW)
 
 
 def test_small_has_two_subdistricts_eight_communities_and_about_sixty_grids(small):
@@ -95,11 +100,16 @@ def test_the_same_seed_builds_the_same_city():
 
 
 def test_running_it_again_reuses_what_exists(small):
-    before = (Area.objects.unscoped().count(), Organization.objects.unscoped().count(), User.objects.count())
+    from gongzhi.cases.models import Case, CaseEvent
+
+    def counts():
+        return (Area.objects.unscoped().count(), Organization.objects.unscoped().count(), User.objects.count(),
+                Case.objects.unscoped().count(), CaseEvent.objects.count())
+
+    before = counts()
     again = seed.seed(scale="small", seed=1)
-    after = (Area.objects.unscoped().count(), Organization.objects.unscoped().count(), User.objects.count())
-    assert before == after
-    assert again.areas_created == again.organizations == again.users == 0
+    assert before == counts()
+    assert again.areas_created == again.organizations == again.users == again.cases["cases"] == 0
     assert again.logins == small.logins
     assert log.verify().ok
 
@@ -129,3 +139,172 @@ def test_the_demo_routes_cases_to_its_departments(small):
     grid = Area.objects.unscoped().filter(level="grid").order_by("code").first()
     unit = routing.suggest(Category.objects.get(code="street_vending"), grid.code)
     assert unit is not None and unit.kind == "city_management" and grid.code.startswith(unit.area_id[:6])
+
+
+# --- the case history ---------------------------------------------------------------------------
+
+def _fingerprint() -> str:
+    """The seeded cases and their events, without what differs by design (ids, sealed tokens)."""
+    from gongzhi.cases.models import Case, CaseEvent
+
+    cases = list(Case.objects.unscoped().order_by("number").values_list(
+        "number", "channel", "category__code", "area_id", "state", "level", "department_id", "reported_at",
+        "due_at", "warn_at", "light", "closed_at", "satisfaction", "reporter_phone_masked", "duplicate_of__number"))
+    events = list(CaseEvent.objects.order_by("case__number", "at", "id").values_list(
+        "case__number", "at", "actor_name", "action", "from_state", "to_state", "note", "data"))
+    return hashlib.sha256(json.dumps([cases, events], default=str, sort_keys=True).encode()).hexdigest()
+
+
+def _forget_cases() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # events are never deleted by the models; a test may
+        for sql in ("DELETE FROM cases_caseevent", "DELETE FROM cases_casestat", "DELETE FROM cases_dailycounter",
+                    "UPDATE cases_case SET duplicate_of_id = NULL", "DELETE FROM cases_case"):
+            cursor.execute(sql)
+
+
+def test_the_same_seed_and_time_make_the_same_cases(small):
+    from gongzhi.demo.cases import seed_cases
+
+    grids = list(Area.objects.unscoped().filter(level="grid"))
+    first = _fingerprint()
+    _forget_cases()
+    assert seed_cases(seed=1, scale="small", grids=grids, now=NOW)["cases"] == 600
+    assert _fingerprint() == first
+    _forget_cases()
+    seed_cases(seed=2, scale="small", grids=grids, now=NOW)
+    assert _fingerprint() != first
+
+
+def test_cases_cover_the_year_the_grids_the_categories_and_every_state(small):
+    from collections import Counter
+
+    from gongzhi.cases.models import Case, CaseState, Category
+    from gongzhi.demo.cases import RESIDENT_CHANNELS
+
+    cases = Case.objects.unscoped()
+    assert small.cases["cases"] == cases.count() == 600
+    assert set(cases.values_list("state", flat=True)) == set(CaseState.values)
+    grids = set(Area.objects.unscoped().filter(level="grid").values_list("code", flat=True))
+    assert set(cases.values_list("area_id", flat=True)) == grids
+    assert cases.values("category").distinct().count() > Category.objects.filter(parent__isnull=False).count() / 2
+    channels = Counter(cases.values_list("channel", flat=True))
+    assert channels.most_common(1)[0][0] == "grid_patrol" and len(channels) == 6
+    first, last = min(cases.values_list("reported_at", flat=True)), max(cases.values_list("reported_at", flat=True))
+    assert NOW - last < dt.timedelta(days=1) and NOW - first > dt.timedelta(days=380) and last <= NOW
+    old = cases.filter(reported_at__lt=NOW - dt.timedelta(days=60))
+    settled = old.filter(state__in=["evaluated", "closed", "rejected", "self_resolved", "merged"])
+    assert settled.count() > 0.97 * old.count()
+    open_ = cases.filter(state__in=["reported", "accepted", "dispatched", "handled", "verified"])
+    assert open_.exists() and open_.filter(reported_at__gte=NOW - dt.timedelta(days=30)).count() > open_.count() / 2
+    assert {"yellow", "red"} & set(open_.values_list("light", flat=True))
+    residents = cases.filter(channel__in=RESIDENT_CHANNELS)
+    assert not residents.filter(reporter_phone_token="").exists()
+    case = residents.first()
+    assert str(case.reporter_phone) == case.reporter_phone_masked and case.reporter_phone.reveal()[-4:] == \
+        case.reporter_phone_masked[-4:]
+    assert not cases.filter(tracking_code_digest="").exists()
+
+
+def test_each_history_is_a_path_through_the_workflow(small):
+    from collections import defaultdict
+
+    from gongzhi.cases import deadlines
+    from gongzhi.cases.models import Case, CaseEvent
+    from gongzhi.cases.workflow import OPEN, TRANSITIONS
+
+    events = defaultdict(list)
+    for event in CaseEvent.objects.order_by("at", "id"):
+        events[event.case_id].append(event)
+    cases = {c.pk: c for c in Case.objects.unscoped().select_related("category")}
+    assert set(events) == set(cases)
+    for pk, history in events.items():
+        case, report = cases[pk], history[0]
+        assert (report.action, report.to_state, report.at) == ("report", "reported", case.reported_at)
+        state, unit, level = "reported", None, case.category.default_level
+        for event in history[1:]:
+            assert event.from_state == state, (case.number, event.action)
+            if event.action in ("warning", "overdue"):
+                assert state in OPEN and event.to_state == state and event.actor_name == "system"
+                continue
+            transition = TRANSITIONS[event.action]
+            assert state in transition.sources, (case.number, event.action, state)
+            assert event.to_state == (transition.target or state)
+            assert bool(event.note) or not transition.needs_note
+            if event.action == "dispatch":
+                unit = event.data["department"]
+            if event.action in ("escalate", "return"):
+                unit = None
+            if event.action == "escalate":
+                assert event.data["level"][0] == level
+                level = event.data["level"][1]
+            state = event.to_state
+        assert (state, unit, level) == (case.state, case.department_id, case.level), case.number
+        if case.state in OPEN and case.due_at is not None:
+            assert case.light == deadlines.light(NOW, case.warn_at, case.due_at)
+            if not any(e.action == "approve_extension" for e in history):
+                step = {"reported": "accept", "accepted": "dispatch", "dispatched": "handle"}[case.state]
+                policy = getattr(case.category, f"{step}_within"), getattr(case.category, f"{step}_unit")
+                assert case.due_at == deadlines.deadline(case.step_started_at, *policy)
+
+
+def test_case_numbers_count_each_day_and_live_intake_continues(small, monkeypatch):
+    from collections import Counter
+
+    from gongzhi.cases import categories, intake
+    from gongzhi.cases.models import Case, Category, DailyCounter
+
+    numbers = list(Case.objects.unscoped().values_list("number", "reported_at"))
+    per_day = Counter()
+    for number, reported_at in numbers:
+        assert number[2:10] == f"{timezone.localtime(reported_at):%Y%m%d}"
+        per_day[number[2:10]] += 1
+    counters = {f"{d:%Y%m%d}": n for d, n in DailyCounter.objects.values_list("day", "last")}
+    assert counters == per_day
+    day = f"{NOW:%Y%m%d}"
+    assert sorted(int(n[10:]) for n, _ in numbers if n[2:10] == day) == list(range(1, per_day[day] + 1))
+    categories.load_defaults()
+    grid = Area.objects.unscoped().filter(level="grid").order_by("code").first()
+    from shapely.geometry import shape
+
+    point = shape(grid.geometry).representative_point()
+    monkeypatch.setattr(timezone, "now", lambda: NOW + dt.timedelta(minutes=5))
+    receipt = intake.report(actor=User.objects.get(username="gridworker"), channel="grid_patrol",
+                            category=Category.objects.get(code="garbage_pileup"), description="垃圾",
+                            lon=point.x, lat=point.y)
+    assert receipt.case.number == f"GZ{day}{per_day[day] + 1:06d}"
+
+
+def test_the_rollups_are_what_the_events_count(small):
+    from gongzhi.cases import rollups, workflow
+    from gongzhi.cases.models import Case, CaseEvent, CaseStat
+    from gongzhi.cases.rates import COUNTERS
+
+    def stats():
+        rows = CaseStat.objects.unscoped().values_list("day", "area_id", "category_id", "channel", "department_id",
+                                                       *COUNTERS)
+        return sorted(rows, key=lambda row: (*row[:4], row[4] or 0))
+
+    totals = {name: sum(row[5 + i] for row in stats()) for i, name in enumerate(COUNTERS)}
+    assert totals["reported"] == Case.objects.unscoped().count()
+    assert totals["closed"] == CaseEvent.objects.filter(action__in=["close", "merge", "self_resolve"]).count()
+    assert totals["rated"] == CaseEvent.objects.filter(action="evaluate").count()
+    assert 0 < totals["handled_on_time"] < totals["handled"]
+    # A live step on a seeded case adds to the same rows that a rebuild then finds.
+    dispatcher = User.objects.get(username="dispatcher")
+    waiting = Case.objects.unscoped().filter(state="reported", area__code__startswith="510107001").first()
+    workflow.act(actor=dispatcher, case=waiting, action="accept")
+    live = stats()
+    rollups.rebuild()
+    assert stats() == live
+
+
+def test_the_demo_logins_find_work_in_their_inboxes(small):
+    from gongzhi.cases import inbox
+
+    for username, states in [("dispatcher", {"reported", "accepted", "verified", "closed"}),
+                             ("communityworker", {"reported", "dispatched", "handled", "verified", "closed"}),
+                             ("gridworker", {"reported", "handled"}), ("handler", {"dispatched"})]:
+        waiting = set(inbox.inbox(User.objects.get(username=username)).values_list("state", flat=True))
+        assert waiting == states, username
