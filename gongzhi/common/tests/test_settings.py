@@ -26,8 +26,11 @@ def production_env(tmp_path, **extra):
 
     from gongzhi.common.crypto import new_data_key
 
+    # A production process starts from its own environment, not the test run's (the browser
+    # tests' DJANGO_ALLOW_ASYNC_UNSAFE would be a deploy-check error there).
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
-        **os.environ,
+        **inherited,
         "GONGZHI_VAR_DIR": str(tmp_path),
         "SECRET_KEY": "x" * 60 + "production-secret-not-for-real-use",
         "GONGZHI_HTTPS": "1",

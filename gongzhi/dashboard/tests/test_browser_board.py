@@ -5,13 +5,12 @@ import pytest
 
 from gongzhi.cases import categories, intake
 from gongzhi.cases.models import Category
-from gongzhi.conftest import PASSWORD
-from gongzhi.workbench.tests.conftest import browse, chromium, screenshot  # noqa: F401  (the browser fixtures)
+from gongzhi.conftest import PASSWORD, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_the_city_board_draws_and_drills_down(browse, cast):  # noqa: F811
+def test_the_city_board_draws_and_drills_down(browse, cast):
     categories.load_defaults()
     intake.report(actor=cast.grid_worker, channel="grid_patrol", category=Category.objects.get(code="noise"),
                   description="噪音", lon=0.25, lat=0.5)

@@ -5,7 +5,7 @@ import pytest
 
 from gongzhi.cases import categories, workflow
 from gongzhi.cases.models import Case
-from gongzhi.workbench.tests.conftest import browse, chromium, screenshot  # noqa: F401  (the browser fixtures)
+from gongzhi.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -13,7 +13,7 @@ XSS = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwn
 
 
 @pytest.mark.parametrize("width", [1280, 360])
-def test_a_resident_reports_with_a_pin_then_tracks_and_rates(browse, cast, departments, settings, width):  # noqa: F811
+def test_a_resident_reports_with_a_pin_then_tracks_and_rates(browse, cast, departments, settings, width):
     settings.GONGZHI_PORTAL_AREA = "510107000000"
     categories.load_defaults()
     page = browse(width=width, height=900)

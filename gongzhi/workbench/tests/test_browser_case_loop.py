@@ -8,9 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongzhi.cases import categories, routing
 from gongzhi.cases.models import Case
-from gongzhi.conftest import PASSWORD
-
-from .conftest import screenshot
+from gongzhi.conftest import PASSWORD, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
