@@ -161,7 +161,8 @@ def report(request, body: ReportIn, idempotency_key: IdempotencyKey = None):
     receipt = intake.report(actor=request.user, channel=body.channel, category=category, address=address,
                             description=body.description, lon=body.lon, lat=body.lat, address_text=body.address_text,
                             reporter_name=body.reporter_name, reporter_phone=body.reporter_phone,
-                            idempotency_key=idempotency_key)
+                            # A key is the sender's own: another account's same key is another case.
+                            idempotency_key=f"api:{request.user.pk}:{idempotency_key}" if idempotency_key else None)
     out = {"number": receipt.case.number, "tracking_code": receipt.tracking_code or None, "created": receipt.created}
     return Status(201 if receipt.created else 200, out)
 

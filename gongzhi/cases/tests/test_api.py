@@ -30,6 +30,13 @@ def test_a_retried_report_returns_the_same_case(api):
     assert again.json()["tracking_code"] is None  # the code is shown once
 
 
+def test_an_idempotency_key_belongs_to_its_sender(api, cast):
+    """Another account sending the same key files its own case and learns nothing of the first."""
+    first = post(api("grid_worker"), "/api/v1/cases", REPORT, HTTP_IDEMPOTENCY_KEY="k-1").json()
+    other = post(api("multi"), "/api/v1/cases", REPORT, HTTP_IDEMPOTENCY_KEY="k-1")
+    assert other.status_code == 201 and other.json()["number"] != first["number"]
+
+
 @pytest.mark.parametrize(("change", "field"), [
     ({"category": "nonsense"}, "category"),
     ({"lon": 50.0, "lat": 50.0}, "location"),
