@@ -70,8 +70,8 @@ def _file(case: Case, event: CaseEvent) -> None:
     event_sql, event_params = bulk.insert_sql(event, source="c", computed={"case_id": "c.id"})
     count_sql, count_params = rates.count_sql(case, case.reported_at, reported=1)
     with connection.cursor() as cursor:
-        statement = (f"WITH c AS ({case_sql} RETURNING id), e AS ({event_sql}), s AS ({count_sql}) "  # noqa: S608
-                     "SELECT id FROM c")  # nosec B608 (the parts come from bulk.insert_sql and rates.count_sql)
+        statement = (f"WITH c AS ({case_sql} RETURNING id), e AS ({event_sql}), s AS ({count_sql}) "  # noqa: S608  # nosec B608
+                     "SELECT id FROM c")  # the parts come from bulk.insert_sql and rates.count_sql
         cursor.execute(statement, [*case_params, *event_params, *count_params])
         case.pk = cursor.fetchone()[0]
     case._state.adding, case._state.db = False, connection.alias

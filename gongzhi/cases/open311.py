@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from xml.etree import ElementTree as ET  # nosec B405 (we only write XML here; nothing parses it)
+from xml.etree import ElementTree as ET  # nosec B405  # we only write XML here; nothing parses it
 
 from django.conf import settings
 from django.http import HttpResponse

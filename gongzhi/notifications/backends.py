@@ -35,7 +35,7 @@ def send(channel: str, to: str, subject: str, body: str) -> None:
         if settings.GONGZHI_NOTIFY_HTTP_TOKEN:
             request.add_header("Authorization", f"Bearer {settings.GONGZHI_NOTIFY_HTTP_TOKEN}")
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310  # nosec B310 (configured URL)
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310  # nosec B310  # configured URL
                 if not 200 <= response.status < 300:
                     raise DeliveryError(f"gateway answered {response.status}")
         except OSError as exc:
