@@ -119,8 +119,10 @@ class CaseState(models.TextChoices):
     MERGED = "merged", _("已合并")
 
 
-# The states a case is still being worked on in (workflow.OPEN; the sweep's indexes need them here).
+# The states a case is still being worked on in (workflow.OPEN; the sweep's indexes need them here),
+# and those in which it waits in someone's inbox (a closed case waits for its evaluation).
 OPEN_STATES = ("accepted", "dispatched", "handled", "reported", "verified")
+WAITING_STATES = (*OPEN_STATES, "closed")
 
 
 class Channel(models.TextChoices):
@@ -192,12 +194,15 @@ class Case(ScopedModel):
         indexes = [
             models.Index(fields=["area"], name="cases_case_area", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["state", "due_at"], name="cases_case_state_due"),
-            # The sweep's candidates (sweeps.candidates): open cases not yet red, by deadline, and
-            # still green, by warning point; small (open cases only) and read a minute at a time.
-            models.Index(fields=["due_at"], name="cases_case_to_red",
-                         condition=Q(state__in=OPEN_STATES) & ~Q(light="red")),
-            models.Index(fields=["warn_at"], name="cases_case_to_yellow",
-                         condition=Q(state__in=OPEN_STATES, light="green")),
+            # The sweep's candidates (sweeps.candidates): open cases by deadline and by warning
+            # point, read a minute at a time. The light is in no index, so that turning it is a
+            # HOT update (no index touched; on PostgreSQL the table keeps room on its pages for
+            # that, migration 0013).
+            models.Index(fields=["due_at"], name="cases_case_open_due", condition=Q(state__in=OPEN_STATES)),
+            models.Index(fields=["warn_at"], name="cases_case_open_warn", condition=Q(state__in=OPEN_STATES)),
+            # Inboxes: the cases of a place that still wait for someone, out of all it ever had.
+            models.Index(fields=["area"], name="cases_case_waiting", opclasses=["varchar_pattern_ops"],
+                         condition=Q(state__in=WAITING_STATES)),
         ]
 
     def __str__(self) -> str:
@@ -268,6 +273,8 @@ class CaseStat(ScopedModel):
         # One row per key, a missing unit included (a plain unique key lets NULLs repeat).
         constraints = [models.UniqueConstraint("day", "area", "category", "channel", Coalesce("department", 0),
                                                name="cases_stat_key")]
+        # On PostgreSQL also a block-range index on day (migration 0013): a period over many
+        # places (a city's month) finds its pages through it, since rows are written day by day.
         indexes = [models.Index(fields=["area", "day"], name="cases_stat_area_day",
                                 opclasses=["varchar_pattern_ops", "date_ops"])]
 

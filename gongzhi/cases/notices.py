@@ -68,13 +68,14 @@ def deadlines(cases: list[Turned], light: str) -> None:
     leaders = scoping.HolderIndex({"leader"})
     with translation.override(settings.LANGUAGE_CODE):
         words = _("即将超期") if light == "yellow" else _("已超期")
+        template = _("%(what)s：%(case)s")
         messages = []
         for case in cases:
             if case.state == CaseState.DISPATCHED and case.department_id:
                 holders = handlers(area_code=case.area_id, department_id=case.department_id)
             else:
                 holders = dispatchers(area_code=case.area_id)
-            subject = _("%(what)s：%(case)s") % {"what": words, "case": f"{case.number} {case.category}"}
+            subject = template % {"what": words, "case": f"{case.number} {case.category}"}
             messages.append(outbox.Message(subject, case.description[:200], LINK.format(number=case.number),
                                            (*holders, *leaders(area_code=case.area_id))))
         outbox.notify_all(messages)

@@ -2,10 +2,10 @@
 one past its deadline red; each change is a case event and a notice to the holder and the
 leaders above. Run every minute (`gongzhi cases sweep`, or the task).
 
-Set-based, so that a minute costs what turns in it, not what is open: the candidates come from
-two partial indexes over open cases not yet red (by deadline) and still green (by warning
-point), the lights change in one UPDATE, the events go in through the bulk path and the notices
-in one write."""
+Set-based, so that a minute costs what turns in it, not all that is open: the candidates come
+from two partial indexes over open cases (by deadline, by warning point), the lights change in
+one UPDATE that touches no index, the events go in through the bulk path and the notices in one
+write."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ CHUNK = 5000
 
 
 def candidates(now: dt.datetime) -> dict[str, Q]:
-    """What turns each light at `now` (the partial indexes in models.Case match these)."""
+    """What turns each light at `now` (read through the partial indexes on open cases)."""
     return {"red": Q(due_at__lte=now) & ~Q(light="red"),
             "yellow": Q(warn_at__lte=now, due_at__gt=now, light="green")}
 
