@@ -112,6 +112,8 @@ def loading(*tables: type[models.Model]) -> Iterator[None]:
         for name, _definition in indexes:
             cursor.execute(f"DROP INDEX {name}")
     yield
+    if connection.needs_rollback:  # the transaction is to be rolled back: so are the drops
+        return
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
