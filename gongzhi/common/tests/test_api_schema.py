@@ -20,10 +20,11 @@ from gongzhi.registry.tests.factories import id_number, uscc
 
 from .schema_fuzz import CHECKS, ENVIRON, SETTINGS, Tally, in_process, load
 
-# Fuzzing examples per operation; with schemathesis' boundary cases the JSON API gets at least
-# AT_LEAST requests, and with Open311's (cases/tests/test_open311_schema.py) over 2,000.
+# Fuzzing examples per operation; with schemathesis' boundary cases the JSON API alone gets over
+# the 2,000 requests the proof asks for (about 2,200; Open311's fuzz in
+# cases/tests/test_open311_schema.py adds about 700).
 EXAMPLES = 10
-AT_LEAST = 1500
+AT_LEAST = 2000
 
 schema = load("/api/v1/openapi.json", EXAMPLES)
 TALLY = Tally("JSON API")
