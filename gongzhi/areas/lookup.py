@@ -78,6 +78,13 @@ def invalidate() -> None:
     _checked_at = 0.0
 
 
+def forget() -> None:
+    """Drops the index (tests: a rolled-back database reuses version numbers)."""
+    global _index
+    _index = None
+    invalidate()
+
+
 def grid_index() -> GridIndex:
     """The process's index, rebuilt when another process (or this one) changed the grids."""
     global _index, _checked_at

@@ -38,8 +38,20 @@ def _house(community_code: str, parts, lon, lat) -> House:
     return houses.register_house(actor=None, address=address)
 
 
+def _standard_tags() -> None:
+    """The tags a migration installs: a transactional test after another one's flush may find
+    them gone, and the register needs them."""
+    import importlib
+
+    from gongzhi.registry.models import Tag
+
+    for code, name in importlib.import_module("gongzhi.registry.migrations.0002_standard_tags").TAGS:
+        Tag.objects.get_or_create(code=code, defaults={"name": name})
+
+
 @pytest.fixture
 def register(world) -> Register:
+    _standard_tags()
     h1 = _house(C1, [("road", "桂溪路"), ("number", "18号"), ("estate", "锦绣花园"), ("building", "1栋"),
                      ("unit", "2单元"), ("room", "301")], 0.25, 0.5)
     h2 = _house(C2, [("road", "锦里路"), ("number", "6号"), ("building", "2幢"), ("unit", "1单元"),
