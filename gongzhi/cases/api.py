@@ -45,7 +45,8 @@ class ReportIn(Schema):
     reporter_phone: text(30) = ""
 
 
-IdempotencyKey = Annotated[text(100) | None, Header(alias="Idempotency-Key")]
+# Stored as "api:<user id>:<key>" in a column of 100 characters.
+IdempotencyKey = Annotated[text(64) | None, Header(alias="Idempotency-Key")]
 
 
 class Receipt(Schema):

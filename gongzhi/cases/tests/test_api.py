@@ -37,6 +37,15 @@ def test_an_idempotency_key_belongs_to_its_sender(api, cast):
     assert other.status_code == 201 and other.json()["number"] != first["number"]
 
 
+def test_the_longest_idempotency_key_fits_beside_its_sender(api):
+    """Its limit leaves room for the sender's prefix in the column (a 100-character key was a 500
+    on PostgreSQL once the prefix was added)."""
+    client = api("grid_worker")
+    assert post(client, "/api/v1/cases", REPORT, HTTP_IDEMPOTENCY_KEY="k" * 64).status_code == 201
+    refused = post(client, "/api/v1/cases", REPORT, HTTP_IDEMPOTENCY_KEY="k" * 65)
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+
+
 @pytest.mark.parametrize(("change", "field"), [
     ({"category": "nonsense"}, "category"),
     ({"lon": 50.0, "lat": 50.0}, "location"),
