@@ -69,13 +69,17 @@ def _media_and_tasks(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate-limit counts (and anything else cached) belong to one test, and so does the grid
-    # index: a rolled-back database gives the next test's grids the same version number.
+    # index: a rolled-back database gives the next test's grids the same version number; and
+    # so do the case numbers a process holds (a flushed database starts its counters again).
     from django.core.cache import cache
 
     from gongzhi.areas import lookup
+    from gongzhi.cases import numbers, workdays
 
     cache.clear()
     lookup.forget()
+    numbers.forget()
+    workdays.forget()
     yield
     cache.clear()
     lookup.forget()

@@ -5,20 +5,21 @@ it already made."""
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.areas import lookup
 from gongzhi.common import bulk, crypto
 
-from . import deadlines, rates
-from .models import Case, CaseEvent, CaseState, Category, Channel, DailyCounter
+from . import deadlines, numbers, rates
+from .models import Case, CaseEvent, CaseState, Category, Channel
 
 
 class IntakeError(ValueError):
@@ -36,25 +37,6 @@ class Receipt:
     created: bool
 
 
-def _number(now) -> str:
-    """GZ + date + the day's next counter. Taken apart from the case's own transaction (in a
-    statement of its own on PostgreSQL), so that concurrent reports wait on the counter row
-    only for the increment, not for each other's whole intake (a report that then fails, or a
-    retry answered with its first case, leaves a gap, which is harmless)."""
-    day = timezone.localtime(now).date()
-    if connection.vendor == "postgresql":  # one round trip for the common case
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE cases_dailycounter SET last = last + 1 WHERE day = %s RETURNING last", [day])
-            row = cursor.fetchone()
-        if row is not None:
-            return f"GZ{day:%Y%m%d}{row[0]:06d}"
-    with transaction.atomic():
-        DailyCounter.objects.get_or_create(day=day)
-        DailyCounter.objects.filter(day=day).update(last=F("last") + 1)
-        last = DailyCounter.objects.get(day=day).last
-    return f"GZ{day:%Y%m%d}{last:06d}"
-
-
 def _file(case: Case, event: CaseEvent) -> None:
     """Writes the case, its first event and its rollup count together or not at all. On
     PostgreSQL outside a transaction that is one statement (one round trip and one commit:
@@ -69,12 +51,26 @@ def _file(case: Case, event: CaseEvent) -> None:
     case_sql, case_params = bulk.insert_sql(case)
     event_sql, event_params = bulk.insert_sql(event, source="c", computed={"case_id": "c.id"})
     count_sql, count_params = rates.count_sql(case, case.reported_at, reported=1)
-    with connection.cursor() as cursor:
-        statement = (f"WITH c AS ({case_sql} RETURNING id), e AS ({event_sql}), s AS ({count_sql}) "  # noqa: S608  # nosec B608
-                     "SELECT id FROM c")  # the parts come from bulk.insert_sql and rates.count_sql
-        cursor.execute(statement, [*case_params, *event_params, *count_params])
+    statement = _numbered(f"WITH c AS ({case_sql} RETURNING id), e AS ({event_sql}), s AS ({count_sql}) "  # noqa: S608  # nosec B608
+                          "SELECT id FROM c")  # the parts come from bulk.insert_sql and rates.count_sql
+    connection.ensure_connection()
+    # Bound and prepared by the server, once per connection: from then on only the values
+    # travel, and PostgreSQL neither parses nor plans the five-table statement again.
+    # (Its errors are Django's, as through any cursor: a retry's key is an IntegrityError.)
+    with connection.wrap_database_errors, psycopg.RawCursor(connection.connection) as cursor:
+        cursor.execute(statement, [*case_params, *event_params, *count_params], prepare=True)
         case.pk = cursor.fetchone()[0]
     case._state.adding, case._state.db = False, connection.alias
+
+
+@functools.lru_cache(maxsize=8)
+def _numbered(statement: str) -> str:
+    """The statement with PostgreSQL's own placeholders ($1, $2 …) for Django's %s: a raw
+    cursor sends it as it is, where a formatting cursor would parse its 50-odd parameters
+    again at every report. The parts come from bulk.insert_sql and rates.count_sql, which
+    write no literal text."""
+    parts = statement.split("%s")
+    return "".join(part + (f"${n}" if n < len(parts) else "") for n, part in enumerate(parts, start=1))
 
 
 def _holds(actor: Any, area_code: str) -> bool:
@@ -130,7 +126,7 @@ def report(*, actor: Any, channel: str, category: Category, description: str, lo
     case.reporter_phone = phone
     for _attempt in range(5):
         try:
-            case.number = _number(now)
+            case.number = numbers.next_number(now)
             _file(case, CaseEvent(at=now, actor=case.reported_by, action="report", to_state=CaseState.REPORTED,
                                   actor_name=actor.get_username() if case.reported_by else "",
                                   data={"channel": channel}))
@@ -141,7 +137,9 @@ def report(*, actor: Any, channel: str, category: Category, description: str, lo
                 first = Case.objects.unscoped().filter(idempotency_key=idempotency_key).first()
                 if first is not None:
                     return Receipt(first, "", False)
-            # else a number taken by a report filed at the same moment: take the next
+            # else the number was taken (a block held across a restored database, say): take
+            # a fresh block
+            numbers.forget()
     raise IntakeError(_("系统繁忙，请重试"))
 
 

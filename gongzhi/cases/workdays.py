@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from gongzhi.common.memo import Memo
+
 log = logging.getLogger(__name__)
 
 
@@ -30,6 +32,13 @@ VERSION_KEY = "gongzhi:workdays:version"
 _pinned: contextvars.ContextVar[int | None] = contextvars.ContextVar("gongzhi_workdays_version", default=None)
 
 
+# Asked of the shared cache at most every few seconds per process (a deadline in working hours
+# looks at several days, and each look would be a round trip to Redis): a change made in
+# another process is seen here within VERSION_SECONDS, one made in this process at once.
+VERSION_SECONDS = 5
+_VERSION: Memo[int] = Memo(VERSION_SECONDS, size=1)
+
+
 def _version() -> int:
     """Bumped in the shared cache on every change, so every process re-reads the entered days."""
     pinned = _pinned.get()
@@ -37,7 +46,7 @@ def _version() -> int:
         return pinned
     from django.core.cache import cache
 
-    return cache.get_or_set(VERSION_KEY, 0)
+    return _VERSION.get(VERSION_KEY, lambda: cache.get_or_set(VERSION_KEY, 0))
 
 
 @contextmanager
@@ -59,6 +68,14 @@ def overrides_changed() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 1)
+    _VERSION.clear()
+
+
+def forget() -> None:
+    """Drops what this process remembers of the entered days (tests that clear the cache and
+    roll the database back, so that a version number comes round again with other days)."""
+    _VERSION.clear()
+    _overrides.cache_clear()
 
 
 @lru_cache(maxsize=4096)

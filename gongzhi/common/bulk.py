@@ -5,6 +5,7 @@ timestamps set (COPY runs no auto_now), because COPY bypasses model code on purp
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -64,19 +65,24 @@ def insert_sql(instance: models.Model, *, source: str = "", computed: dict[str, 
     so that several writes can go to the database as one statement (PostgreSQL's data-modifying
     WITH): `computed` gives SQL for some columns by attribute name (e.g. {"case_id": "c.id"}),
     taken from `source`, the name of an earlier WITH clause."""
-    fields = [f for f in type(instance)._meta.local_concrete_fields if not f.primary_key]
-    values, params = [], []
-    for f in fields:
-        if computed and f.attname in computed:
-            values.append(computed[f.attname])
-        else:
-            values.append("%s")
-            params.append(f.get_db_prep_save(f.pre_save(instance, True), connection))
+    sql, fields = _insert_statement(type(instance), source, tuple(sorted((computed or {}).items())))
+    return sql, [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_statement(model: type[models.Model], source: str, computed: tuple[tuple[str, str], ...]
+                      ) -> tuple[str, list[models.Field]]:
+    """The SQL of insert_sql and the fields whose values are its parameters, made once per
+    model and shape (the statement of the busiest write is the same every time)."""
+    by_name = dict(computed)
+    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
+    values = [by_name.get(f.attname, "%s") for f in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     # Names come from the model and the caller's code, never from input; values are parameters.
     rows = f"SELECT {', '.join(values)} FROM {source}" if source else f"VALUES ({', '.join(values)})"  # noqa: S608  # nosec B608
-    return f"INSERT INTO {quote(instance._meta.db_table)} ({columns}) {rows}", params
+    return (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {rows}",
+            [f for f in fields if f.attname not in by_name])
 
 
 @contextmanager
