@@ -222,9 +222,10 @@ def browse(chromium, live_server):
     """browse(width=…) opens a page on the live server; page.console_errors lists what went wrong."""
     contexts = []
 
-    def open_page(width: int = 1280, height: int = 900):
+    def open_page(width: int = 1280, height: int = 900, **options):
+        """`options` go to the browser context (e.g. geolocation=…, permissions=["geolocation"])."""
         context = chromium.new_context(base_url=live_server.url, viewport={"width": width, "height": height},
-                                       locale="zh-CN")
+                                       locale="zh-CN", **options)
         contexts.append(context)
         page = context.new_page()
         page.console_errors = []
@@ -235,6 +236,35 @@ def browse(chromium, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+def sign_in_page(page, username: str, device=None) -> None:
+    """Signs in through the login page (and the second-factor page when `device` is given)."""
+    from django_otp.oath import totp
+
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    if device is not None:
+        page.wait_for_url("**/accounts/otp/**")
+        page.get_by_label("动态口令").fill(f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
+        page.get_by_role("button", name="验证").click()
+    page.wait_for_url("**/w/**")
+
+
+# What a page weighs: its HTML and everything it loads but pictures (photos, map tiles), as the
+# bytes of the bodies (uncompressed: what a deployment serving them plainly sends).
+WEIGHT_SCRIPT = """() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  const loaded = performance.getEntriesByType("resource").filter(r => r.initiatorType !== "img");
+  return [nav, ...loaded].reduce((sum, r) => sum + (r.decodedBodySize || 0), 0);
+}"""
+
+
+def page_weight(page) -> int:
+    page.wait_for_load_state("networkidle")
+    return page.evaluate(WEIGHT_SCRIPT)
 
 
 def screenshot(page, name: str) -> Path:

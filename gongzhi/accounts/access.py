@@ -72,6 +72,8 @@ SIGNED_IN_RULE = Rule(SIGNED_IN)
 CASE_WORK = (Role.GRID_WORKER, Role.COMMUNITY_WORKER, Role.DISPATCHER, Role.LEADER, Role.HANDLER)
 # Who may report a case over the API (cases/api.py).
 CASE_REPORT = (Role.GRID_WORKER, Role.COMMUNITY_WORKER, Role.DISPATCHER)
+# Who walks a patch and reports from it on the phone (workbench.mygrid.PATROL_ROLES).
+PATROL = (Role.GRID_WORKER, Role.COMMUNITY_WORKER)
 # Evidence from the ground or the desk: every case role but the leader, who reads overviews.
 CASE_PHOTO = (Role.GRID_WORKER, Role.COMMUNITY_WORKER, Role.DISPATCHER, Role.HANDLER)
 # Each kind of export needs the permission to read that kind (registry.exporters.EXPORTS).
@@ -90,6 +92,9 @@ RULES: dict[str, Rule] = {
     "password_change": SIGNED_IN_RULE,
     "sign_ins": SIGNED_IN_RULE,
     "workbench:home": SIGNED_IN_RULE,
+    # The grid worker's phone pages (workbench.mygrid.PATROL_ROLES).
+    "workbench:grid": roles(*PATROL),
+    "workbench:grid-report": roles(*PATROL),
     # ------------------------------------------------------------ the register in the workbench
     "workbench:registry-search": permission("registry.view_person"),
     "workbench:registry-person-new": permission("registry.add_person", scoped=True),  # ?house=

@@ -24,6 +24,15 @@ def active(code: str) -> Category | None:
                        .first())
 
 
+def choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The active leaves grouped under their tops, for a form's select (<optgroup>s)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for leaf in Category.objects.filter(parent__isnull=False, is_active=True).select_related("parent").order_by(
+            "parent__code", "code"):
+        groups.setdefault(leaf.parent.name, []).append((leaf.code, leaf.name))
+    return list(groups.items())
+
+
 @transaction.atomic
 def load_defaults(*, actor: Any = None) -> int:
     """Creates the default tree's missing categories (existing ones, maybe edited, stay)."""

@@ -4,10 +4,13 @@ from gongzhi.accounts import scoping
 from gongzhi.cases.models import CASE_ROLES
 from gongzhi.cases.overview import COMMAND_ROLES
 
+from .mygrid import PATROL_ROLES
+
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     roles = scoping.roles(user)
-    return {"works_cases": bool(roles & CASE_ROLES), "commands": bool(roles & COMMAND_ROLES)}
+    return {"works_cases": bool(roles & CASE_ROLES), "commands": bool(roles & COMMAND_ROLES),
+            "patrols": bool(roles & PATROL_ROLES)}

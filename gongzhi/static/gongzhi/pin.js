@@ -1,6 +1,8 @@
 // The report form's map: the portal's places drawn from GeoJSON (a tile layer only when one is
 // configured: the page works with none), a click or "my location" puts the pin and fills the
-// hidden lon/lat fields. Without JavaScript the address field still works.
+// hidden lon/lat fields. The places come from a URL (data-outlines) or from a json_script
+// element on the page (data-layers: its id; its "grids"); data-locate="auto" asks for the
+// phone's position as the page opens. Without JavaScript the address field still works.
 (function () {
   function start() {
     var box = document.getElementById("pin-map");
@@ -17,7 +19,10 @@
       status.textContent = text || status.dataset.done || "✓";
     }
     status.dataset.done = box.dataset.done || "✓";
-    fetch(box.dataset.outlines).then(function (r) { return r.json(); }).then(function (data) {
+    var places = box.dataset.layers
+      ? Promise.resolve(JSON.parse(document.getElementById(box.dataset.layers).textContent).grids)
+      : fetch(box.dataset.outlines).then(function (r) { return r.json(); });
+    places.then(function (data) {
       var layer = L.geoJSON(data, {
         style: { color: "#6b7280", weight: 1, fillColor: "#fde68a", fillOpacity: 0.25 },
         onEachFeature: function (feature, shape) { shape.bindTooltip(feature.properties.name); }
@@ -27,14 +32,16 @@
     });
     map.on("click", function (e) { pin(e.latlng); });
     var here = document.getElementById("pin-here");
+    function locate() {
+      navigator.geolocation.getCurrentPosition(function (p) {
+        var at = L.latLng(p.coords.latitude, p.coords.longitude);
+        map.setView(at, 17);
+        pin(at);
+      }, function () { status.textContent = box.dataset.unlocated || ""; }, { enableHighAccuracy: true, timeout: 15000 });
+    }
     if (here && navigator.geolocation) {
-      here.addEventListener("click", function () {
-        navigator.geolocation.getCurrentPosition(function (p) {
-          var at = L.latLng(p.coords.latitude, p.coords.longitude);
-          map.setView(at, 17);
-          pin(at);
-        });
-      });
+      here.addEventListener("click", locate);
+      if (box.dataset.locate === "auto" && !lon.value) { locate(); }
     } else if (here) { here.hidden = true; }
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }

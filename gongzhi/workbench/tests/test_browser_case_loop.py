@@ -3,26 +3,13 @@ portal, the dispatcher accepts and dispatches to the suggested unit, the handler
 grid worker (with their second factor) verifies, the dispatcher closes, the resident rates."""
 
 import pytest
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongzhi.cases import categories, routing
 from gongzhi.cases.models import Case
-from gongzhi.conftest import PASSWORD, screenshot
+from gongzhi.conftest import screenshot, sign_in_page
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def _sign_in(page, username: str, device: TOTPDevice | None = None) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    if device is not None:
-        page.wait_for_url("**/accounts/otp/**")
-        page.get_by_label("动态口令").fill(f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
-        page.get_by_role("button", name="验证").click()
-    page.wait_for_url("**/w/**")
 
 
 def _act(page, number: str, label: str, note: str = "") -> None:
@@ -49,7 +36,7 @@ def test_the_loop_from_the_portal_through_the_workbench_and_back(browse, cast, d
     code = resident.locator("#tracking-code").inner_text()
 
     dispatcher = browse()
-    _sign_in(dispatcher, "dispatcher")
+    sign_in_page(dispatcher, "dispatcher")
     dispatcher.goto("/w/cases/")
     assert number in dispatcher.content()
     screenshot(dispatcher, "inbox-dispatcher")
@@ -60,12 +47,12 @@ def test_the_loop_from_the_portal_through_the_workbench_and_back(browse, cast, d
     _act(dispatcher, number, "派遣")
 
     handler = browse()
-    _sign_in(handler, "handler")
+    sign_in_page(handler, "handler")
     _act(handler, number, "处置", note="已清运")
 
     device = TOTPDevice.objects.create(user=cast.community_worker, name="phone", confirmed=True)
     worker = browse(width=360)
-    _sign_in(worker, "community_worker", device)
+    sign_in_page(worker, "community_worker", device)
     _act(worker, number, "核查")
     screenshot(worker, "case-verified-360")
     assert worker.evaluate("document.documentElement.scrollWidth") <= 360
@@ -95,7 +82,7 @@ def test_a_grid_worker_does_not_see_another_grids_case(browse, cast, settings):
                               description="噪音", lon=0.75, lat=0.5).case  # G2, not the grid worker's G1
     device = TOTPDevice.objects.create(user=cast.grid_worker, name="phone", confirmed=True)
     page = browse(width=360)
-    _sign_in(page, "grid_worker", device)
+    sign_in_page(page, "grid_worker", device)
     page.goto("/w/cases/")
     assert elsewhere.number not in page.content()
     response = page.goto(f"/w/cases/{elsewhere.number}/")
