@@ -32,7 +32,7 @@ PACKAGES = [
                  "package/LICENSE": "LICENSE"}),
     ("echarts", "6.1.0",
      "sha512-q0yaFPggC9FUdsWH4blavRWFmxdrIodbkoKNAjJudAI6CA9gNPxHtV2RcZNEepZVlk4yvBYkOkbk6HIVpIyHZA==",
-     "echarts", {"package/dist/echarts.min.js": "echarts.min.js", "package/LICENSE": "LICENSE"}),
+     "echarts", {"package/dist/echarts.common.min.js": "echarts.common.min.js", "package/LICENSE": "LICENSE"}),
 ]
 
 

@@ -8,12 +8,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongzhi.cases import categories, intake
 from gongzhi.conftest import page_weight, sign_in_page
+from gongzhi.registry.tests.conftest import register  # noqa: F401  (the register's test world)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 BUDGET = 300 * 1024  # issue 6: "no page over 300 kB before photos"
-# The command dashboard is for the command centre's screens, not phones: its charts (ECharts)
-# alone weigh 1.1 MB. It is measured and kept under its own bound.
-DASHBOARD_BUDGET = 1500 * 1024
+# The command dashboard is for the command centre's screens, not phones: its charts (the common
+# build of ECharts: line, bar, pie, tooltip, legend, SVG) alone weigh 715 kB. It is measured
+# (about 890 kB) and kept under its own bound.
+DASHBOARD_BUDGET = 1000 * 1024
 AXE = Axe()
 
 
@@ -92,3 +94,14 @@ def test_a_keyboard_alone_fills_and_sends_the_report_form(browse, case, settings
     page.wait_for_selector("#id_address ~ .errorlist, .errorlist")
     assert "未能识别该地址" in page.content()  # said why, in the user's language
     assert page.input_value("#id_description") == "楼道堆满杂物"  # and nothing typed was lost
+
+
+def test_the_register_pages(browse, cast, register):
+    device = TOTPDevice.objects.create(user=cast.community_worker, name="phone", confirmed=True)
+    page = browse()
+    sign_in_page(page, "community_worker", device)
+    _check(page, ["/w/registry/?q=张三", f"/w/registry/people/{register.zhang.pk}/",
+                  f"/w/registry/people/{register.zhang.pk}/edit/", f"/w/registry/houses/{register.h1.pk}/",
+                  f"/w/registry/entities/{register.shop.pk}/", f"/w/registry/people/new/?house={register.h1.pk}",
+                  "/w/registry/imports/", "/w/registry/reviews/"])
+    assert page.console_errors == []
