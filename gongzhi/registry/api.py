@@ -190,6 +190,7 @@ class SearchOut(Schema):
     people: list[PersonBrief]
     entities: list[EntityBrief]
     addresses: list[AddressOut]
+    truncated: bool = Field(description="some list had more matches than shown: narrow the query")
 
 
 class PersonLinked(Schema):

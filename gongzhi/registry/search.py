@@ -30,6 +30,14 @@ class Results:
     people: list[Person] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     addresses: list[Address] = field(default_factory=list)
+    limit: int = 20
+
+    def __post_init__(self) -> None:
+        # Each list was read one past the limit: a longer list is cut and says so, so that the
+        # searcher narrows the words (a search box narrows; it does not page through a city).
+        self.truncated = any(len(rows) > self.limit for rows in (self.people, self.entities, self.addresses))
+        self.people, self.entities, self.addresses = (
+            rows[: self.limit] for rows in (self.people, self.entities, self.addresses))
 
     @property
     def empty(self) -> bool:
@@ -38,11 +46,12 @@ class Results:
 
 def search(user: Any, query: str, *, limit: int = 20) -> Results:
     q = unicodedata.normalize("NFKC", query or "").strip()
+    over = limit + 1
     people = scoping.scoped(Person, user).select_related("house__address")
     entities = scoping.scoped(Entity, user).select_related("address")
     addresses = scoping.scoped(Address, user)
     if not q:
-        return Results(q, "empty")
+        return Results(q, "empty", limit=limit)
     upper = normalise(q)
     if _ID_LIKE.fullmatch(upper):
         try:
@@ -51,34 +60,34 @@ def search(user: Any, query: str, *, limit: int = 20) -> Results:
             number = None
         if number:
             digest = crypto.digest(number, kind="id_number")
-            return Results(q, "id_number", people=list(people.filter(id_number_digest=digest)[:limit]))
+            return Results(q, "id_number", limit=limit, people=list(people.filter(id_number_digest=digest)[:over]))
     if len(upper) == 18:
         try:
             code = parse_uscc(upper)
-            return Results(q, "uscc", entities=list(entities.filter(uscc=code)[:limit]))
+            return Results(q, "uscc", limit=limit, entities=list(entities.filter(uscc=code)[:over]))
         except IdentifierError:
             pass
     if _PHONEISH.fullmatch(q):
         try:
             digest = crypto.digest(parse_phone(q), kind="phone")
         except IdentifierError:
-            return Results(q, "phone")
+            return Results(q, "phone", limit=limit)
         links = scoping.scoped(PhoneLink, user).filter(phone__number_digest=digest)
         return Results(
-            q, "phone",
-            people=list(people.filter(pk__in=links.filter(person__isnull=False).values("person_id"))[:limit]),
-            entities=list(entities.filter(pk__in=links.filter(entity__isnull=False).values("entity_id"))[:limit]),
+            q, "phone", limit=limit,
+            people=list(people.filter(pk__in=links.filter(person__isnull=False).values("person_id"))[:over]),
+            entities=list(entities.filter(pk__in=links.filter(entity__isnull=False).values("entity_id"))[:over]),
         )
     lowered = q.lower().replace(" ", "")
     if _LETTERS.fullmatch(lowered):
         from django.db.models import Q
 
         by_pinyin = Q(name_pinyin__startswith=lowered) | Q(name_initials__startswith=lowered)
-        return Results(q, "pinyin", people=list(people.filter(by_pinyin).order_by("name_pinyin", "id")[:limit]),
-                       entities=list(entities.filter(by_pinyin).order_by("name_pinyin", "id")[:limit]))
+        return Results(q, "pinyin", limit=limit, people=list(people.filter(by_pinyin).order_by("name_pinyin", "id")[:over]),
+                       entities=list(entities.filter(by_pinyin).order_by("name_pinyin", "id")[:over]))
     return Results(
-        q, "text",
-        people=list(people.filter(name__startswith=q).order_by("name", "id")[:limit]),
-        entities=list(entities.filter(name__contains=q).order_by("name", "id")[:limit]),
-        addresses=list(addresses.filter(full_text__contains=q).order_by("full_text", "code")[:limit]),
+        q, "text", limit=limit,
+        people=list(people.filter(name__startswith=q).order_by("name", "id")[:over]),
+        entities=list(entities.filter(name__contains=q).order_by("name", "id")[:over]),
+        addresses=list(addresses.filter(full_text__contains=q).order_by("full_text", "code")[:over]),
     )

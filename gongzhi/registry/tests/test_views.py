@@ -27,6 +27,21 @@ def test_search_page_finds_in_scope_and_says_when_nothing(page, register):
     assert "没有找到" in html
 
 
+def test_a_long_result_is_cut_at_the_limit_and_says_so(page, register, cast):
+    from gongzhi.registry import people, search
+
+    from .factories import id_number
+
+    for n in range(21):  # 张三 is the 22nd 张 in the grid
+        people.register_person(actor=None, name=f"张{n:02d}", residency="registered", house=register.h1,
+                               id_number=id_number(serial=f"{700 + n}"), since=dt.date(2020, 1, 1))
+    found = search.search(cast.grid_worker, "张")
+    assert len(found.people) == 20 and found.truncated
+    assert not search.search(cast.grid_worker, "张三").truncated
+    html = page("grid_worker").get("/w/registry/", {"q": "张"}).content.decode()
+    assert "每类只显示前 20 条" in html
+
+
 @pytest.mark.parametrize(("url", "who", "status"), [
     ("/w/registry/people/{zhang}/", "grid_worker", 200),
     ("/w/registry/people/{zhang}/", "other_grid_worker", 404),
