@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -46,6 +47,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def tile_sources(template: str) -> list[str]:
+    """What the Content-Security-Policy must allow as images for a map tile URL template: its
+    origin, with Leaflet's {s} subdomains as a wildcard; nothing for none or a path on this
+    site. A template that is not an http(s) URL is refused."""
+    if not template or template.startswith("/"):
+        return []
+    parts = urlsplit(template.replace("{s}", "*"))
+    if parts.scheme not in {"http", "https"} or not parts.netloc or "{" in parts.netloc:
+        raise ImproperlyConfigured(f"GONGZHI_MAP_TILES={template!r} is not an http(s) tile URL template")
+    return [f"{parts.scheme}://{parts.netloc}"]
 
 
 def _secret_key() -> str:
@@ -249,13 +262,14 @@ SESSION_COOKIE_AGE = GONGZHI_SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 # Content-Security-Policy (django-csp 4): scripts, styles, fonts and data only from this site,
 # no inline script or style anywhere (our pages keep behaviour in static/gongzhi/app.js), no
-# framing. Images may be data: or blob: URLs (QR codes, photo previews).
+# framing. Images may be data: or blob: URLs (QR codes, photo previews), or map tiles from the
+# server GONGZHI_MAP_TILES names.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", *tile_sources(GONGZHI_MAP_TILES)],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],

@@ -7,7 +7,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from gongzhi.settings import env_bool, env_int
+from gongzhi.settings import env_bool, env_int, tile_sources
 
 
 def test_booleans_refuse_typos(monkeypatch):
@@ -19,6 +19,15 @@ def test_booleans_refuse_typos(monkeypatch):
     monkeypatch.setenv("X_INT", "ten")
     with pytest.raises(ImproperlyConfigured):
         env_int("X_INT", 1)
+
+
+def test_a_tile_server_is_allowed_as_an_image_source():
+    assert tile_sources("") == [] and tile_sources("/tiles/{z}/{x}/{y}.png") == []
+    assert tile_sources("https://tiles.example.cn/{z}/{x}/{y}.png") == ["https://tiles.example.cn"]
+    assert tile_sources("https://{s}.tile.example.org/{z}/{x}/{y}.png") == ["https://*.tile.example.org"]
+    for bad in ("javascript:alert(1)", "tiles.example.cn/{z}/{x}/{y}.png", "https://{z}.example/x.png"):
+        with pytest.raises(ImproperlyConfigured):
+            tile_sources(bad)
 
 
 def production_env(tmp_path, **extra):
