@@ -1,12 +1,17 @@
 """Photos of cases: the type is decided by the content (not the name), the size is bounded,
 and the stored file is re-encoded from its pixels, so no EXIF (camera, time, location) leaves
-with it. The location the phone recorded is read first and kept in the photo's own fields."""
+with it. The location the phone recorded is read first and kept in the photo's own fields.
+
+Staff add photos to a case in their scope (`attach`); a resident's photos come with the report
+and are stored once the case is filed (`attach_reported`, checked with `clean` beforehand, so a
+bad photo files nothing)."""
 
 from __future__ import annotations
 
 import io
 import secrets
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -21,14 +26,31 @@ from gongzhi.accounts import scoping
 from .models import CASE_ROLES, Case, CaseEvent, CasePhoto
 
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
+ACCEPT = ",".join(content_type for content_type, _extension in FORMATS.values())  # a file input's accept=
 GPS_IFD = 0x8825
 # Who adds photos: those who report, handle or check a case on the ground or at the desk; not the
 # leader, whose part is reading overviews (and pressing: supervise, urge).
 PHOTO_ROLES = CASE_ROLES - {"leader"}
 
 
+# At most this many photos in one upload (a page's form, a resident's report).
+MAX_PER_UPLOAD = 6
+MAX_PER_REPORT = 4
+THUMBNAIL_SIDE = 320
+
+
 class PhotoError(ValueError):
     """A file that is not an acceptable photo; says why."""
+
+
+class Cleaned(NamedTuple):
+    """A photo as it will be stored: re-encoded pixels, their format and size, and where the
+    phone said it was taken."""
+
+    data: bytes
+    format: str
+    size: tuple[int, int]
+    location: tuple[float | None, float | None]
 
 
 def _degrees(values, ref) -> float | None:
@@ -51,10 +73,21 @@ def location(image: Image.Image) -> tuple[float | None, float | None]:
     return lon, lat
 
 
-def clean(data: bytes) -> tuple[bytes, str, tuple[int, int], tuple[float | None, float | None]]:
-    """(re-encoded bytes, format, size, (lon, lat)) or PhotoError."""
-    if len(data) > settings.GONGZHI_PHOTO_MAX_BYTES:
+def _too_large(size: int) -> None:
+    if size > settings.GONGZHI_PHOTO_MAX_BYTES:
         raise PhotoError(_("照片过大（上限%(mb)s MB）") % {"mb": settings.GONGZHI_PHOTO_MAX_BYTES // 1048576})
+
+
+def clean_upload(upload: Any) -> Cleaned:
+    """An uploaded file (Django's UploadedFile) through `clean`; one too large is refused by its
+    declared size before it is read into memory."""
+    _too_large(upload.size)
+    return clean(upload.read())
+
+
+def clean(data: bytes) -> Cleaned:
+    """The photo re-encoded without metadata, or PhotoError saying why it is refused."""
+    _too_large(len(data))
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
@@ -72,22 +105,50 @@ def clean(data: bytes) -> tuple[bytes, str, tuple[int, int], tuple[float | None,
         image = image.convert("RGB")
     out = io.BytesIO()
     image.save(out, format=fmt, **({"quality": 85} if fmt in ("JPEG", "WEBP") else {}))
-    return out.getvalue(), fmt, image.size, where
+    return Cleaned(out.getvalue(), fmt, image.size, where)
 
 
-def attach(*, actor: Any, case: Case, data: bytes) -> CasePhoto:
-    """Adds a photo to a case in the actor's scope (404 otherwise), for PHOTO_ROLES (403 otherwise)."""
+def _store(case: Case, cleaned: Cleaned, actor: Any | None) -> CasePhoto:
+    """The photo's file and row and the case's "photo" event, in the caller's transaction."""
+    content_type, extension = FORMATS[cleaned.format]
+    (width, height), (lon, lat) = cleaned.size, cleaned.location
+    photo = CasePhoto(case=case, content_type=content_type, width=width, height=height, taken_lon=lon,
+                      taken_lat=lat, uploaded_by=actor)
+    photo.image.save(f"{secrets.token_hex(12)}.{extension}", ContentFile(cleaned.data), save=False)
+    photo.save()
+    CaseEvent.objects.create(case=case, at=timezone.now(), actor=actor,
+                             actor_name=actor.get_username() if actor is not None else "",
+                             action="photo", from_state=case.state, to_state=case.state, data={"photo": photo.pk})
+    return photo
+
+
+def attach(*, actor: Any, case: Case, data: bytes | Cleaned) -> CasePhoto:
+    """Adds a photo (as sent, or already through `clean`) to a case in the actor's scope (404
+    otherwise), for PHOTO_ROLES (403 otherwise); PhotoError for a file that is no photo."""
     if not scoping.roles(actor) & PHOTO_ROLES:
         raise PermissionDenied
-    cleaned, fmt, (width, height), (lon, lat) = clean(data)
-    content_type, extension = FORMATS[fmt]
+    cleaned = data if isinstance(data, Cleaned) else clean(data)
     with transaction.atomic():
-        case = scoping.get_in_scope_or_404(Case, actor, pk=case.pk)
-        photo = CasePhoto(case=case, content_type=content_type, width=width, height=height, taken_lon=lon,
-                          taken_lat=lat, uploaded_by=actor)
-        photo.image.save(f"{secrets.token_hex(12)}.{extension}", ContentFile(cleaned), save=False)
-        photo.save()
-        CaseEvent.objects.create(case=case, at=timezone.now(), actor=actor, actor_name=actor.get_username(),
-                                 action="photo", from_state=case.state, to_state=case.state,
-                                 data={"photo": photo.pk})
-    return photo
+        return _store(scoping.get_in_scope_or_404(Case, actor, pk=case.pk), cleaned, actor)
+
+
+def attach_reported(*, case: Case, photos: Sequence[Cleaned]) -> list[CasePhoto]:
+    """Stores the photos a resident sent with their report (no account: no uploader). Only for
+    the moment the case is filed, by the caller that filed it (intake.report's receipt said
+    `created`, so a retried submission adds none); the photos were checked by `clean` first."""
+    if len(photos) > MAX_PER_REPORT:
+        raise PhotoError(_("一次最多%(n)s张照片") % {"n": MAX_PER_REPORT})
+    with transaction.atomic():
+        return [_store(case, cleaned, None) for cleaned in photos]
+
+
+def thumbnail(photo: CasePhoto, side: int = THUMBNAIL_SIDE) -> bytes:
+    """A small copy of a stored photo in its own format (made on request: the stored file is
+    already clean, so this only shrinks it)."""
+    fmt = next(name for name, (content_type, _ext) in FORMATS.items() if content_type == photo.content_type)
+    with photo.image.open("rb") as stored, Image.open(stored) as image:
+        image.draft(image.mode, (side, side))  # JPEG decodes at a fraction of its size: cheap
+        image.thumbnail((side, side))
+        out = io.BytesIO()
+        image.save(out, format=fmt, **({"quality": 80} if fmt in ("JPEG", "WEBP") else {}))
+    return out.getvalue()

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from gongzhi.accounts import scoping
 
@@ -193,3 +193,12 @@ ACTION_LABELS = {  # verbs for buttons and messages (context "action": the same 
     "reopen": pgettext_lazy("action", "重办"),
     "merge": pgettext_lazy("action", "合并"),
 }
+# What a history says of its steps that are not actions a user takes (gettext_lazy by its own
+# name: makemessages does not know an alias such as _lazy, and would miss these words).
+EVENT_LABELS = {"report": pgettext_lazy("action", "上报"), "warning": gettext_lazy("时限预警"),
+                "overdue": gettext_lazy("超期"), "photo": gettext_lazy("添加照片")}
+
+
+def label(action: str) -> str:
+    """The words a case's history shows for one of its events."""
+    return str(ACTION_LABELS.get(action) or EVENT_LABELS.get(action, action))

@@ -1,6 +1,7 @@
 import pytest
 
 from gongzhi.cases import categories, open311, workdays
+from gongzhi.cases.models import Category
 
 
 @pytest.fixture(autouse=True)
@@ -12,6 +13,13 @@ def _fresh_memos(db):
     yield
     for forget in (workdays.overrides_changed, categories.forget, open311.forget_keys):
         forget()
+
+@pytest.fixture
+def garbage(world) -> Category:
+    """The default category tree, and its leaf 垃圾堆放 (the usual case of these tests)."""
+    categories.load_defaults()
+    return Category.objects.get(code="garbage_pileup")
+
 
 def reporter(cast, lon: float, lat: float):
     """Who files a case at (lon, lat) in the test world: the grid worker in their grid G1, the

@@ -3,14 +3,8 @@
 import pytest
 from django.http import Http404
 
-from gongzhi.cases import categories, duplicates, intake, links, rates, workflow
+from gongzhi.cases import duplicates, intake, links, rates, workflow
 from gongzhi.cases.models import Case, Category
-
-
-@pytest.fixture
-def garbage(world):
-    categories.load_defaults()
-    return Category.objects.get(code="garbage_pileup")
 
 
 def report(cast, category, lon, lat):
@@ -24,6 +18,8 @@ def test_nearby_open_cases_of_the_same_category_are_candidates(cast, garbage):
     report(cast, garbage, 0.4, 0.5)  # ~17 km away
     other_kind = report(cast, Category.objects.get(code="noise"), 0.2501, 0.5)
     assert duplicates.candidates(cast.dispatcher, near) == [first]
+    [(found, metres)] = duplicates.nearby(cast.dispatcher, near)
+    assert found == first and 60 < metres < 80
     assert duplicates.candidates(cast.dispatcher, other_kind) == []
 
 
