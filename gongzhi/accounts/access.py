@@ -119,6 +119,8 @@ RULES: dict[str, Rule] = {
     "workbench:cases-inbox": roles(*CASE_WORK),
     "workbench:case": roles(*CASE_WORK, scoped=True),
     "workbench:case-act": roles(*CASE_WORK, scoped=True),  # each action's own roles: workflow.TRANSITIONS
+    "workbench:case-photos": roles(*CASE_PHOTO, scoped=True),  # upload (cases.photos.PHOTO_ROLES)
+    "workbench:case-photo": roles(*CASE_WORK, scoped=True),  # one photo's file, for whoever sees the case
     # The command dashboard (cases.overview.COMMAND_ROLES); ?area= names a place in scope.
     "dashboard:board": roles(Role.DISPATCHER, Role.LEADER),
     # ------------------------------------------------------------ the JSON API (/api/v1/)

@@ -1,35 +1,35 @@
 """The cases in the staff workbench: my inbox (earliest deadline first, lights, counts by
-state, filters, keyset pages) and a case's page (its facts, its history, and the actions this
-user may take now, as forms). Views parse input and call inbox, workflow and routing."""
+state, filters, keyset pages) and a case's page (its facts, its map point and grid, its photos,
+possible duplicates, its history, and the actions this user may take now, as forms), the
+photos' upload and their files. Views parse input and call inbox, workflow, routing,
+duplicates and photos."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.accounts import scoping
+from gongzhi.areas.models import Area
 from gongzhi.orgs.models import Department
 
-from . import inbox, routing, workflow
-from .models import CASE_ROLES, Case, CaseEvent, CaseState, Category, Channel, Satisfaction
+from . import duplicates, inbox, photos, routing, workflow
+from .models import CASE_ROLES, Case, CaseEvent, CasePhoto, CaseState, Category, Channel, Satisfaction
 
 FILTERS = ("state", "category", "light", "channel")
-# What the history says of steps that are not actions a user takes.
-EVENT_LABELS = {"report": pgettext_lazy("action", "上报"), "warning": _lazy("时限预警"), "overdue": _lazy("超期")}
 
 
 def _history(case: Case) -> list[dict]:
     states = dict(CaseState.choices)
-    return [{"at": e.at, "actor": e.actor_name, "note": e.note,
-             "action": workflow.ACTION_LABELS.get(e.action) or EVENT_LABELS.get(e.action, e.action),
+    return [{"at": e.at, "actor": e.actor_name, "note": e.note, "action": workflow.label(e.action),
              "state": states.get(e.to_state, "") if e.to_state and e.to_state != e.from_state else ""}
             for e in CaseEvent.objects.filter(case=case).order_by("at", "id")]
 
@@ -57,6 +57,27 @@ def _case(request, number: str) -> Case:
                                        request.user, number=number)
 
 
+def _map(case: Case) -> dict | None:
+    """What the case's map draws: its point and its place's outline (GeoJSON), or None when
+    the case has no point (the page shows the address instead)."""
+    if case.lon is None or case.lat is None:
+        return None
+    # The case is in the user's scope, and its place goes with it (a handler, whose scope is a
+    # unit, sees no places of their own).
+    area = Area.objects.unscoped().filter(code=case.area_id).only("code", "name", "short_name", "geometry").first()
+    outline = None
+    if area is not None and area.geometry:
+        outline = {"type": "Feature", "geometry": area.geometry,
+                   "properties": {"code": area.code, "name": area.short_name or area.name}}
+    return {"point": [case.lon, case.lat], "area": outline, "tiles": settings.GONGZHI_MAP_TILES}
+
+
+def _duplicates(user, case: Case) -> list[dict]:
+    return [{"case": other, "metres": None if metres is None else round(metres),
+             "earlier": other.reported_at <= case.reported_at}
+            for other, metres in duplicates.nearby(user, case)]
+
+
 @login_required
 def case_view(request, number: str):
     _works_cases(request.user)
@@ -64,7 +85,13 @@ def case_view(request, number: str):
     actions = workflow.allowed(request.user, case)
     suggested = routing.suggest(case.category, case.area_id) if "dispatch" in actions else None
     return render(request, "cases/case.html", {
-        "case": case, "events": _history(case),
+        "case": case, "events": _history(case), "map": _map(case),
+        "photos": case.photos.select_related("uploaded_by"),
+        "may_add_photos": bool(scoping.roles(request.user) & photos.PHOTO_ROLES),
+        "photo_types": photos.ACCEPT, "photo_limit": photos.MAX_PER_UPLOAD,
+        "photo_max_mb": settings.GONGZHI_PHOTO_MAX_BYTES // 1048576,
+        # Possible duplicates are for whoever may merge this case into one of them.
+        "duplicates": _duplicates(request.user, case) if "merge" in actions else None,
         "actions": [{"name": a, "label": workflow.ACTION_LABELS[a], "needs_note": workflow.TRANSITIONS[a].needs_note}
                     for a in actions],
         "departments": scoping.scoped(Department, request.user).filter(is_active=True).order_by("name")
@@ -103,3 +130,53 @@ def act_view(request, number: str):
     return redirect("workbench:case", number=case.number)
 
 
+
+
+@login_required
+@require_POST
+def add_photos_view(request, number: str):
+    """Each file of the upload through photos.attach: a bad one is named with its reason, the
+    good ones of the same upload are kept."""
+    _works_cases(request.user)
+    case = _case(request, number)
+    if not scoping.roles(request.user) & photos.PHOTO_ROLES:
+        raise PermissionDenied
+    files = request.FILES.getlist("photos")
+    if not files:
+        messages.error(request, _("请选择要上传的照片"))
+    elif len(files) > photos.MAX_PER_UPLOAD:
+        messages.error(request, _("一次最多上传%(n)s张照片，请分批上传") % {"n": photos.MAX_PER_UPLOAD})
+    else:
+        added = 0
+        for upload in files:
+            try:
+                photos.attach(actor=request.user, case=case, data=photos.clean_upload(upload))
+            except photos.PhotoError as exc:
+                messages.error(request, _("%(name)s 未上传：%(why)s") % {"name": upload.name, "why": exc})
+            else:
+                added += 1
+        if added:
+            messages.success(request, _("已添加%(n)s张照片") % {"n": added})
+    return redirect("workbench:case", number=case.number)
+
+
+@login_required
+@require_GET
+def photo_view(request, number: str, pk: int):
+    """One photo of a case the user may see (404 otherwise, and for another case's photo);
+    ?size=thumb for the small copy the case page shows. Never cached by a shared cache."""
+    _works_cases(request.user)
+    case = _case(request, number)
+    photo = get_object_or_404(CasePhoto, pk=pk, case=case)
+    try:
+        if request.GET.get("size") == "thumb":
+            response = HttpResponse(photos.thumbnail(photo), content_type=photo.content_type)
+        else:
+            response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    except FileNotFoundError as exc:
+        raise Http404("the photo's file is missing") from exc
+    extension = photo.image.name.rsplit(".", 1)[-1]
+    response["Content-Disposition"] = f'inline; filename="{case.number}-{photo.pk}.{extension}"'
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -13,6 +13,7 @@ in a savepoint rolled back after it, so no request sees another's writes."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import logging
 import re
@@ -31,6 +32,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
+from PIL import Image
 
 from gongzhi.accounts import access, scoping
 from gongzhi.accounts import services as accounts
@@ -140,6 +142,15 @@ def _build(media) -> World:
     workflow.act(actor=cast.dispatcher, case=case_in, action="accept")
     workflow.act(actor=cast.dispatcher, case=case_in, action="dispatch", department=departments["s1_city_management"])
     case_in.refresh_from_db()
+    # A photo on each, as a resident's report leaves it.
+    from gongzhi.cases import photos
+
+    def photo(case) -> Any:
+        png = io.BytesIO()
+        Image.new("RGB", (8, 8), "red").save(png, format="PNG")
+        [made] = photos.attach_reported(case=case, photos=[photos.clean(png.getvalue())])
+        return made
+    case_photos = {case.pk: photo(case) for case in (case_in, case_out)}
 
     org_in = Organization.objects.create(kind="workstation", name="洗面桥社区工作站", area_id=C1)
     org_out = Organization.objects.create(kind="workstation", name="和平社区工作站", area_id=JINJIANG_COMMUNITY)
@@ -198,6 +209,7 @@ def _build(media) -> World:
         spare_addresses=(spare_in, spare_out), entities=(shop, stall), phone_links=(link_in, link_out),
         phones={link_in.pk: PHONE_IN, link_out.pk: PHONE_OUT}, reviews=(review_in, review_out),
         jobs=(job(users["grid_worker"]), job(users["community_worker"])), cases=(case_in, case_out),
+        photos=case_photos,
         category=leaf, admin_rows=rows, totp=rows[TOTPDevice][0], grid_worker_id=users["grid_worker"].pk,
     )
     return World(users=users, sessions=sessions, media=media, o=objects)
@@ -341,6 +353,11 @@ def probes(o: SimpleNamespace) -> dict[str, Probe]:
         "workbench:case": Probe(objects=o.cases, args=lambda c: {"number": c.number}),
         "workbench:case-act": Probe(method="post", objects=o.cases, args=lambda c: {"number": c.number},
                                     body=lambda _c, roles: {"action": _first_action(roles), "note": "矩阵"}),
+        "workbench:case-photos": Probe(method="post", objects=o.cases, args=lambda c: {"number": c.number},
+                                       files=True, body=lambda _c, _r: {
+                                           "photos": SimpleUploadedFile("a.jpg", b"not a photo", "image/jpeg")}),
+        # Each case's own photo (another case's photo under this number is a 404 of its own test).
+        "workbench:case-photo": Probe(objects=o.cases, args=lambda c: {"number": c.number, "pk": o.photos[c.pk].pk}),
         # the API
         "api:sign_in": Probe(method="post", body={"username": "matrix_login", "password": PASSWORD}),
         "api:change_password": Probe(method="post", body={"old_password": "not it", "new_password": "x"}),
