@@ -4,9 +4,12 @@ makes a case (a place in a grid, a leaf category) stay in cases.intake."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.cases.forms import PhotosField
 from gongzhi.cases.models import Category, Satisfaction
+from gongzhi.cases.photos import MAX_PER_REPORT
 
 
 def category_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -27,11 +30,16 @@ class ReportForm(forms.Form):
                               help_text=_("在地图上点选位置，或填写地址（如：桂溪路18号锦绣花园1栋）"))
     reporter_name = forms.CharField(label=_("称呼（可不填）"), max_length=60, required=False)
     reporter_phone = forms.CharField(label=_("手机号（可不填，便于回访和用手机号查询）"), max_length=20, required=False)
+    photos = PhotosField(label=_("照片（可不填）"), required=False, max_count=MAX_PER_REPORT)
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("请选择")), *category_choices()]
+        self.fields["photos"].help_text = gettext("最多%(n)s张，JPEG、PNG或WebP格式；照片中的拍摄信息会被去除") % {
+            "n": MAX_PER_REPORT}
+        # A page shown again cannot hold the files chosen before: the browser drops them.
+        self.photos_dropped = bool(self.files.getlist("photos"))
 
     def clean(self):
         data = super().clean()

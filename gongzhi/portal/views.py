@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from gongzhi.cases import categories, intake, tracking
-from gongzhi.cases.workflow import ACTION_LABELS
+from gongzhi.cases import categories, intake, photos, tracking, workflow
 from gongzhi.common import throttle
 
 from . import places
@@ -40,7 +39,7 @@ def _too_many(request):
 
 
 def report(request):
-    form = ReportForm(request.POST or None, initial={"token": secrets.token_urlsafe(16)})
+    form = ReportForm(request.POST or None, request.FILES or None, initial={"token": secrets.token_urlsafe(16)})
     if request.method == "POST":
         refused = _too_many(request)
         if refused:
@@ -53,7 +52,8 @@ def report(request):
 
 
 def _file(form: ReportForm):
-    """The case the form describes, or None with the reasons put on the form."""
+    """The case the form describes with its photos (checked before anything is filed), or None
+    with the reasons put on the form."""
     from gongzhi.registry import matching
 
     data = form.cleaned_data
@@ -70,19 +70,23 @@ def _file(form: ReportForm):
             return None
         address = match.address
     try:
-        return intake.report(actor=None, channel="self_report", category=category, description=data["description"],
-                             lon=data.get("lon"), lat=data.get("lat"), address=address,
-                             address_text=data.get("address", ""), reporter_name=data.get("reporter_name", ""),
-                             reporter_phone=data.get("reporter_phone", ""),
-                             idempotency_key=f"portal:{data['token']}")
+        receipt = intake.report(actor=None, channel="self_report", category=category,
+                                description=data["description"], lon=data.get("lon"), lat=data.get("lat"),
+                                address=address, address_text=data.get("address", ""),
+                                reporter_name=data.get("reporter_name", ""),
+                                reporter_phone=data.get("reporter_phone", ""),
+                                idempotency_key=f"portal:{data['token']}")
     except intake.IntakeError as exc:
         field = {"location": "address"}.get(exc.field, exc.field)
         form.add_error(field if field in form.fields else None, str(exc))
         return None
+    if receipt.created and data.get("photos"):  # a retried submission found its case: photos are there
+        photos.attach_reported(case=receipt.case, photos=data["photos"])
+    return receipt
 
 
 def _timeline(case) -> list[dict]:
-    return [{"at": e.at, "action": ACTION_LABELS.get(e.action, e.action),
+    return [{"at": e.at, "action": workflow.label(e.action),
              "note": e.note if e.action in PUBLIC_NOTES else ""}
             for e in case.events.exclude(action__in=["warning", "overdue"]).order_by("at", "id")]
 

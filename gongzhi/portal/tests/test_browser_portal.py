@@ -1,10 +1,11 @@
-"""A resident in a real browser: puts a pin on the map, reports, follows the case and rates it;
-whatever staff wrote on the way is shown as text, never run."""
+"""A resident in a real browser: puts a pin on the map, adds a photo, reports, follows the case
+and rates it; whatever staff wrote on the way is shown as text, never run."""
 
 import pytest
 
 from gongzhi.cases import categories, workflow
-from gongzhi.cases.models import Case
+from gongzhi.cases.models import Case, CasePhoto
+from gongzhi.cases.tests.test_photos import jpeg_with_gps
 from gongzhi.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -23,6 +24,8 @@ def test_a_resident_reports_with_a_pin_then_tracks_and_rates(browse, cast, depar
     page.wait_for_selector("#pin-map path.leaflet-interactive")  # the outlines arrived
     page.locator("#pin-map path.leaflet-interactive").first.click()
     assert page.input_value("#id_lon") and page.input_value("#id_lat")
+    page.get_by_label("照片（可不填）").set_input_files(
+        files=[{"name": "street.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}])
     screenshot(page, f"portal-report-{width}")
     page.get_by_role("button", name="提交").click()
     number = page.locator("#case-number").inner_text()
@@ -31,6 +34,7 @@ def test_a_resident_reports_with_a_pin_then_tracks_and_rates(browse, cast, depar
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
     case = Case.objects.unscoped().get(number=number)
+    assert CasePhoto.objects.filter(case=case, uploaded_by=None).count() == 1
     for who, action, extra in [("dispatcher", "accept", {}),
                                ("dispatcher", "dispatch", {"department": departments["s1_city_management"]}),
                                ("handler", "handle", {"note": "已清运 " + XSS}), ("community_worker", "verify", {}),

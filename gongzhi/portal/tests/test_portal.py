@@ -1,10 +1,13 @@
-"""The public portal: a resident reports with a pin or an address, gets a number and a code
-shown once, follows the case, rates it when closed; bad input says which field and why."""
+"""The public portal: a resident reports with a pin or an address and photos, gets a number and
+a code shown once, follows the case, rates it when closed; bad input (a bad photo too) says
+which field and why, and files nothing."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gongzhi.cases import categories, workflow
-from gongzhi.cases.models import Case
+from gongzhi.cases.models import Case, CaseEvent, CasePhoto
+from gongzhi.cases.tests.test_photos import jpeg_with_gps
 from gongzhi.registry.tests.conftest import register  # noqa: F401  (an address to match)
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +84,45 @@ def test_the_map_outlines_are_public_geojson(client, portal):
     data = client.get("/report/places.geojson").json()
     assert data["type"] == "FeatureCollection" and data["features"]
     assert {"code", "name"} <= set(data["features"][0]["properties"])
+
+
+def test_a_report_with_photos_stores_them_once_without_an_uploader(client, portal):
+    def send():
+        return client.post("/report/", {**REPORT, "photos": [SimpleUploadedFile("a.jpg", jpeg_with_gps()),
+                                                              SimpleUploadedFile("b.jpg", jpeg_with_gps())]})
+
+    page = send().content.decode()
+    case = Case.objects.unscoped().get()
+    assert case.number in page and "查询码" in page
+    stored = list(CasePhoto.objects.filter(case=case))
+    assert len(stored) == 2 and all(p.uploaded_by is None and abs(p.taken_lat - 30.5728) < 1e-4 for p in stored)
+    assert b"PhoneMaker" not in stored[0].image.read()
+    events = CaseEvent.objects.filter(case=case, action="photo")
+    assert events.count() == 2 and {e.actor_name for e in events} == {""} and {e.actor for e in events} == {None}
+    assert "已经提交过" in send().content.decode()  # a retry with the same token
+    assert CasePhoto.objects.filter(case=case).count() == 2 and Case.objects.unscoped().count() == 1
+    timeline = client.post("/track/", {"number": case.number, "code": "13900001111"}).content.decode()
+    timeline = timeline.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert "上报" in timeline and timeline.count("添加照片") == 2 and "photo" not in timeline  # named, in words
+
+
+def test_a_bad_photo_files_nothing_and_keeps_what_was_typed(client, portal):
+    page = client.post("/report/", {**REPORT, "photos": [
+        SimpleUploadedFile("good.jpg", jpeg_with_gps()), SimpleUploadedFile("notes.jpg", b"just text")]})
+    html = page.content.decode()
+    assert page.status_code == 200 and Case.objects.unscoped().count() == 0 and CasePhoto.objects.count() == 0
+    assert "notes.jpg：不是可识别的图片" in html and "good.jpg" not in html
+    assert "小区门口垃圾三天没人清" in html and 'value="13900001111"' in html  # the other fields kept
+    assert "请重新选择照片" in html  # a browser does not keep chosen files
+
+
+def test_at_most_four_photos_with_a_report(client, portal):
+    files = [SimpleUploadedFile(f"p{n}.jpg", jpeg_with_gps()) for n in range(5)]
+    html = client.post("/report/", {**REPORT, "photos": files}).content.decode()
+    assert "最多上传4张照片" in html and Case.objects.unscoped().count() == 0
+
+
+def test_the_report_form_takes_photos(client, portal):
+    html = client.get("/report/").content.decode()
+    assert 'enctype="multipart/form-data"' in html and 'accept="image/jpeg,image/png,image/webp"' in html
+    assert 'type="file" name="photos"' in html and " multiple" in html
