@@ -7,17 +7,10 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.cases import categories
 from gongzhi.cases.forms import PhotosField
-from gongzhi.cases.models import Category, Satisfaction
+from gongzhi.cases.models import Satisfaction
 from gongzhi.cases.photos import MAX_PER_REPORT
-
-
-def category_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for leaf in Category.objects.filter(parent__isnull=False, is_active=True).select_related("parent").order_by(
-            "parent__code", "code"):
-        groups.setdefault(leaf.parent.name, []).append((leaf.code, leaf.name))
-    return list(groups.items())
 
 
 class ReportForm(forms.Form):
@@ -35,7 +28,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("请选择")), *category_choices()]
+        self.fields["category"].choices = [("", _("请选择")), *categories.choices()]
         self.fields["photos"].help_text = gettext("最多%(n)s张，JPEG、PNG或WebP格式；照片中的拍摄信息会被去除") % {
             "n": MAX_PER_REPORT}
         # A page shown again cannot hold the files chosen before: the browser drops them.

@@ -70,9 +70,9 @@ def open_count(user: Any) -> int:
 
 
 def report(user: Any, *, category: str, description: str, lon: float | None, lat: float | None,
-           address_text: str, photos: list[bytes], token: str) -> intake.Receipt:
+           address_text: str, photos: list, token: str) -> intake.Receipt:
     """Files what the worker found on the patch, with the photos already checked by the form.
-    The form's token is the idempotency key: a resubmitted form (a second tap, a flaky network)
+    (`photos`: cases.photos.Cleaned.) The form's token is the idempotency key: a resubmitted form (a second tap, a flaky network)
     returns the first case and adds no photos twice. IntakeError names the field at fault."""
     from gongzhi.cases import categories
     from gongzhi.cases import photos as case_photos

@@ -96,7 +96,7 @@ def test_a_keyboard_alone_fills_and_sends_the_report_form(browse, case, settings
     assert page.input_value("#id_description") == "楼道堆满杂物"  # and nothing typed was lost
 
 
-def test_the_register_pages(browse, cast, register):
+def test_the_register_pages(browse, cast, register):  # noqa: F811  (the fixture imported above)
     device = TOTPDevice.objects.create(user=cast.community_worker, name="phone", confirmed=True)
     page = browse()
     sign_in_page(page, "community_worker", device)

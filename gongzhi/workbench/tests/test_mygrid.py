@@ -89,7 +89,7 @@ def test_a_bad_photo_is_named_and_nothing_is_filed_while_the_words_stay(login):
         "category": "garbage_pileup", "description": "井盖缺失", "lon": "0.25", "lat": "0.5", "token": "t2",
         "photos": [_upload("ok.jpg", _jpeg()), _upload("notes.jpg", b"not a picture at all")]})
     html = page.content.decode()
-    assert page.status_code == 200 and "notes.jpg" in html and "请重新选择照片" in html
+    assert page.status_code == 200 and "notes.jpg" in html and "请重新选择照片后再上报" in html
     assert "井盖缺失" in html
     assert not Case.objects.unscoped().filter(description="井盖缺失").exists()
 
