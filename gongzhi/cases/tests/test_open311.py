@@ -250,6 +250,15 @@ def test_methods_other_than_the_specs_are_405(client, key):
         assert "GET" in response["Allow"]
 
 
+def test_a_server_that_cannot_see_client_addresses_answers_and_still_bounds(client, settings):
+    """Behind a proxy on a unix socket with no trusted proxies set, REMOTE_ADDR is empty (or a
+    forwarded hop is not an address): every such request shares one bound, none is an error."""
+    settings.GONGZHI_OPEN311_RATE_PER_ADDRESS = "3/m"
+    answers = [client.get(f"{BASE}/services.json", REMOTE_ADDR=addr).status_code for addr in ("", "", "not-an-ip", "")]
+    assert answers == [200, 200, 200, 429]
+    assert client.get(f"{BASE}/services.json", REMOTE_ADDR="10.9.9.9").status_code == 200  # a real address: its own
+
+
 def test_the_openapi_document_is_served_and_names_every_method(client):
     from django.urls import reverse
 
