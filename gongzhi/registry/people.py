@@ -19,6 +19,7 @@ from . import history
 from .identifiers import IdentifierError, normalise, parse_id_number
 from .models import (
     House,
+    PassportType,
     Person,
     PersonEvent,
     PersonEventKind,
@@ -69,12 +70,18 @@ def _check_identity(person: Person, id_number: str | None, passport_number: str 
         raise RegistryError(_("户籍和流动人口须登记身份证号"), "id_number")
 
 
-def _check_choices(*, residency: str | None = None, relation_to_head: str | None = None) -> None:
-    """The coded fields take only their codes (None: not being set)."""
+def _check_choices(*, residency: str | None = None, relation_to_head: str | None = None,
+                   tenure: str | None = None, passport_type: str | None = None) -> None:
+    """The coded fields take only their codes (None: not being set; relation and passport type
+    may be left empty)."""
     if residency is not None and residency not in Residency.values:
         raise RegistryError(_("人口类型“%(v)s”无效") % {"v": residency}, "residency")
     if relation_to_head and relation_to_head not in Relation.values:
         raise RegistryError(_("与户主关系“%(v)s”无效") % {"v": relation_to_head}, "relation_to_head")
+    if tenure is not None and tenure not in Tenure.values:
+        raise RegistryError(_("居住方式“%(v)s”无效") % {"v": tenure}, "tenure")
+    if passport_type and passport_type not in PassportType.values:
+        raise RegistryError(_("证件类型“%(v)s”无效") % {"v": passport_type}, "passport_type")
 
 
 def _place(person: Person, house: House | None, area_code: str | None) -> None:
@@ -98,7 +105,7 @@ def register_person(
     name = (name or "").strip()
     if not name:
         raise RegistryError(_("姓名不能为空"), "name")
-    _check_choices(residency=residency, relation_to_head=relation_to_head)
+    _check_choices(residency=residency, relation_to_head=relation_to_head, tenure=tenure, passport_type=passport_type)
     person = Person(name=name, residency=residency, passport_type=passport_type, nationality=nationality.upper(),
                     birth_date=birth_date, sex=sex, ethnicity=ethnicity, relation_to_head=relation_to_head)
     person.name_pinyin, person.name_initials = pinyin_and_initials(name)
@@ -146,7 +153,8 @@ def update_person(*, actor: Any, person: Person, id_number: str | None = None,
     unknown = set(changes) - EDITABLE
     if unknown:
         raise RegistryError(_("不能在此修改：%(f)s") % {"f": ", ".join(sorted(unknown))})
-    _check_choices(residency=changes.get("residency"), relation_to_head=changes.get("relation_to_head"))
+    _check_choices(residency=changes.get("residency"), relation_to_head=changes.get("relation_to_head"),
+                   passport_type=changes.get("passport_type"))
     before = history.snapshot(person, TRACKED)
     for field, value in changes.items():
         setattr(person, field, value)
@@ -190,7 +198,7 @@ def move_in(*, actor: Any, person: Person, house: House, day: dt.date, relation_
     """The person lives at `house` from `day`; an earlier open residence ends that day
     (a change of house), and the person's area follows the house."""
     _alive(person)
-    _check_choices(relation_to_head=relation_to_head)
+    _check_choices(relation_to_head=relation_to_head, tenure=tenure)
     before = history.snapshot(person, TRACKED)
     previous = _close_residence(person, day)
     if previous is not None and previous.house_id == house.pk:

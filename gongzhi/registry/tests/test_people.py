@@ -46,12 +46,24 @@ def test_birth_date_must_agree_with_the_id_number(world, register):
     ({"name": "赵六", "residency": "registered"}, "id_number"),
     ({"name": "赵六", "residency": "registered", "id_number": "510107198001011234"}, "id_number"),
     ({"name": "Anna", "residency": "overseas", "passport_number": "X1"}, "passport_number"),
+    ({"name": "Anna", "residency": "overseas", "passport_type": "visa", "passport_number": "E7654321",
+      "nationality": "GBR"}, "passport_type"),
+    ({"name": "赵六", "residency": "registered", "id_number": id_number(serial="901"), "tenure": "squat"}, "tenure"),
 ])
 def test_incomplete_or_wrong_registrations_name_the_field(register, kwargs, field):
     with pytest.raises(people.RegistryError) as err:
         people.register_person(actor=None, area_code=register.h1.area_id, **kwargs)
     assert err.value.field == field
     assert Person.objects.unscoped().count() == 4
+
+
+def test_a_move_and_a_correction_take_only_known_codes(register):
+    with pytest.raises(people.RegistryError) as err:
+        people.move_in(actor=None, person=register.wang, house=register.h1, day=dt.date(2024, 1, 1), tenure="squat")
+    assert err.value.field == "tenure"
+    with pytest.raises(people.RegistryError) as err:
+        people.update_person(actor=None, person=register.smith, passport_type="visa")
+    assert err.value.field == "passport_type"
 
 
 def test_moving_house_closes_one_residence_and_opens_the_next(register):
