@@ -3,12 +3,14 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.common.admin_readonly import ReadOnlyAdminMixin
+
 from . import exports
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only for the audit administrator (the only role holding audit.view_auditentry)."""
 
     list_display = ("seq", "at", "actor_name", "action", "target_repr", "ip", "source")
@@ -27,12 +29,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
         response = HttpResponse(data, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localtime():%Y%m%d-%H%M}.csv"'
         return response
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
