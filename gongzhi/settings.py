@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "gongzhi.notifications",
     "gongzhi.registry",
     "gongzhi.cases",
+    "gongzhi.deliberation",
     "gongzhi.workbench",
     "gongzhi.portal",
     "gongzhi.dashboard",

@@ -44,12 +44,17 @@ _REGISTRY_KEEP = (
     "registry.add_entity", "registry.change_entity", "registry.add_address", "registry.import",
     "registry.reveal_sensitive",
 )
+# Deliberation in the admin: councils, topics and disclosures shown (their changes go through
+# the services); procedure templates are configuration.
+_DELIBERATION_READ = ("deliberation.view_council", "deliberation.view_topic", "deliberation.view_disclosure",
+                      "deliberation.view_proceduretemplate")
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset({*_CONFIG, *_REGISTRY_KEEP}),
     Role.COMMUNITY_WORKER: frozenset({*_CONFIG, *_REGISTRY_KEEP, "registry.review_address"}),
     Role.DISPATCHER: frozenset({*_CONFIG, *_REGISTRY_READ, "cases.view_category", "cases.change_category",
                                 "cases.view_routingrule", "cases.add_routingrule", "cases.change_routingrule",
-                                "cases.delete_routingrule"}),
+                                "cases.delete_routingrule", *_DELIBERATION_READ,
+                                "deliberation.add_proceduretemplate", "deliberation.change_proceduretemplate"}),
     Role.LEADER: frozenset({*_CONFIG, *_REGISTRY_READ}),
     Role.HANDLER: frozenset(_CONFIG),
     Role.SYSTEM_ADMIN: frozenset({

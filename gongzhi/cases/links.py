@@ -31,3 +31,14 @@ def link(*, actor: Any, case: Case, person=None, house=None, entity=None) -> Non
         CaseEvent.objects.create(case=case, at=timezone.now(), actor=actor, actor_name=actor.get_username(),
                                  action="link", from_state=case.state, to_state=case.state, data=added)
         log.record("cases.case.linked", actor=actor, target=case, changes=added)
+
+
+def refer_to_topic(*, actor: Any, case: Case, topic_id: int, title: str) -> None:
+    """Records in the case's history that it became a deliberation topic (the caller, in
+    deliberation, has read the case through the actor's scope and holds the link). The case's
+    state is unchanged: the topic's resolution decides what becomes of the matter."""
+    from django.utils import timezone
+
+    CaseEvent.objects.create(case=case, at=timezone.now(), actor=actor, actor_name=actor.get_username(),
+                             action="topic", from_state=case.state, to_state=case.state, note=title[:5000],
+                             data={"topic": topic_id})

@@ -196,7 +196,8 @@ ACTION_LABELS = {  # verbs for buttons and messages (context "action": the same 
 # What a history says of its steps that are not actions a user takes (gettext_lazy by its own
 # name: makemessages does not know an alias such as _lazy, and would miss these words).
 EVENT_LABELS = {"report": pgettext_lazy("action", "上报"), "warning": gettext_lazy("时限预警"),
-                "overdue": gettext_lazy("超期"), "photo": gettext_lazy("添加照片")}
+                "overdue": gettext_lazy("超期"), "photo": gettext_lazy("添加照片"),
+                "topic": gettext_lazy("转为议题")}
 
 
 def label(action: str) -> str:

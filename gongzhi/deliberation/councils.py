@@ -1,0 +1,72 @@
+"""Councils and their members. Membership is history: a member is added for a term starting on
+a date and ended on a date, never deleted, so who sat on a council on any day can be read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from gongzhi.accounts import scoping
+from gongzhi.audit import log
+
+from .models import Council, CouncilKind, CouncilMember, DeliberationError, MemberRole
+from .scope import in_community, locked, require_keeper
+
+
+@transaction.atomic
+def establish(*, actor: Any, area: Any, kind: str, name: str) -> Council:
+    """A new council of the community `area` (in the actor's scope)."""
+    require_keeper(actor)
+    if kind not in CouncilKind.values:
+        raise DeliberationError(_("请选择议事会类型"))
+    if area.level != "community":
+        raise DeliberationError(_("议事会设在社区"))
+    council = Council.objects.create(area=area, kind=kind, name=name.strip())
+    if actor is not None:
+        scoping.ensure_in_scope(council, actor)
+    log.record("deliberation.council.established", actor=actor, target=council,
+               changes={"area": area.code, "kind": kind, "name": council.name})
+    return council
+
+
+@transaction.atomic
+def add_member(*, actor: Any, council: Council, person: Any, role: str = MemberRole.MEMBER,
+               term_start: dt.date) -> CouncilMember:
+    """Seats a resident of the council's community for a term starting on `term_start`."""
+    require_keeper(actor)
+    council = locked(Council, actor, council.pk)
+    if role not in MemberRole.values:
+        raise DeliberationError(_("请选择成员职务"))
+    in_community(person, council.area, actor)
+    if council.members.filter(person=person, term_end__isnull=True).exists():
+        raise DeliberationError(_("%(p)s 已是本议事会成员") % {"p": person.name})
+    member = CouncilMember.objects.create(council=council, person=person, role=role, term_start=term_start)
+    log.record("deliberation.member.added", actor=actor, target=council,
+               changes={"member": member.pk, "person": person.pk, "role": role, "term_start": term_start})
+    return member
+
+
+@transaction.atomic
+def end_membership(*, actor: Any, member: CouncilMember, term_end: dt.date, reason: str = "") -> CouncilMember:
+    """Ends a term on `term_end`; the row stays as history."""
+    require_keeper(actor)
+    council = locked(Council, actor, member.council_id)
+    member = council.members.select_for_update().get(pk=member.pk)
+    if member.term_end is not None:
+        raise DeliberationError(_("该任期已经结束"))
+    if term_end < member.term_start:
+        raise DeliberationError(_("任期结束不能早于开始"))
+    member.term_end, member.end_reason = term_end, reason.strip()[:200]
+    member.save(update_fields=["term_end", "end_reason"])
+    log.record("deliberation.member.ended", actor=actor, target=council,
+               changes={"member": member.pk, "person": member.person_id, "term_end": term_end, "reason": reason})
+    return member
+
+
+def members_on(council: Council, day: dt.date) -> QuerySet[CouncilMember]:
+    """Who sat on the council on `day` (the caller has read the council through its scope)."""
+    return council.members.filter(Q(term_end__isnull=True) | Q(term_end__gte=day), term_start__lte=day)

@@ -1,0 +1,56 @@
+"""How deliberation's services find the rows they change: the scoped parent (council, topic,
+disclosure) through the actor's scope and locked, the role checked; rows under it through it.
+
+`actor=None` is the system or a resident on the public side (the portal passes no staff user);
+such calls read the row without a user's scope, as imports and sweeps do."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from gongzhi.accounts import scoping
+from gongzhi.common.scoped import ScopedModel
+
+from .models import DeliberationError, Meeting, Topic, frozen_message
+
+M = TypeVar("M", bound=ScopedModel)
+
+# Who keeps councils, topics, meetings and disclosures; the other deliberation roles read them.
+KEEPERS = frozenset({"community_worker", "dispatcher"})
+
+
+def require_keeper(actor: Any) -> None:
+    """403 for a staff user whose roles may not keep deliberation records."""
+    if actor is not None and not scoping.roles(actor) & KEEPERS:
+        raise PermissionDenied(_("您的角色不能办理协商议事"))
+
+
+def locked(model: type[M], actor: Any, pk: int) -> M:
+    """The row, locked for the change, in the actor's scope (404 outside it)."""
+    queryset = model.objects.select_for_update()
+    if actor is None:
+        return queryset.unscoped().get(pk=pk)
+    return scoping.get_in_scope_or_404(queryset, actor, pk=pk)
+
+
+def in_community(person: Any, area: Any, actor: Any) -> None:
+    """A person of the register who lives in the community, and whom the actor may see."""
+    from gongzhi.registry.models import Person
+
+    if actor is not None:
+        scoping.get_in_scope_or_404(Person, actor, pk=person.pk)
+    if not str(person.area_id).startswith(area.prefix):
+        raise DeliberationError(_("%(p)s 不是本社区居民") % {"p": person.name})
+
+
+def open_meeting(actor: Any, meeting: Meeting) -> Meeting:
+    """The meeting, locked, if its topic is in the actor's scope and it is not frozen yet."""
+    require_keeper(actor)
+    locked(Topic, actor, meeting.step.topic_id)
+    fresh = Meeting.objects.select_for_update().select_related("step__topic").get(pk=meeting.pk)
+    if fresh.frozen:
+        raise DeliberationError(frozen_message())
+    return fresh

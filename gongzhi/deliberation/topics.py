@@ -1,0 +1,143 @@
+"""Topics come in (from a resident, a community worker, the party organisation, or a case that
+cannot be solved as a case), residents of the community support and comment on them, and the
+council decides whether to take them up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from gongzhi.accounts import scoping
+from gongzhi.audit import log
+
+from .models import (
+    Council,
+    CouncilKind,
+    DeliberationError,
+    Topic,
+    TopicComment,
+    TopicSource,
+    TopicState,
+    TopicSupport,
+)
+from .scope import in_community, locked, require_keeper
+
+
+@transaction.atomic
+def propose(*, actor: Any, area: Any, title: str, description: str = "", source: str,
+            proposer: Any = None) -> Topic:
+    """A new topic in the community `area`. A resident's (`source="resident"`) names the person
+    (`proposer`, a resident of the community); staff enter the others."""
+    if source not in TopicSource.values or source == TopicSource.CASE:
+        raise DeliberationError(_("请选择议题来源"))
+    if area.level != "community":
+        raise DeliberationError(_("议题属于一个社区"))
+    title = title.strip()
+    if not title:
+        raise DeliberationError(_("请填写议题标题"))
+    if source == TopicSource.RESIDENT:
+        if proposer is None:
+            raise DeliberationError(_("居民提出的议题需写明提出人"))
+        in_community(proposer, area, actor)
+    else:
+        if actor is None:
+            raise DeliberationError(_("只有居民可以不登录提出议题"))
+        require_keeper(actor)
+    topic = Topic.objects.create(area=area, title=title[:200], description=description.strip(), source=source,
+                                 proposer=proposer, created_by=actor)
+    if actor is not None:
+        scoping.ensure_in_scope(topic, actor)
+    log.record("deliberation.topic.proposed", actor=actor, target=topic,
+               changes={"area": area.code, "source": source, "proposer": getattr(proposer, "pk", None)})
+    return topic
+
+
+@transaction.atomic
+def from_case(*, actor: Any, case: Any, title: str = "", description: str = "") -> Topic:
+    """Turns a case that cannot be solved as a case into a topic of its community; the two are
+    linked both ways (`topic.case`, `case.topic`) and the case's history records it."""
+    from gongzhi.areas.models import Area
+    from gongzhi.cases import links
+    from gongzhi.cases.models import Case
+
+    require_keeper(actor)
+    case = scoping.get_in_scope_or_404(Case.objects.select_for_update(), actor, pk=case.pk)
+    if Topic.objects.unscoped().filter(case=case).exists():  # one topic per case, whoever sees it
+        raise DeliberationError(_("该事件已转为议题"))
+    community = Area.objects.unscoped().filter(code=case.area_id[:12], level="community").first()
+    if community is None:
+        raise DeliberationError(_("只有社区内的事件可以转为议题"))
+    title = title.strip() or _("事件%(n)s转为议题") % {"n": case.number}
+    topic = Topic.objects.create(area=community, title=title[:200], description=description.strip() or case.description,
+                                 source=TopicSource.CASE, case=case, created_by=actor)
+    scoping.ensure_in_scope(topic, actor)
+    links.refer_to_topic(actor=actor, case=case, topic_id=topic.pk, title=topic.title)
+    log.record("deliberation.topic.proposed", actor=actor, target=topic,
+               changes={"area": community.code, "source": TopicSource.CASE, "case": case.number})
+    return topic
+
+
+@transaction.atomic
+def support(*, topic: Topic, person: Any, actor: Any = None) -> TopicSupport:
+    """A resident of the topic's community supports it, once."""
+    topic = locked(Topic, actor, topic.pk)
+    in_community(person, topic.area, actor)
+    if topic.state not in {TopicState.PROPOSED, TopicState.TAKEN_UP, TopicState.DELIBERATING}:
+        raise DeliberationError(_("议题已办结，不能再附议"))
+    try:
+        with transaction.atomic():
+            row = TopicSupport.objects.create(topic=topic, person=person)
+    except IntegrityError as exc:
+        raise DeliberationError(_("%(p)s 已经附议过这个议题") % {"p": person.name}) from exc
+    log.record("deliberation.topic.supported", actor=actor, target=topic, changes={"person": person.pk})
+    return row
+
+
+@transaction.atomic
+def comment(*, topic: Topic, text: str, person: Any = None, actor: Any = None) -> TopicComment:
+    """A comment by a resident of the community (`person`) or by staff in scope (`actor`)."""
+    topic = locked(Topic, actor, topic.pk)
+    text = text.strip()
+    if not text:
+        raise DeliberationError(_("请填写评论内容"))
+    if person is not None:
+        in_community(person, topic.area, actor)
+    elif actor is None:
+        raise DeliberationError(_("请写明评论人"))
+    row = TopicComment.objects.create(topic=topic, person=person, author=actor, text=text[:5000])
+    log.record("deliberation.topic.commented", actor=actor, target=topic,
+               changes={"comment": row.pk, "person": getattr(person, "pk", None)})
+    return row
+
+
+@transaction.atomic
+def take_up(*, actor: Any, topic: Topic, council: Council, note: str = "") -> Topic:
+    """The council (a deliberation council of the topic's community) takes the topic up."""
+    require_keeper(actor)
+    topic = locked(Topic, actor, topic.pk)
+    council = locked(Council, actor, council.pk)
+    if topic.state != TopicState.PROPOSED:
+        raise DeliberationError(_("议题处于“%(s)s”状态，不能受理") % {"s": topic.get_state_display()})
+    if council.area_id != topic.area_id or council.kind != CouncilKind.DELIBERATION:
+        raise DeliberationError(_("请选择本社区的居民议事会"))
+    topic.state, topic.council, topic.decision_note = TopicState.TAKEN_UP, council, note.strip()
+    topic.save(update_fields=["state", "council", "decision_note"])
+    log.record("deliberation.topic.taken_up", actor=actor, target=topic, changes={"council": council.pk})
+    return topic
+
+
+@transaction.atomic
+def decline(*, actor: Any, topic: Topic, note: str) -> Topic:
+    """The council does not take the topic up, and says why."""
+    require_keeper(actor)
+    topic = locked(Topic, actor, topic.pk)
+    if topic.state != TopicState.PROPOSED:
+        raise DeliberationError(_("议题处于“%(s)s”状态，不能不予受理") % {"s": topic.get_state_display()})
+    if not note.strip():
+        raise DeliberationError(_("请填写不予受理的理由"))
+    topic.state, topic.decision_note = TopicState.DECLINED, note.strip()
+    topic.save(update_fields=["state", "decision_note"])
+    log.record("deliberation.topic.declined", actor=actor, target=topic, changes={"note": topic.decision_note})
+    return topic
