@@ -48,15 +48,19 @@ DEFAULTS: dict[str, tuple[str, list[tuple[str, str, str, str, str, bool]]]] = {
 
 
 @transaction.atomic
-def load_defaults() -> None:
-    """Installs the two default templates; a template already there keeps its edited steps."""
+def load_defaults() -> int:
+    """Installs the two default templates; a template already there keeps its edited steps.
+    Returns how many were created."""
+    made = 0
     for code, (name, steps) in DEFAULTS.items():
         template, created = ProcedureTemplate.objects.get_or_create(code=code, defaults={"name": name})
         if not created:
             continue
+        made += 1
         for order, (step, kind, quorum, threshold, ballot, proxies) in enumerate(steps, start=1):
             ProcedureStepTemplate.objects.create(template=template, order=order, name=step, kind=kind, quorum=quorum,
                                                  threshold=threshold, ballot=ballot, proxies_allowed=proxies)
+    return made
 
 
 COPIED = ("order", "name", "kind", "quorum", "threshold", "ballot", "proxies_allowed")

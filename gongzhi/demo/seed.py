@@ -28,6 +28,7 @@ from gongzhi.areas.geometry import to_geojson
 from gongzhi.areas.models import Area
 from gongzhi.cases import categories, routing
 from gongzhi.common import bulk
+from gongzhi.deliberation import procedures
 from gongzhi.orgs import services as orgs
 from gongzhi.orgs.models import Department, DepartmentKind, Organization, OrgKind
 
@@ -227,6 +228,7 @@ def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD, 
                         for k, n in SUBDISTRICT_DEPARTMENTS]
     created_deps = orgs.add_departments(actor=None, departments=departments)
     categories.load_defaults()
+    procedures.load_defaults()
     routing.default_rules([a.code for a in by_level["district"] + by_level["subdistrict"]])
 
     logins, users = _staff(seed, by_level, password)

@@ -127,3 +127,21 @@ def test_a_leader_reads_but_does_not_keep(cast, council):
     with pytest.raises(PermissionDenied):
         topics.propose(actor=cast.leader, area=community(), title="x", source="worker")
     assert scoping.scoped(Council, cast.leader).filter(pk=council.pk).exists()
+
+
+def test_the_command_installs_the_default_procedures_once_and_keeps_edits(db):
+    import io
+
+    from django.core.management import call_command
+
+    from gongzhi.deliberation.models import ProcedureTemplate
+
+    out = io.StringIO()
+    call_command("deliberation", "load-procedures", stdout=out)
+    assert out.getvalue().startswith("2 ")
+    full = ProcedureTemplate.objects.get(steps__order=4)
+    assert [s.name for s in full.steps.order_by("order")][-1] and full.steps.count() == 4
+    full.steps.filter(order=4).update(name="居民代表会议决议（本社区）")
+    call_command("deliberation", "load-procedures", stdout=out)
+    assert out.getvalue().endswith("0 procedure templates created\n")
+    assert full.steps.get(order=4).name == "居民代表会议决议（本社区）"
