@@ -262,6 +262,18 @@ WEIGHT_SCRIPT = """() => {
 }"""
 
 
+def wait_until(page, expression: str, seconds: float = 10) -> None:
+    """Polls a JavaScript expression until it is true. Not page.wait_for_function: that polls by
+    evaluating a string inside the page, which the site's CSP (no 'unsafe-eval') refuses."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {seconds} s: {expression}")
+        page.wait_for_timeout(100)
+
+
 def page_weight(page) -> int:
     page.wait_for_load_state("networkidle")
     return page.evaluate(WEIGHT_SCRIPT)

@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from gongzhi.cases import intake
 from gongzhi.cases.models import Case
 from gongzhi.cases.tests.test_photos import jpeg_with_gps
-from gongzhi.conftest import PASSWORD, screenshot
+from gongzhi.conftest import PASSWORD, screenshot, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -38,7 +38,7 @@ def test_map_photo_and_merge_on_the_case_page(browse, cast, garbage, width):
     page.wait_for_selector(".messages")
     thumbnail = page.locator(".photos img").first
     thumbnail.wait_for()
-    page.wait_for_function("() => document.querySelector('.photos img').complete")
+    wait_until(page, "document.querySelector('.photos img') !== null && document.querySelector('.photos img').complete")
     assert page.evaluate("document.querySelector('.photos img').naturalWidth") > 0  # served to this user
     assert thumbnail.get_attribute("alt")
     screenshot(page, f"case-page-photo-{width}")

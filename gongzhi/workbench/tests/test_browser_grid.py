@@ -34,7 +34,10 @@ def test_my_grid_and_a_report_from_the_patch_on_a_phone(browse, cast, tmp_path):
     screenshot(page, "grid-360")
 
     page.get_by_role("link", name="上报事件").click()
-    page.wait_for_function("document.getElementById('id_lon').value !== ''")  # the phone's position
+    # The phone's position fills the place (a selector is polled by Playwright itself: a string
+    # predicate would be evaluated in the page, which the CSP forbids).
+    page.locator("#pin-status", has_text="已标出位置").wait_for()
+    assert page.input_value("#id_lon") == "0.250000" and page.input_value("#id_lat") == "0.500000"
     photo = tmp_path / "scene.jpg"
     Image.new("RGB", (800, 600), "#7a5").save(photo, format="JPEG")
     page.get_by_label("事件类型").select_option("garbage_pileup")

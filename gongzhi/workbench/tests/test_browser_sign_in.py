@@ -27,7 +27,7 @@ def test_a_leader_signs_in_and_switches_to_english(browse, cast):
     assert "首次登录" in page.content()
     screenshot(page, "workbench-home")
     page.get_by_label("语言").select_option("en")  # submits by itself (static/gongzhi/app.js)
-    page.wait_for_function("document.documentElement.lang === 'en'")  # the page came back in English
+    page.locator("html[lang=en]").wait_for(state="attached")  # the page came back in English
     assert page.console_errors == []
 
 
