@@ -74,7 +74,9 @@ def _map(case: Case) -> dict | None:
 
 def _duplicates(user, case: Case) -> list[dict]:
     return [{"case": other, "metres": None if metres is None else round(metres),
-             "earlier": other.reported_at <= case.reported_at}
+             "earlier": other.reported_at <= case.reported_at,
+             # within a minute "0 minutes earlier" says nothing: the same time
+             "together": abs((other.reported_at - case.reported_at).total_seconds()) < 60}
             for other, metres in duplicates.nearby(user, case)]
 
 

@@ -3,6 +3,7 @@ file named with its reason, the good ones kept), served only to those who see th
 without their metadata; the point and the grid's outline as JSON for the map; nearby cases of
 the same kind listed for whoever may merge, and merged from the page."""
 
+import datetime as dt
 import io
 import json
 import re
@@ -150,8 +151,12 @@ def test_possible_duplicates_are_listed_and_merged_from_the_page(login, cast, ga
     client = login("dispatcher")
     page = client.get(f"/w/cases/{later.number}/").content.decode()
     listed = page.split("可能重复的事件")[1].split("</ul>")[0]
-    assert case.number in listed and re.search(r"相距约\d+米", listed) and "早" in listed and "已上报" in listed
+    assert case.number in listed and re.search(r"相距约\d+米", listed) and "已上报" in listed
+    assert "几乎同时上报" in listed  # within the minute: not "0 minutes earlier"
     assert listed.count("<li") == 1  # the one nearby case, not the far one
+    Case.objects.unscoped().filter(pk=case.pk).update(reported_at=later.reported_at - dt.timedelta(hours=2))
+    listed = client.get(f"/w/cases/{later.number}/").content.decode().split("可能重复的事件")[1].split("</ul>")[0]
+    assert re.search(r"早2\s*小时上报", listed)
     assert f'name="into" value="{case.number}"' in listed
 
     done = client.post(f"/w/cases/{later.number}/act/", {"action": "merge", "into": case.number}, follow=True)
