@@ -65,7 +65,7 @@ def _file(case: Case, event: CaseEvent) -> None:
 
 @functools.lru_cache(maxsize=8)
 def _numbered(statement: str) -> str:
-    """The statement with PostgreSQL's own placeholders ($1, $2 …) for Django's %s: a raw
+    """The statement with PostgreSQL's own numbered placeholders ($1, $2, and so on) for Django's %s: a raw
     cursor sends it as it is, where a formatting cursor would parse its 50-odd parameters
     again at every report. The parts come from bulk.insert_sql and rates.count_sql, which
     write no literal text."""
