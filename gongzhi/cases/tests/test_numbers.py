@@ -20,7 +20,7 @@ def test_inside_a_transaction_each_number_is_taken_from_the_counter_itself(db):
     assert _counter() == 2  # nothing held that a rollback could take back
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_outside_one_a_process_takes_a_block_and_another_process_the_next():
     taken = [numbers.next_number(NOON) for _ in range(3)]
     assert taken == ["GZ20261130000001", "GZ20261130000002", "GZ20261130000003"]
@@ -30,7 +30,7 @@ def test_outside_one_a_process_takes_a_block_and_another_process_the_next():
     assert _counter() == 2 * numbers.BLOCK
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_used_up_block_is_followed_by_a_fresh_one_and_a_new_day_by_its_own_counter():
     taken = {numbers.next_number(NOON) for _ in range(numbers.BLOCK + 1)}
     assert len(taken) == numbers.BLOCK + 1 and _counter() == 2 * numbers.BLOCK
@@ -39,7 +39,7 @@ def test_a_used_up_block_is_followed_by_a_fresh_one_and_a_new_day_by_its_own_cou
     assert _counter(tomorrow.date()) == numbers.BLOCK
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_block_is_never_held_from_a_transaction_that_may_roll_back():
     with pytest.raises(RuntimeError), transaction.atomic():
         assert numbers.next_number(NOON) == "GZ20261130000001"
