@@ -47,6 +47,7 @@ _REGISTRY_KEEP = (
 # Deliberation in the admin: councils, topics and disclosures shown (their changes go through
 # the services); procedure templates are configuration.
 _DELIBERATION_READ = ("deliberation.view_council", "deliberation.view_topic", "deliberation.view_disclosure",
+                      "deliberation.view_disclosureitem", "deliberation.view_resolutiontask",
                       "deliberation.view_proceduretemplate")
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset({*_CONFIG, *_REGISTRY_KEEP}),

@@ -5,15 +5,18 @@ nothing. Procedure templates are configuration, edited here."""
 
 from django.contrib import admin
 
-from gongzhi.accounts.admin_base import ScopedAdmin, ScopedChoicesAdmin
+from gongzhi.accounts import scoping
+from gongzhi.accounts.admin_base import AuditedAdmin, ScopedAdmin, ScopedChoicesAdmin
 from gongzhi.common.admin_readonly import ReadOnlyAdminMixin
 
 from .models import (
     Council,
     CouncilMember,
     Disclosure,
+    DisclosureItem,
     ProcedureStepTemplate,
     ProcedureTemplate,
+    ResolutionTask,
     Topic,
     TopicStep,
 )
@@ -57,13 +60,35 @@ class TopicAdmin(ReadOnlyScopedAdmin):
     inlines = [TopicStepInline]
 
 
+class DisclosureItemInline(ReadOnlyInline):
+    model = DisclosureItem
+    fields = ("order", "name", "budgeted", "spent")
+    readonly_fields = fields
+
+
 @admin.register(Disclosure)
 class DisclosureAdmin(ReadOnlyScopedAdmin):
-    """Published notices are never edited or deleted: a correction is a new one (services)."""
+    """Published notices are never edited or deleted: a correction is a new one (services).
+    A fund or project disclosure shows its account's lines."""
 
     list_display = ("title", "kind", "area", "published_at", "corrects")
     list_filter = ("kind",)
     search_fields = ("title",)
+    inlines = [DisclosureItemInline]
+
+
+@admin.register(ResolutionTask)
+class ResolutionTaskAdmin(ReadOnlyAdminMixin, AuditedAdmin):
+    """Tasks carrying out resolutions, through their topics' scope; assigned and closed in the
+    workbench (followthrough)."""
+
+    list_display = ("title", "resolution", "owner", "organization", "department", "deadline", "state", "closed_on")
+    list_filter = ("state",)
+    list_select_related = ("resolution__topic", "owner", "organization", "department")
+    search_fields = ("title",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(resolution__topic__in=scoping.scoped(Topic, request.user))
 
 
 class ProcedureStepTemplateInline(admin.TabularInline):

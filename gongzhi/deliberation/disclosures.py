@@ -53,16 +53,26 @@ def publish(*, actor: Any, disclosure: Disclosure) -> Disclosure:
     return row
 
 
-@transaction.atomic
-def correct(*, actor: Any, disclosure: Disclosure, title: str, body: str) -> Disclosure:
-    """Publishes a correction of a published disclosure: a new one, dated now, naming it. The
-    old one stays public. Only the latest of a chain is corrected."""
+def correctable(actor: Any, disclosure: Disclosure) -> Disclosure:
+    """The disclosure, locked, if the actor may publish its correction: published, and the
+    latest of its chain (the one no correction names yet)."""
     require_keeper(actor)
     old = locked(Disclosure, actor, disclosure.pk)
     if old.published_at is None:
         raise DeliberationError(_("未公开的内容直接修改即可，无需更正"))
     if Disclosure.objects.unscoped().filter(corrects=old).exists():
         raise DeliberationError(_("该公开已有更正，请更正最新的一份"))
+    return old
+
+
+@transaction.atomic
+def correct(*, actor: Any, disclosure: Disclosure, title: str, body: str) -> Disclosure:
+    """Publishes a correction of a published disclosure: a new one, dated now, naming it. The
+    old one stays public. Only the latest of a chain is corrected; one with an account (lines)
+    is corrected with its account (funds.disclose_fund / disclose_project, `corrects=`)."""
+    old = correctable(actor, disclosure)
+    if old.items.exists():
+        raise DeliberationError(_("资金和项目公开请连同收支明细一起更正"))
     new = draft(actor=actor, area=old.area, kind=old.kind, title=title, body=body, topic=old.topic)
     new.corrects = old
     new.save(update_fields=["corrects"])
@@ -107,4 +117,5 @@ def public(area: Any) -> QuerySet[Disclosure]:
     """What the community's public page shows: every published disclosure of the community,
     newest first, corrections and the ones they correct alike (public by design: no user)."""
     return (Disclosure.objects.unscoped()  # published notices are public; drafts are not
-            .filter(area=area, published_at__isnull=False).order_by("-published_at", "-id"))
+            .filter(area=area, published_at__isnull=False).order_by("-published_at", "-id")
+            .prefetch_related("items"))

@@ -402,10 +402,18 @@ class DisclosureKind(models.TextChoices):
     PROJECT = "project", _("项目公开")
 
 
+class ProjectProgress(models.TextChoices):
+    PLANNED = "planned", _("未开工")
+    UNDER_WAY = "under_way", _("实施中")
+    COMPLETED = "completed", _("已完工")
+
+
 class Disclosure(ScopedModel):
     """A notice published on the community's public page (居务公开), dated, kept for good. Once
     published it is never edited or deleted; a correction is a new disclosure that names the
-    one it corrects (`corrects`)."""
+    one it corrects (`corrects`). A fund or project disclosure also carries its account (the
+    period or dates, beneficiaries as a number and a description, the contractor and progress)
+    and its lines (DisclosureItem), so that the same rule keeps the figures as published."""
 
     scope_rule = IN_COMMUNITY
 
@@ -420,6 +428,14 @@ class Disclosure(ScopedModel):
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("发布人"))
+    # fund and project disclosures (funds.py): a fund's period, a project's start and end
+    period_start = models.DateField(_("开始日期"), null=True, blank=True)
+    period_end = models.DateField(_("结束日期"), null=True, blank=True)
+    beneficiaries = models.PositiveIntegerField(_("受益对象数量"), null=True, blank=True)
+    beneficiaries_note = models.CharField(_("受益对象说明"), max_length=200, blank=True,
+                                          help_text=_("总体说明，不写个人姓名"))
+    contractor = models.CharField(_("实施单位"), max_length=200, blank=True)
+    progress = models.CharField(_("项目进度"), max_length=10, choices=ProjectProgress.choices, blank=True)
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -431,10 +447,113 @@ class Disclosure(ScopedModel):
 
     def save(self, *args, **kwargs):
         if self.pk and type(self)._base_manager.filter(pk=self.pk, published_at__isnull=False).exists():
-            raise DeliberationError(_now("已公开的内容不能修改，请发布更正"))
+            raise DeliberationError(published_message())
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if self.published_at is not None:
             raise DeliberationError(_now("已公开的内容不能删除，请发布更正"))
         return super().delete(*args, **kwargs)
+
+
+def published_message() -> str:
+    return _now("已公开的内容不能修改，请发布更正")
+
+
+class DisclosureItem(models.Model):
+    """One line of a fund or project disclosure's account (元, two places): what it was for, how
+    much was budgeted and how much spent. Totals are summed from the lines, never entered; once
+    the disclosure is published its lines stay as they are."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="items",
+                                   verbose_name=_("公开"))
+    order = models.PositiveSmallIntegerField(_("序号"))
+    name = models.CharField(_("科目"), max_length=100)
+    budgeted = models.DecimalField(_("预算金额（元）"), max_digits=14, decimal_places=2)
+    spent = models.DecimalField(_("支出金额（元）"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["disclosure", "order"]
+        verbose_name = _("公开明细")
+        verbose_name_plural = pgettext_lazy("plural", "公开明细")
+        constraints = [
+            models.UniqueConstraint(fields=["disclosure", "order"], name="deliberation_item_order"),
+            models.CheckConstraint(condition=models.Q(budgeted__gte=0, spent__gte=0),
+                                   name="deliberation_item_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self._published():
+            raise DeliberationError(published_message())
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._published():
+            raise DeliberationError(published_message())
+        return super().delete(*args, **kwargs)
+
+    def _published(self) -> bool:
+        return Disclosure.objects.unscoped().filter(pk=self.disclosure_id, published_at__isnull=False).exists()
+
+
+# ---------------------------------------------------------------- follow-through
+class TaskState(models.TextChoices):
+    OPEN = "open", _("落实中")
+    DONE = "done", _("已完成")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class ResolutionTask(models.Model):
+    """A piece of carrying a resolution out (决议落实任务): who answers for it (a staff user of
+    the community and/or a unit: one of its organisations or a department above it) and by
+    when. It closes once, done with its result or cancelled with a reason; when the last one
+    closes, the implementation result is due to be disclosed. Read through its topic."""
+
+    resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="tasks",
+                                   verbose_name=_("决议"))
+    title = models.CharField(_("任务"), max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", verbose_name=_("责任人"))
+    organization = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("责任组织"))
+    department = models.ForeignKey("orgs.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("责任部门"))
+    deadline = models.DateField(_("完成时限"))
+    state = models.CharField(_("状态"), max_length=10, choices=TaskState.choices, default=TaskState.OPEN)
+    result = models.TextField(_("完成情况"), blank=True)
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+    closed_on = models.DateField(_("办结日期"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("交办人"))
+    created_at = models.DateTimeField(_("交办时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["resolution", "deadline", "id"]
+        verbose_name = _("决议落实任务")
+        verbose_name_plural = pgettext_lazy("plural", "决议落实任务")
+        constraints = [models.CheckConstraint(
+            condition=models.Q(owner__isnull=False) | models.Q(organization__isnull=False)
+            | models.Q(department__isnull=False), name="deliberation_task_has_owner")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def unit(self):
+        """The organisation or department that answers for the task, if any."""
+        return self.organization or self.department
+
+    @property
+    def answerable(self) -> str:
+        """Who answers for it, as shown: the person, and the unit in brackets."""
+        person = (self.owner.full_name or self.owner.username) if self.owner_id else ""
+        unit = str(self.unit) if self.unit else ""
+        return f"{person}（{unit}）" if person and unit else person or unit
+
+    def overdue_on(self, day) -> bool:
+        """Still open after its deadline day."""
+        return self.state == TaskState.OPEN and self.deadline < day

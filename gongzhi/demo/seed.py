@@ -34,6 +34,7 @@ from gongzhi.orgs.models import Department, DepartmentKind, Organization, OrgKin
 
 from . import names
 from .cases import seed_cases
+from .deliberation import seed_deliberation
 from .register import seed_register
 
 DATA = Path(__file__).resolve().parent.parent / "areas" / "data" / "chengdu.csv"
@@ -194,6 +195,7 @@ class SeedResult:
     logins: list[tuple[str, str, str]]
     register: dict[str, int] = field(default_factory=dict)
     cases: dict[str, int] = field(default_factory=dict)
+    deliberation: dict[str, int] = field(default_factory=dict)
 
 
 def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD, cases: int | None = None,
@@ -234,9 +236,10 @@ def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD, 
     logins, users = _staff(seed, by_level, password)
     register = seed_register(seed=seed, scale=scale, communities=by_level["community"], grids=grids_by_comm)
     history = seed_cases(seed=seed, scale=scale, grids=by_level["grid"], count=cases, now=now, progress=progress)
+    deliberation = seed_deliberation(community=by_level["community"][0], now=now)
     bulk.analyze(*apps.get_models())  # the planner must see what was just loaded
     return SeedResult(len(report.created), [], len(created_orgs), len(created_deps), users, logins, register,
-                      history)
+                      history, deliberation)
 
 
 def _staff(seed: int, by_level: dict[str, list[Area]], password: str):

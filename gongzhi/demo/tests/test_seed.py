@@ -308,3 +308,16 @@ def test_the_demo_logins_find_work_in_their_inboxes(small):
                              ("gridworker", {"reported", "handled"}), ("handler", {"dispatched"})]:
         waiting = set(inbox.inbox(User.objects.get(username=username)).values_list("state", flat=True))
         assert waiting == states, username
+
+
+def test_the_first_community_deliberates_and_discloses(small):
+    from gongzhi.deliberation import followthrough, funds
+    from gongzhi.deliberation.models import Disclosure, Topic
+
+    assert small.deliberation == {"councils": 2, "topics": 1, "tasks": 2, "disclosures": 2}
+    topic = Topic.objects.unscoped().get(state="resolved")
+    progress = followthrough.progress(topic)
+    assert (progress.open, progress.done, progress.resolution_disclosed) == (1, 1, True)
+    fund = Disclosure.objects.unscoped().get(kind="fund", area=topic.area)
+    assert fund.items.count() == 3 and funds.totals(fund).spent > 0 and fund.beneficiaries > 0
+    assert seed.seed(scale="small", seed=1, now=NOW).deliberation == {}  # a second run adds nothing
