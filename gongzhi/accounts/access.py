@@ -70,6 +70,10 @@ def admin(perm: str = "") -> Rule:
 SIGNED_IN_RULE = Rule(SIGNED_IN)
 # The roles that work cases (cases.models.CASE_ROLES, every role in workflow.TRANSITIONS).
 CASE_WORK = (Role.GRID_WORKER, Role.COMMUNITY_WORKER, Role.DISPATCHER, Role.LEADER, Role.HANDLER)
+# Who works with councils, topics and disclosures (deliberation.models.DELIBERATION_ROLES), and
+# who of them keeps the records (deliberation.scope.KEEPERS); the others read.
+DELIBERATION = (Role.GRID_WORKER, Role.COMMUNITY_WORKER, Role.DISPATCHER, Role.LEADER)
+DELIBERATION_KEEP = (Role.COMMUNITY_WORKER, Role.DISPATCHER)
 # Who may report a case over the API (cases/api.py).
 CASE_REPORT = (Role.GRID_WORKER, Role.COMMUNITY_WORKER, Role.DISPATCHER)
 # Who walks a patch and reports from it on the phone (workbench.mygrid.PATROL_ROLES).
@@ -121,6 +125,24 @@ RULES: dict[str, Rule] = {
     "workbench:case-act": roles(*CASE_WORK, scoped=True),  # each action's own roles: workflow.TRANSITIONS
     "workbench:case-photos": roles(*CASE_PHOTO, scoped=True),  # upload (cases.photos.PHOTO_ROLES)
     "workbench:case-photo": roles(*CASE_WORK, scoped=True),  # one photo's file, for whoever sees the case
+    # ------------------------------------------------------------ deliberation in the workbench
+    "workbench:deliberation-topics": roles(*DELIBERATION),
+    "workbench:deliberation-topic-new": roles(*DELIBERATION_KEEP, scoped=True),  # the community posted
+    "workbench:deliberation-topic": roles(*DELIBERATION, scoped=True),
+    "workbench:deliberation-topic-comment": roles(*DELIBERATION, scoped=True),
+    "workbench:deliberation-topic-act": roles(*DELIBERATION_KEEP, scoped=True),
+    "workbench:deliberation-meeting-new": roles(*DELIBERATION_KEEP, scoped=True),  # the topic's
+    "workbench:deliberation-meeting": roles(*DELIBERATION, scoped=True),  # a meeting of the topic's
+    "workbench:deliberation-meeting-act": roles(*DELIBERATION_KEEP, scoped=True),
+    "workbench:deliberation-from-case": roles(*DELIBERATION_KEEP, scoped=True),  # the case
+    "workbench:deliberation-councils": roles(*DELIBERATION),
+    "workbench:deliberation-council-new": roles(*DELIBERATION_KEEP, scoped=True),  # the community posted
+    "workbench:deliberation-council": roles(*DELIBERATION, scoped=True),
+    "workbench:deliberation-council-act": roles(*DELIBERATION_KEEP, scoped=True),
+    "workbench:deliberation-disclosures": roles(*DELIBERATION),
+    "workbench:deliberation-disclosure-new": roles(*DELIBERATION_KEEP, scoped=True),  # the community posted
+    "workbench:deliberation-disclosure": roles(*DELIBERATION, scoped=True),
+    "workbench:deliberation-disclosure-act": roles(*DELIBERATION_KEEP, scoped=True),
     # The command dashboard (cases.overview.COMMAND_ROLES); ?area= names a place in scope.
     "dashboard:board": roles(Role.DISPATCHER, Role.LEADER),
     # ------------------------------------------------------------ the JSON API (/api/v1/)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("grid/report/", views.grid_report, name="grid-report"),
     path("registry/", include("gongzhi.registry.urls")),
     path("cases/", include("gongzhi.cases.urls")),
+    path("deliberation/", include("gongzhi.deliberation.urls")),
 ]

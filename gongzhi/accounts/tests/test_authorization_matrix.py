@@ -152,6 +152,7 @@ def _build(media) -> World:
         return made
     case_photos = {case.pk: photo(case) for case in (case_in, case_out)}
 
+    deliberation = _deliberation(world, (zhang, smith))
     org_in = Organization.objects.create(kind="workstation", name="洗面桥社区工作站", area_id=C1)
     org_out = Organization.objects.create(kind="workstation", name="和平社区工作站", area_id=JINJIANG_COMMUNITY)
     department_out = Department.objects.create(kind=DepartmentKind.CITY_MANAGEMENT, name="锦江区城管", area_id=JINJIANG)
@@ -209,10 +210,34 @@ def _build(media) -> World:
         spare_addresses=(spare_in, spare_out), entities=(shop, stall), phone_links=(link_in, link_out),
         phones={link_in.pk: PHONE_IN, link_out.pk: PHONE_OUT}, reviews=(review_in, review_out),
         jobs=(job(users["grid_worker"]), job(users["community_worker"])), cases=(case_in, case_out),
-        photos=case_photos,
+        photos=case_photos, **deliberation,
         category=leaf, admin_rows=rows, totp=rows[TOTPDevice][0], grid_worker_id=users["grid_worker"].pk,
     )
     return World(users=users, sessions=sessions, media=media, o=objects)
+
+
+def _deliberation(world, residents) -> dict:
+    """In 洗面桥社区 and in 和平社区 (锦江区): a council with one member, a topic it took up whose
+    meeting is scheduled, and a draft disclosure; built through the services as the system."""
+    from gongzhi.deliberation import councils, disclosures, meetings, procedures, topics
+
+    procedures.load_defaults()
+    template = procedures.ProcedureTemplate.objects.get(code=procedures.COUNCIL_DELIBERATION)
+    made: dict[str, list] = {"councils": [], "topics": [], "disclosures": []}
+    meetings_by_topic = {}
+    for code, person in zip((C1, JINJIANG_COMMUNITY), residents, strict=True):
+        council = councils.establish(actor=None, area=world[code], kind="deliberation", name="矩阵议事会")
+        councils.add_member(actor=None, council=council, person=person, term_start=dt.date(2025, 1, 1))
+        topic = topics.propose(actor=None, area=world[code], title="矩阵议题", source="resident", proposer=person)
+        topics.take_up(actor=None, topic=topic, council=council)
+        (step,) = procedures.choose(actor=None, topic=topic, template=template)
+        meetings_by_topic[topic.pk] = meetings.schedule(actor=None, step=step, scheduled_at=dt.datetime(
+            2026, 1, 5, 9, tzinfo=dt.UTC), place="议事厅")
+        made["councils"].append(council)
+        made["topics"].append(topic)
+        made["disclosures"].append(disclosures.draft(actor=None, area=world[code], kind="fund", title="矩阵公开",
+                                                     body="收入1万元"))
+    return {**{name: tuple(rows) for name, rows in made.items()}, "meetings": meetings_by_topic}
 
 
 @pytest.fixture(scope="module")
@@ -358,6 +383,30 @@ def probes(o: SimpleNamespace) -> dict[str, Probe]:
                                            "photos": SimpleUploadedFile("a.jpg", b"not a photo", "image/jpeg")}),
         # Each case's own photo (another case's photo under this number is a 404 of its own test).
         "workbench:case-photo": Probe(objects=o.cases, args=lambda c: {"number": c.number, "pk": o.photos[c.pk].pk}),
+        # deliberation: a community posted, or a topic (its meetings' pages name the topic's own meeting)
+        "workbench:deliberation-topic-new": Probe(method="post", objects=o.communities, body=lambda c, _r: {
+            "community": c.code, "source": "worker", "title": "矩阵议题"}),
+        "workbench:deliberation-topic": Probe(objects=o.topics, args=pk),
+        "workbench:deliberation-topic-comment": Probe(method="post", objects=o.topics, args=pk, body={"text": "矩阵"}),
+        "workbench:deliberation-topic-act": Probe(method="post", objects=o.topics, args=pk,
+                                                  body={"action": "decline", "note": "矩阵"}),
+        "workbench:deliberation-meeting-new": Probe(method="post", objects=o.topics, args=pk, body={
+            "step": "0", "scheduled_at": "2026-01-06T09:00", "place": "议事厅"}),
+        "workbench:deliberation-meeting": Probe(objects=o.topics, args=lambda t: {
+            "pk": t.pk, "meeting": o.meetings[t.pk].pk}),
+        "workbench:deliberation-meeting-act": Probe(method="post", objects=o.topics, args=lambda t: {
+            "pk": t.pk, "meeting": o.meetings[t.pk].pk}, body={"action": "attend", "member": "0"}),
+        "workbench:deliberation-from-case": Probe(method="post", objects=o.cases, args=lambda c: {"number": c.number}),
+        "workbench:deliberation-council-new": Probe(method="post", objects=o.communities, body=lambda c, _r: {
+            "community": c.code, "kind": "supervision", "name": "矩阵监事会"}),
+        "workbench:deliberation-council": Probe(objects=o.councils, args=pk),
+        "workbench:deliberation-council-act": Probe(method="post", objects=o.councils, args=pk, body={
+            "action": "end_membership", "member": "0", "term_end": "2026-01-01"}),
+        "workbench:deliberation-disclosure-new": Probe(method="post", objects=o.communities, body=lambda c, _r: {
+            "community": c.code, "kind": "fund", "title": "矩阵公开", "body": "支出1万元"}),
+        "workbench:deliberation-disclosure": Probe(objects=o.disclosures, args=pk),
+        "workbench:deliberation-disclosure-act": Probe(method="post", objects=o.disclosures, args=pk,
+                                                       body={"action": "publish"}),
         # the API
         "api:sign_in": Probe(method="post", body={"username": "matrix_login", "password": PASSWORD}),
         "api:change_password": Probe(method="post", body={"old_password": "not it", "new_password": "x"}),
@@ -505,10 +554,13 @@ def test_rules_agree_with_the_tables_they_restate():
     from gongzhi.cases.models import CASE_ROLES
     from gongzhi.cases.photos import PHOTO_ROLES
     from gongzhi.cases.workflow import TRANSITIONS
+    from gongzhi.deliberation.models import DELIBERATION_ROLES
+    from gongzhi.deliberation.scope import KEEPERS
     from gongzhi.registry.exporters import EXPORTS
 
     assert set(access.CASE_WORK) == CASE_ROLES == {r for t in TRANSITIONS.values() for r in t.roles}
     assert set(access.CASE_PHOTO) == PHOTO_ROLES
+    assert set(access.DELIBERATION) == DELIBERATION_ROLES and set(access.DELIBERATION_KEEP) == KEEPERS
     assert {kind: spec[2] for kind, spec in EXPORTS.items()} == access.EXPORT_PERMISSIONS
 
 
