@@ -332,3 +332,10 @@ def test_the_topic_list_reads_in_a_fixed_number_of_queries(login, cast, register
     for i in range(1, 6):
         topics.propose(actor=cast.community_worker, area=community(), title=f"议题{i}", source="worker")
     assert queries() == few
+
+
+def test_the_workbench_leads_to_deliberation_for_its_roles_only(login):
+    for who, shown in (("community_worker", True), ("leader", True), ("handler", False), ("system_admin", False)):
+        html = login(who).get("/w/").content.decode()
+        assert (f'href="{W}/"' in html) is shown, who  # the nav link and the start page's card
+        assert (f'href="{W}/councils/"' in html) is shown, who
