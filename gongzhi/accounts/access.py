@@ -135,6 +135,7 @@ RULES: dict[str, Rule] = {
     "workbench:deliberation-meeting": roles(*DELIBERATION, scoped=True),  # a meeting of the topic's
     "workbench:deliberation-meeting-act": roles(*DELIBERATION_KEEP, scoped=True),
     "workbench:deliberation-from-case": roles(*DELIBERATION_KEEP, scoped=True),  # the case
+    "workbench:deliberation-supervision": roles(*DELIBERATION),  # ?community= narrows within scope
     "workbench:deliberation-councils": roles(*DELIBERATION),
     "workbench:deliberation-council-new": roles(*DELIBERATION_KEEP, scoped=True),  # the community posted
     "workbench:deliberation-council": roles(*DELIBERATION, scoped=True),

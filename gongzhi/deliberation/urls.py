@@ -3,7 +3,7 @@ reach each is declared in accounts/access.py."""
 
 from django.urls import path
 
-from . import council_views, disclosure_views, meeting_views, views
+from . import council_views, disclosure_views, followthrough_views, meeting_views, views
 
 urlpatterns = [
     path("", views.topics_view, name="deliberation-topics"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("topics/<int:pk>/meetings/<int:meeting>/", meeting_views.meeting_view, name="deliberation-meeting"),
     path("topics/<int:pk>/meetings/<int:meeting>/act/", meeting_views.meeting_act, name="deliberation-meeting-act"),
     path("from-case/<str:number>/", views.from_case, name="deliberation-from-case"),
+    path("supervision/", followthrough_views.supervision_view, name="deliberation-supervision"),
     path("councils/", council_views.councils_view, name="deliberation-councils"),
     path("councils/new/", council_views.council_new, name="deliberation-council-new"),
     path("councils/<int:pk>/", council_views.council_view, name="deliberation-council"),

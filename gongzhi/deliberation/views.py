@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.accounts import scoping
 from gongzhi.accounts.scoping import OutOfScope
 
-from . import councils, disclosures, pages, procedures, topics
+from . import councils, disclosures, followthrough_views, pages, procedures, topics
 from .models import (
     Council,
     CouncilKind,
@@ -104,6 +104,7 @@ def topic_view(request, pk: int):
             Q(area__isnull=True) | Q(area=topic.area_id)).order_by("code")
     if keeps and current is not None and not any(not m.frozen for m in current.meetings.all()):
         context["seated"] = councils.members_on(topic.council, timezone.localdate()).select_related("person")
+    context.update(followthrough_views.context(request.user, topic, keeps))
     return render(request, "deliberation/topic.html", context)
 
 
@@ -143,6 +144,7 @@ TOPIC_ACTIONS = {
                             _("决议已公开")),
     "disclose_implementation": (lambda request, topic: disclosures.disclose_implementation(
         actor=request.user, topic=topic, body=request.POST.get("body", "")), _("实施结果已公开")),
+    **followthrough_views.TASK_ACTIONS,
 }
 
 

@@ -2,16 +2,19 @@
 accessibility violation (axe-core), under the page budget, no console error under the CSP; a
 secret ballot's meeting among them."""
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongzhi.conftest import screenshot, sign_in_page
-from gongzhi.deliberation import disclosures, meetings, procedures, topics, votes
+from gongzhi.deliberation import disclosures, followthrough, meetings, procedures, topics, votes
 from gongzhi.deliberation.models import Topic
 from gongzhi.workbench.tests.test_browser_pages import _check
 
 from .conftest import community, council, register, templates  # noqa: F401  (fixtures)
+from .test_pages import resolved
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -33,12 +36,16 @@ def test_the_deliberation_pages_on_a_phone(browse, cast, council, templates):  #
     fund = disclosures.publish(actor=worker, disclosure=disclosures.draft(
         actor=worker, area=community(), kind="fund", title="2025年社区基金收支", body="收入10万元，支出8万元"))
 
+    done = resolved(worker, council, templates)
+    followthrough.assign(actor=worker, topic=done, title="采购并安装路灯", owner=worker,
+                         deadline=timezone.localdate() + dt.timedelta(days=7))
     page = browse(width=360, height=740)
     sign_in_page(page, "community_worker", TOTPDevice.objects.create(user=worker, name="phone", confirmed=True))
     paths = ["/w/deliberation/", f"/w/deliberation/topics/{topic.pk}/", f"/w/deliberation/topics/{proposed.pk}/",
              f"/w/deliberation/topics/{topic.pk}/meetings/{meeting.pk}/", "/w/deliberation/councils/",
              f"/w/deliberation/councils/{council.pk}/?q=张", "/w/deliberation/disclosures/",
-             f"/w/deliberation/disclosures/{fund.pk}/"]
+             f"/w/deliberation/disclosures/{fund.pk}/", f"/w/deliberation/topics/{done.pk}/",
+             "/w/deliberation/supervision/"]
     _check(page, paths)
     wide = []
     for path in paths:

@@ -339,3 +339,55 @@ def test_the_workbench_leads_to_deliberation_for_its_roles_only(login):
         html = login(who).get("/w/").content.decode()
         assert (f'href="{W}/"' in html) is shown, who  # the nav link and the start page's card
         assert (f'href="{W}/councils/"' in html) is shown, who
+
+
+# ---------------------------------------------------------------- follow-through
+def resolved(worker, council, templates) -> Topic:
+    """A topic its council resolved (all five for), the resolution published."""
+    from gongzhi.deliberation import disclosures, votes
+
+    topic = deliberating(worker, council, templates, title="更换小区路灯")
+    meeting = scheduled(worker, topic)
+    for member in meeting.invited.all():
+        meetings.attend(actor=worker, meeting=meeting, member=member)
+        votes.vote(actor=worker, meeting=meeting, member=member, choice="for")
+    meetings.conclude(actor=worker, meeting=meeting, minutes="一致通过", resolution="年内更换路灯12盏")
+    topic = Topic.objects.unscoped().get(pk=topic.pk)
+    disclosures.disclose_resolution(actor=worker, topic=topic)
+    return topic
+
+
+def test_a_resolution_is_carried_out_through_tasks_and_its_result_prompted(login, cast, council, templates):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongzhi.deliberation.models import ResolutionTask
+
+    topic = resolved(cast.community_worker, council, templates)
+    client = login("community_worker")
+    act = topic_url(topic, "act/")
+    page = post(client, act, {"action": "assign", "title": "采购路灯", "deadline": "明年",
+                              "owner": cast.community_worker.pk})
+    assert "请填写有效的完成时限（年-月-日）" in messages(page) and not ResolutionTask.objects.exists()
+    due = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+    page = post(client, act, {"action": "assign", "title": "采购路灯", "deadline": due, "owner": cast.community_worker.pk})
+    assert "已交办落实任务" in messages(page) and "采购路灯" in page.content.decode()
+    task = ResolutionTask.objects.get()
+    assert task.owner == cast.community_worker and task.state == "open"
+
+    supervision = login("leader").get(f"{W}/supervision/").content.decode()  # a reader watches
+    assert "更换小区路灯" in supervision and "完成 0/1" in supervision
+    assert login("leader").post(act, {"action": "cancel_task", "task": task.pk, "reason": "x"}).status_code == 403
+
+    client = login("community_worker")
+    page = post(client, act, {"action": "complete", "task": task.pk, "result": " "})
+    assert "请填写完成情况" in messages(page)
+    page = post(client, act, {"action": "complete", "task": task.pk, "result": "已采购并安装12盏"})
+    assert "任务已办结" in messages(page)
+    html = page.content.decode()
+    assert 'id="implementation-due"' in html and "已采购并安装12盏</textarea>" in html  # the summary, to edit
+    assert "待公开实施结果" in client.get(f"{W}/supervision/?community={C1}").content.decode()
+    page = post(client, act, {"action": "disclose_implementation", "body": "路灯12盏已全部更换"})
+    assert "实施结果已公开" in messages(page) and 'id="implementation-due"' not in page.content.decode()
+    assert "交办落实任务" not in page.content.decode()  # nothing more to assign once the result is public
