@@ -342,11 +342,11 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
     from django.utils import timezone
 
-    from gongzhi.cases.models import Case, CaseEvent, CaseStat
+    from gongzhi.cases.models import Case, CaseEvent, CaseStat, CommunityStat
 
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        for model in (Case, CaseEvent, CaseStat):
+        for model in (Case, CaseEvent, CaseStat, CommunityStat):
             cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
     print(f"VACUUM ANALYZE of the case tables: {_duration(time.perf_counter() - started)}")
     with connection.cursor() as cursor:

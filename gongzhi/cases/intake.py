@@ -38,7 +38,7 @@ class Receipt:
 
 
 def _file(case: Case, event: CaseEvent) -> None:
-    """Writes the case, its first event and its rollup count together or not at all. On
+    """Writes the case, its first event and its rollup counts together or not at all. On
     PostgreSQL outside a transaction that is one statement (one round trip and one commit:
     intake is the platform's busiest write); elsewhere, one transaction."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
@@ -50,15 +50,17 @@ def _file(case: Case, event: CaseEvent) -> None:
         return
     case_sql, case_params = bulk.insert_sql(case)
     event_sql, event_params = bulk.insert_sql(event, source="c", computed={"case_id": "c.id"})
-    count_sql, count_params = rates.count_sql(case, case.reported_at, reported=1)
-    statement = _numbered(f"WITH c AS ({case_sql} RETURNING id), e AS ({event_sql}), s AS ({count_sql}) "  # noqa: S608  # nosec B608
+    counts = rates.count_sql(case, case.reported_at, reported=1)
+    upserts = "".join(f", s{i} AS ({sql})" for i, (sql, _params) in enumerate(counts))
+    statement = _numbered(f"WITH c AS ({case_sql} RETURNING id), e AS ({event_sql}){upserts} "  # noqa: S608  # nosec B608
                           "SELECT id FROM c")  # the parts come from bulk.insert_sql and rates.count_sql
     connection.ensure_connection()
     # Bound and prepared by the server, once per connection: from then on only the values
-    # travel, and PostgreSQL neither parses nor plans the five-table statement again.
+    # travel, and PostgreSQL neither parses nor plans the four-write statement again.
     # (Its errors are Django's, as through any cursor: a retry's key is an IntegrityError.)
     with connection.wrap_database_errors, psycopg.RawCursor(connection.connection) as cursor:
-        cursor.execute(statement, [*case_params, *event_params, *count_params], prepare=True)
+        cursor.execute(statement, [*case_params, *event_params, *(p for _sql, params in counts for p in params)],
+                       prepare=True)
         case.pk = cursor.fetchone()[0]
     case._state.adding, case._state.db = False, connection.alias
 

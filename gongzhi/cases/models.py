@@ -242,7 +242,25 @@ class CaseEvent(models.Model):
         raise PermissionError("case events are never deleted")
 
 
-class CaseStat(ScopedModel):
+class Counts(models.Model):
+    """The counters a rollup row keeps (`rates.COUNTERS`; what each counts: rollups.py)."""
+
+    reported = models.PositiveIntegerField(default=0)
+    responded = models.PositiveIntegerField(default=0)
+    responded_on_time = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    handled = models.PositiveIntegerField(default=0)
+    handled_on_time = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    basically_satisfied = models.PositiveIntegerField(default=0)
+    unsatisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CaseStat(ScopedModel, Counts):
     """Rollup of case events per day, grid, category and channel (and unit where one holds
     it), kept up to date by each transition in its own transaction, so that rates over a city
     and a month read thousands of rows, not millions of cases."""
@@ -256,16 +274,6 @@ class CaseStat(ScopedModel):
     channel = models.CharField(max_length=12, choices=Channel.choices)
     department = models.ForeignKey("orgs.Department", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
-    reported = models.PositiveIntegerField(default=0)
-    responded = models.PositiveIntegerField(default=0)
-    responded_on_time = models.PositiveIntegerField(default=0)
-    closed = models.PositiveIntegerField(default=0)
-    handled = models.PositiveIntegerField(default=0)
-    handled_on_time = models.PositiveIntegerField(default=0)
-    rated = models.PositiveIntegerField(default=0)
-    satisfied = models.PositiveIntegerField(default=0)
-    basically_satisfied = models.PositiveIntegerField(default=0)
-    unsatisfied = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("事件统计")
@@ -280,6 +288,29 @@ class CaseStat(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.day} {self.area_id} {self.category_id}"
+
+
+class CommunityStat(ScopedModel, Counts):
+    """The same counts summed per day and community (no grid, category, channel or unit), added
+    to by each transition next to its fine row, in the same transaction: the rates of a city, a
+    district or a subdistrict read one row per community and day, about 1,400 a day in the demo
+    city instead of some 30,000 fine rows (rates.py picks the grain)."""
+
+    scope_rule = ScopeRule(area_fields=("area__code",), roles=CASE_ROLES)
+
+    day = models.DateField(_("日期"))
+    area = models.ForeignKey("areas.Area", to_field="code", db_column="area_code", on_delete=models.PROTECT,
+                             related_name="+", db_index=False)  # the community: the case's code to 12 digits
+
+    class Meta:
+        verbose_name = _("社区事件统计")
+        verbose_name_plural = pgettext_lazy("plural", "社区事件统计")
+        constraints = [models.UniqueConstraint("day", "area", name="cases_community_stat_key")]
+        indexes = [models.Index(fields=["area", "day"], name="cases_community_stat_area_day",
+                                opclasses=["varchar_pattern_ops", "date_ops"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.area_id}"
 
 
 class Open311Key(models.Model):

@@ -16,7 +16,8 @@ and `tracking.rate`), read back from each event:
   rated        evaluate, and its `satisfaction`
 
 Events written before they recorded `on_time` and `department` count as on time and under no
-unit. One INSERT … SELECT … GROUP BY after deleting the days' rows, in one transaction.
+unit. One INSERT … SELECT … GROUP BY after deleting the days' rows, then the community rollup
+(`CommunityStat`) of those days summed from them the same way, all in one transaction.
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection, transaction
-from django.db.models import Count, F, IntegerField, Q
+from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, TruncDate
+from django.db.models.functions import Cast, Substr, TruncDate
 from django.utils import timezone
 
-from .models import CaseEvent, CaseStat
-from .rates import COUNTERS
+from .models import CaseEvent, CaseStat, CommunityStat
+from .rates import COMMUNITY, COUNTERS
 
 RESPONSES = ("accept", "reject", "self_resolve")
 COUNTED = ("report", "accept", "reject", "self_resolve", "handle", "close", "merge", "evaluate")
@@ -66,9 +67,17 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def _in_days(queryset, start: dt.date | None, end: dt.date | None):
+    if start is not None:
+        queryset = queryset.filter(day__gte=start)
+    if end is not None:
+        queryset = queryset.filter(day__lte=end)
+    return queryset
+
+
 def rebuild(start: dt.date | None = None, end: dt.date | None = None) -> int:
     """Recounts the rollup rows of the days from `start` to `end` (inclusive; open ends: from
-    the first event, up to the last). Returns how many rows it wrote."""
+    the first event, up to the last). Returns how many fine rows it wrote."""
     events = CaseEvent.objects.filter(action__in=COUNTED)
     if start is not None:
         events = events.filter(at__gte=_local_midnight(start))
@@ -82,21 +91,25 @@ def rebuild(start: dt.date | None = None, end: dt.date | None = None) -> int:
                .values("stat_day", "stat_area", "stat_category", "stat_channel", "stat_department")
                .annotate(**_counts()))
     select, params = grouped.query.sql_with_params()
-    table = CaseStat._meta.db_table
-    # Column names from the model and COUNTERS, never from input; the values are parameters.
+    table, communities = CaseStat._meta.db_table, CommunityStat._meta.db_table
+    # Column names from the models and COUNTERS, never from input; the values are parameters.
     insert = (f"INSERT INTO {table} (day, area_code, category_id, channel, department_id, "
               f"{', '.join(COUNTERS)}) {select}")
-    stats = CaseStat.objects.unscoped()  # system work over every place
-    if start is not None:
-        stats = stats.filter(day__gte=start)
-    if end is not None:
-        stats = stats.filter(day__lte=end)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Live transitions wait until the recount commits, then add to it: none is lost
-            # or counted twice. Readers go on reading.
-            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
-        stats.delete()
+            # or counted twice. Readers go on reading. (Both tables, in the order the live
+            # upserts take them.)
+            cursor.execute(f"LOCK TABLE {table}, {communities} IN SHARE ROW EXCLUSIVE MODE")
+        _in_days(CaseStat.objects.unscoped(), start, end).delete()  # system work over every place
         cursor.execute(insert, params)
-        return cursor.rowcount
-
+        written = cursor.rowcount
+        # The community rows of the same days, summed from the fine rows just written, in order
+        # of day (as live upserts write them: a period's rows then sit together).
+        summed = (_in_days(CaseStat.objects.unscoped(), start, end)
+                  .values("day", community=Substr("area_id", 1, COMMUNITY))
+                  .annotate(**{f"sum_{name}": Sum(name) for name in COUNTERS}).order_by("day", "community"))
+        select, params = summed.query.sql_with_params()
+        _in_days(CommunityStat.objects.unscoped(), start, end).delete()
+        cursor.execute(f"INSERT INTO {communities} (day, area_code, {', '.join(COUNTERS)}) {select}", params)
+        return written

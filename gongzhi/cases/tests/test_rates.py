@@ -3,11 +3,14 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gongzhi.cases import categories, intake, rates, tracking, workflow
 from gongzhi.cases.models import Case, CaseEvent, Category
 from gongzhi.cases.tests.conftest import reporter
+from gongzhi.conftest import C1, C2, G1, WUHOU
 
 
 @pytest.fixture
@@ -82,3 +85,30 @@ def test_the_rates_api(login, month):
                                                "group_by": "category"}).json()
     assert {r["key"] for r in body} == {"garbage_pileup", "noise"}
     assert client.get("/api/v1/cases/rates", {"start": "x", "end": "y"}).status_code == 422
+
+
+def _read(user, **asked) -> str:
+    """The rollup table the rates' query read."""
+    with CaptureQueriesContext(connection) as seen:
+        rates.rates(user, start=today(), end=today(), **asked)
+    return next(t for t in ("cases_communitystat", "cases_casestat") if t in seen.captured_queries[-1]["sql"])
+
+
+def test_questions_about_whole_communities_read_the_community_rollup(cast, month):
+    assert _read(cast.city_dispatcher) == _read(cast.leader, group_by="subdistrict") == "cases_communitystat"
+    assert _read(cast.community_worker, group_by="community") == _read(cast.dispatcher, area=C1) == "cases_communitystat"
+    # Finer than a community, or a scope that is not whole communities: the fine rollup.
+    assert _read(cast.city_dispatcher, group_by="grid") == _read(cast.city_dispatcher, group_by="category") == \
+        _read(cast.city_dispatcher, area=G1) == "cases_casestat"
+    assert _read(cast.grid_worker) == _read(cast.handler) == _read(cast.multi) == "cases_casestat"
+
+
+def test_both_rollups_give_the_same_rates(cast, month, monkeypatch):
+    asked = [(who, group_by, area) for who in ("city_dispatcher", "leader", "dispatcher", "community_worker")
+             for group_by in ("", "district", "subdistrict", "community") for area in ("", WUHOU, C1, C2)]
+    either = [rates.rates(getattr(cast, who), start=today(), end=today(), group_by=group_by, area=area)
+              for who, group_by, area in asked]
+    assert sum(rows[0]["reported"] for rows in either if rows) > 0
+    monkeypatch.setattr(rates, "_whole_communities", lambda *args: False)  # the fine rollup only
+    assert [rates.rates(getattr(cast, who), start=today(), end=today(), group_by=group_by, area=area)
+            for who, group_by, area in asked] == either

@@ -1,4 +1,5 @@
-"""rollups.rebuild() recounts from the events exactly what live transitions counted."""
+"""rollups.rebuild() recounts from the events exactly what live transitions counted, in the fine
+rollup and in the community one (which is the fine one summed per day and community)."""
 
 import datetime as dt
 
@@ -7,8 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from gongzhi.cases import categories, intake, rollups, tracking, workflow
-from gongzhi.cases.models import CaseStat, Category
-from gongzhi.cases.rates import COUNTERS
+from gongzhi.cases.models import CaseEvent, CaseStat, Category, CommunityStat
+from gongzhi.cases.rates import COMMUNITY, COUNTERS
 from gongzhi.cases.tests.conftest import reporter
 
 
@@ -16,6 +17,20 @@ def _rows() -> list[tuple]:
     rows = CaseStat.objects.unscoped().values_list("day", "area_id", "category_id", "channel", "department_id",
                                                    *COUNTERS)
     return sorted(rows, key=lambda row: (*row[:4], row[4] or 0))
+
+
+def _community_rows() -> list[tuple]:
+    return sorted(CommunityStat.objects.unscoped().values_list("day", "area_id", *COUNTERS))
+
+
+def _summed(fine: list[tuple]) -> list[tuple]:
+    """The fine rows summed per day and community: what the community rollup must hold."""
+    sums: dict[tuple, list[int]] = {}
+    for day, area, _category, _channel, _unit, *counts in fine:
+        total = sums.setdefault((day, area[:COMMUNITY]), [0] * len(COUNTERS))
+        for i, n in enumerate(counts):
+            total[i] += n
+    return sorted((*key, *counts) for key, counts in sums.items())
 
 
 @pytest.fixture
@@ -89,6 +104,19 @@ def test_a_rebuild_gives_the_live_counts(history):
     assert _rows() == live
 
 
+def test_the_live_community_rollup_is_the_fine_one_summed_and_a_rebuild_gives_it_again(history):
+    live = _community_rows()
+    assert live == _summed(_rows())
+    assert len({row[1] for row in live}) == 2 and all(len(row[1]) == COMMUNITY for row in live)  # C1 and 锦江's
+    reports = CaseEvent.objects.filter(action="report").values_list("case__area_id", flat=True)
+    assert {c: sum(r[2] for r in live if r[1] == c) for c in {r[1] for r in live}} == \
+        {c: sum(1 for a in reports if a[:COMMUNITY] == c) for c in {r[1] for r in live}}
+    CommunityStat.objects.unscoped().update(reported=0)
+    CommunityStat.objects.unscoped().filter(day=live[0][0]).delete()
+    rollups.rebuild()
+    assert _community_rows() == live
+
+
 def test_a_rebuild_of_some_days_keeps_the_others(history):
     live = _rows()
     days = sorted({row[0] for row in live})
@@ -98,6 +126,10 @@ def test_a_rebuild_of_some_days_keeps_the_others(history):
     rebuilt = _rows()
     assert [r for r in rebuilt if r[0] != days[0]] == [r for r in live if r[0] != days[0]]
     assert {r[5] for r in rebuilt if r[0] == days[0]} == {77}
+    # The community rows of the rebuilt days are summed again; those of the day left alone stay.
+    communities = _community_rows()
+    assert [r for r in communities if r[0] != days[0]] == [r for r in _summed(rebuilt) if r[0] != days[0]]
+    assert [r for r in communities if r[0] == days[0]] == [r for r in _summed(live) if r[0] == days[0]]
 
 
 def test_the_command_rebuilds_a_range(history, capsys):
