@@ -142,6 +142,7 @@ RULES: dict[str, Rule] = {
     "workbench:deliberation-council-act": roles(*DELIBERATION_KEEP, scoped=True),
     "workbench:deliberation-disclosures": roles(*DELIBERATION),
     "workbench:deliberation-disclosure-new": roles(*DELIBERATION_KEEP, scoped=True),  # the community posted
+    "workbench:deliberation-disclosure-account": roles(*DELIBERATION_KEEP, scoped=True),  # the community posted
     "workbench:deliberation-disclosure": roles(*DELIBERATION, scoped=True),
     "workbench:deliberation-disclosure-act": roles(*DELIBERATION_KEEP, scoped=True),
     # The command dashboard (cases.overview.COMMAND_ROLES); ?area= names a place in scope.

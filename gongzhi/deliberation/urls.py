@@ -22,6 +22,7 @@ urlpatterns = [
     path("councils/<int:pk>/act/", council_views.council_act, name="deliberation-council-act"),
     path("disclosures/", disclosure_views.disclosures_view, name="deliberation-disclosures"),
     path("disclosures/new/", disclosure_views.disclosure_new, name="deliberation-disclosure-new"),
+    path("disclosures/account/", disclosure_views.account_new, name="deliberation-disclosure-account"),
     path("disclosures/<int:pk>/", disclosure_views.disclosure_view, name="deliberation-disclosure"),
     path("disclosures/<int:pk>/act/", disclosure_views.disclosure_act, name="deliberation-disclosure-act"),
 ]

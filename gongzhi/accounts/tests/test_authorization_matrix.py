@@ -404,6 +404,9 @@ def probes(o: SimpleNamespace) -> dict[str, Probe]:
             "action": "end_membership", "member": "0", "term_end": "2026-01-01"}),
         "workbench:deliberation-disclosure-new": Probe(method="post", objects=o.communities, body=lambda c, _r: {
             "community": c.code, "kind": "fund", "title": "矩阵公开", "body": "支出1万元"}),
+        "workbench:deliberation-disclosure-account": Probe(method="post", objects=o.communities, body=lambda c, _r: {
+            "community": c.code, "kind": "fund", "title": "矩阵资金", "period_start": "2025-01-01",
+            "period_end": "2025-12-31", "line_name": "绿化", "line_budgeted": "100", "line_spent": "80"}),
         "workbench:deliberation-disclosure": Probe(objects=o.disclosures, args=pk),
         "workbench:deliberation-disclosure-act": Probe(method="post", objects=o.disclosures, args=pk,
                                                        body={"action": "publish"}),

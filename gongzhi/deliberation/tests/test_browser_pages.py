@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongzhi.conftest import screenshot, sign_in_page
-from gongzhi.deliberation import disclosures, followthrough, meetings, procedures, topics, votes
+from gongzhi.deliberation import disclosures, followthrough, funds, meetings, procedures, topics, votes
 from gongzhi.deliberation.models import Topic
 from gongzhi.workbench.tests.test_browser_pages import _check
 
@@ -33,8 +33,11 @@ def test_the_deliberation_pages_on_a_phone(browse, cast, council, templates):  #
     meetings.attend(actor=worker, meeting=meeting, member=first)
     votes.vote(actor=worker, meeting=meeting, member=first, choice="for")
     proposed = topics.propose(actor=worker, area=community(), title="楼道照明改造", source="worker")
-    fund = disclosures.publish(actor=worker, disclosure=disclosures.draft(
-        actor=worker, area=community(), kind="fund", title="2025年社区基金收支", body="收入10万元，支出8万元"))
+    notice = disclosures.publish(actor=worker, disclosure=disclosures.draft(
+        actor=worker, area=community(), kind="fund", title="社区基金管理办法", body="经居民代表会议通过"))
+    fund = funds.disclose_fund(actor=worker, area=community(), title="2025年社区基金收支", rows=[
+        ("绿化养护", "5000", "4800"), ("邻里节活动", "20000", "18000.50")], period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31), beneficiaries=1200, beneficiaries_note="全体居民")
 
     done = resolved(worker, council, templates)
     followthrough.assign(actor=worker, topic=done, title="采购并安装路灯", owner=worker,
@@ -44,7 +47,8 @@ def test_the_deliberation_pages_on_a_phone(browse, cast, council, templates):  #
     paths = ["/w/deliberation/", f"/w/deliberation/topics/{topic.pk}/", f"/w/deliberation/topics/{proposed.pk}/",
              f"/w/deliberation/topics/{topic.pk}/meetings/{meeting.pk}/", "/w/deliberation/councils/",
              f"/w/deliberation/councils/{council.pk}/?q=张", "/w/deliberation/disclosures/",
-             f"/w/deliberation/disclosures/{fund.pk}/", f"/w/deliberation/topics/{done.pk}/",
+             f"/w/deliberation/disclosures/{fund.pk}/", f"/w/deliberation/disclosures/{notice.pk}/",
+             f"/w/deliberation/topics/{done.pk}/",
              "/w/deliberation/supervision/"]
     _check(page, paths)
     wide = []

@@ -7,6 +7,7 @@ import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
 
 from gongzhi.conftest import C1
 from gongzhi.deliberation import meetings, procedures, topics
@@ -391,3 +392,34 @@ def test_a_resolution_is_carried_out_through_tasks_and_its_result_prompted(login
     page = post(client, act, {"action": "disclose_implementation", "body": "路灯12盏已全部更换"})
     assert "实施结果已公开" in messages(page) and 'id="implementation-due"' not in page.content.decode()
     assert "交办落实任务" not in page.content.decode()  # nothing more to assign once the result is public
+
+
+def test_a_fund_account_is_published_with_its_lines_and_corrected_with_them(login, cast):
+    client = login("community_worker")
+    account = {"community": C1, "kind": "fund", "title": "2025年社区基金收支", "period_start": "2025-01-01",
+               "period_end": "2025-12-31", "line_name": ["绿化养护", "", "活动经费"],
+               "line_budgeted": ["-5", "", "20000"], "line_spent": ["4800", "", "18000"],
+               "beneficiaries": "1200", "beneficiaries_note": "全体居民"}
+    page = post(client, f"{W}/disclosures/account/", account)
+    assert "第1行的预算金额不能为负数" in messages(page) and not Disclosure.objects.unscoped().exists()
+    page = post(client, f"{W}/disclosures/account/", {**account, "line_budgeted": ["5000", "", "20000"]})
+    first = Disclosure.objects.unscoped().get()
+    assert page.redirect_chain[-1][0] == f"{W}/disclosures/{first.pk}/" and first.published_at is not None
+    table = re.search(r'<table id="account">.*?</table>', page.content.decode(), re.S).group(0)
+    assert "绿化养护" in table and "25000.00" in table and "22800.00" in table  # the system's totals
+    assert [i.name for i in first.items.all()] == ["绿化养护", "活动经费"]
+
+    html = page.content.decode()
+    try:  # the residents' portal's page of it, where the portal has one
+        assert f'href="{reverse("portal:disclosure", args=[first.pk])}" id="public-link"' in html
+    except NoReverseMatch:
+        assert 'id="public-link"' not in html
+    assert 'value="correct_account"' in html and 'value="绿化养护"' in html  # the correction starts from the lines
+    page = post(client, f"{W}/disclosures/{first.pk}/act/", {
+        "action": "correct_account", "title": "2025年社区基金收支（更正）", "period_start": "2025-01-01",
+        "period_end": "2025-12-31", "line_name": ["绿化养护", "活动经费"], "line_budgeted": ["5000", "20000"],
+        "line_spent": ["4800", "17500"], "beneficiaries": "1200", "beneficiaries_note": "全体居民"})
+    second = Disclosure.objects.unscoped().get(corrects=first)
+    assert "已发布更正" in messages(page) and page.redirect_chain[-1][0] == f"{W}/disclosures/{second.pk}/"
+    assert [str(i.spent) for i in second.items.all()] == ["4800.00", "17500.00"]
+    assert [str(i.spent) for i in first.items.all()] == ["4800.00", "18000.00"]  # the old one stays
