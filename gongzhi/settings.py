@@ -213,6 +213,10 @@ GONGZHI_DOWNLOAD_DAYS = env_int("GONGZHI_DOWNLOAD_DAYS", 7)
 GONGZHI_PORTAL_AREA = os.environ.get("GONGZHI_PORTAL_AREA", "")
 GONGZHI_PORTAL_RATE_PER_ADDRESS = os.environ.get("GONGZHI_PORTAL_RATE_PER_ADDRESS", "20/h")
 GONGZHI_MAP_TILES = os.environ.get("GONGZHI_MAP_TILES", "")
+# Residents prove who they are on the portal by a code sent to a phone the register holds for
+# them: so many codes per number an hour; the proof lasts this many hours in their browser.
+GONGZHI_PORTAL_CODES_PER_PHONE = os.environ.get("GONGZHI_PORTAL_CODES_PER_PHONE", "5/h")
+GONGZHI_RESIDENT_HOURS = env_int("GONGZHI_RESIDENT_HOURS", 2)
 # Django's all-powerful superuser cannot sign in (it would hold all three admin powers at once).
 GONGZHI_ALLOW_SUPERUSER = env_bool("GONGZHI_ALLOW_SUPERUSER", False)
 # A password is refused after this many days and must be changed (0: passwords never expire).

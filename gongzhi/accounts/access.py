@@ -205,6 +205,17 @@ RULES: dict[str, Rule] = {
     "portal:outlines": public("the outlines of the places the portal serves, for its map"),
     "portal:track": public("a case found by its number and the code shown once to whoever reported it"),
     "portal:rate": public("whoever reported a closed case rates it, with its number and code"),
+    "portal:resident": public("a resident proves who they are: name, a registered phone, a code by SMS"),
+    "portal:resident-leave": public("a resident ends their proof in this browser"),
+    "portal:topics": public("topics and what became of them are public (居务公开); proposers show masked"),
+    "portal:topic": public("one public topic: its procedure's progress, resolution, comments (names masked)"),
+    "portal:topic-photo": public("a public topic's photos, stored without their metadata"),
+    # Acting on topics needs the resident's proof in the session (portal.residents), not an account.
+    "portal:topic-new": public("a proven resident proposes a topic for their community"),
+    "portal:topic-support": public("a proven resident of the topic's community supports it, once"),
+    "portal:topic-comment": public("a proven resident of the topic's community comments on it"),
+    "portal:disclosures": public("published disclosures of the portal's communities"),
+    "portal:disclosure": public("one published disclosure and its corrections"),
     # ------------------------------------------------------------ the admin (configuration)
     "admin:login": public("signing in to the admin (it admits only ADMIN_SITE_ROLES)"),
     "admin:logout": public("signing out of the admin"),

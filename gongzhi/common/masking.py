@@ -29,7 +29,12 @@ def mask_document(value: str) -> str:
     return value[:2] + "*" * (len(value) - 4) + value[-2:]
 
 
-MASKS = {"id_number": mask_id_number, "phone": mask_phone, "document": mask_document}
+def mask_name(value: str) -> str:
+    """张*, 欧阳**: how a resident's name shows to the public; the first character stays."""
+    return value[:1] + "*" * (len(value) - 1) if len(value) > 1 else value
+
+
+MASKS = {"id_number": mask_id_number, "phone": mask_phone, "document": mask_document, "name": mask_name}
 
 
 def mask(value: str, kind: str) -> str:

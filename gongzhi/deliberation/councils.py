@@ -18,19 +18,34 @@ from .scope import in_community, locked, require_keeper
 
 
 @transaction.atomic
-def establish(*, actor: Any, area: Any, kind: str, name: str) -> Council:
-    """A new council of the community `area` (in the actor's scope)."""
+def establish(*, actor: Any, area: Any, kind: str, name: str, compound: Any = None) -> Council:
+    """A new council of the community `area` (in the actor's scope), or of one of its compounds
+    (`compound`, an estate of its standard address tree)."""
     require_keeper(actor)
     if kind not in CouncilKind.values:
         raise DeliberationError(_("请选择议事会类型"))
     if area.level != "community":
         raise DeliberationError(_("议事会设在社区"))
-    council = Council.objects.create(area=area, kind=kind, name=name.strip())
+    if not name.strip():
+        raise DeliberationError(_("请填写议事会名称"))
+    if compound is not None:
+        _check_compound(actor, compound, area)
+    council = Council.objects.create(area=area, kind=kind, name=name.strip()[:100], compound=compound)
     if actor is not None:
         scoping.ensure_in_scope(council, actor)
     log.record("deliberation.council.established", actor=actor, target=council,
-               changes={"area": area.code, "kind": kind, "name": council.name})
+               changes={"area": area.code, "kind": kind, "name": council.name,
+                        "compound": getattr(compound, "code", None)})
     return council
+
+
+def _check_compound(actor: Any, compound: Any, area: Any) -> None:
+    from gongzhi.registry.models import Address, AddressKind
+
+    if actor is not None:
+        scoping.get_in_scope_or_404(Address, actor, pk=compound.pk)
+    if compound.kind != AddressKind.ESTATE or compound.community_id != area.code:
+        raise DeliberationError(_("院落议事会须设在本社区的一个小区/院落"))
 
 
 @transaction.atomic

@@ -114,8 +114,10 @@ def disclose_implementation(*, actor: Any, topic: Topic, body: str) -> Disclosur
 
 
 def public(area: Any) -> QuerySet[Disclosure]:
-    """What the community's public page shows: every published disclosure of the community,
-    newest first, corrections and the ones they correct alike (public by design: no user)."""
-    return (Disclosure.objects.unscoped()  # published notices are public; drafts are not
-            .filter(area=area, published_at__isnull=False).order_by("-published_at", "-id")
+    """What the public page of a community (or of every community under a district or city)
+    shows: every published disclosure there, newest first, corrections and the ones they
+    correct alike (public by design: no user)."""
+    return (scoping.under(Disclosure.objects.unscoped(), area)  # published notices are public; drafts are not
+            .filter(published_at__isnull=False)
+            .select_related("area", "corrects", "correction", "topic").order_by("-published_at", "-id")
             .prefetch_related("items"))

@@ -37,13 +37,19 @@ class CouncilKind(models.TextChoices):
 
 
 class Council(ScopedModel):
-    """A residents' council (居民议事会) or a supervision council (监事会) of one community."""
+    """A residents' council (居民议事会) or a supervision council (监事会) of one community, or
+    of one compound in it (院落议事会)."""
 
     scope_rule = IN_COMMUNITY
 
     area = community_field()
     kind = models.CharField(_("类型"), max_length=12, choices=CouncilKind.choices)
     name = models.CharField(_("名称"), max_length=100)
+    # A compound's own council (院落议事会) sits on one estate of the standard address tree;
+    # empty: the community's.
+    compound = models.ForeignKey("registry.Address", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", limit_choices_to={"kind": "estate"}, verbose_name=_("小区/院落"),
+                                 help_text=_("院落议事会所在的小区；社区议事会留空"))
     created_at = models.DateTimeField(_("设立时间"), auto_now_add=True)
 
     class Meta:
@@ -167,6 +173,26 @@ class TopicComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class TopicPhoto(models.Model):
+    """A photo a topic was proposed with. Public with the topic (the proposer is told so), so it
+    is stored re-encoded without any metadata, where it was taken included (cases.photos.clean)."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="photos", verbose_name=_("议题"))
+    image = models.FileField(_("照片"), upload_to="topics/%Y/%m/", max_length=200)
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("议题照片")
+        verbose_name_plural = pgettext_lazy("plural", "议题照片")
+
+    def __str__(self) -> str:
+        return f"{self.topic_id} {self.image.name}"
 
 
 # ---------------------------------------------------------------- procedures

@@ -4,13 +4,18 @@ council decides whether to take them up."""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Sequence
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts import scoping
 from gongzhi.audit import log
+from gongzhi.cases.photos import FORMATS, MAX_PER_REPORT, Cleaned
 
 from .models import (
     Council,
@@ -18,6 +23,7 @@ from .models import (
     DeliberationError,
     Topic,
     TopicComment,
+    TopicPhoto,
     TopicSource,
     TopicState,
     TopicSupport,
@@ -27,9 +33,10 @@ from .scope import in_community, locked, require_keeper
 
 @transaction.atomic
 def propose(*, actor: Any, area: Any, title: str, description: str = "", source: str,
-            proposer: Any = None) -> Topic:
+            proposer: Any = None, photos: Sequence[Cleaned] = ()) -> Topic:
     """A new topic in the community `area`. A resident's (`source="resident"`) names the person
-    (`proposer`, a resident of the community); staff enter the others."""
+    (`proposer`, a resident of the community); staff enter the others. `photos` went through
+    cases.photos.clean (checked, re-encoded, metadata gone) before anything is written."""
     if source not in TopicSource.values or source == TopicSource.CASE:
         raise DeliberationError(_("请选择议题来源"))
     if area.level != "community":
@@ -47,18 +54,54 @@ def propose(*, actor: Any, area: Any, title: str, description: str = "", source:
         require_keeper(actor)
     topic = Topic.objects.create(area=area, title=title[:200], description=description.strip(), source=source,
                                  proposer=proposer, created_by=actor)
+    if len(photos) > MAX_PHOTOS:
+        raise DeliberationError(_("最多上传%(n)s张照片") % {"n": MAX_PHOTOS})
+    for cleaned in photos:
+        _store_photo(topic, cleaned)
     if actor is not None:
         scoping.ensure_in_scope(topic, actor)
     log.record("deliberation.topic.proposed", actor=actor, target=topic,
-               changes={"area": area.code, "source": source, "proposer": getattr(proposer, "pk", None)})
+               changes={"area": area.code, "source": source, "proposer": getattr(proposer, "pk", None),
+                        "photos": len(photos)})
     return topic
+
+
+MAX_PHOTOS = MAX_PER_REPORT
+
+
+def _store_photo(topic: Topic, cleaned: Cleaned) -> TopicPhoto:
+    content_type, extension = FORMATS[cleaned.format]
+    photo = TopicPhoto(topic=topic, content_type=content_type, width=cleaned.size[0], height=cleaned.size[1])
+    photo.image.save(f"{secrets.token_hex(12)}.{extension}", ContentFile(cleaned.data), save=False)
+    photo.save()
+    return photo
+
+
+# A topic residents may still support and comment on: not yet resolved, rejected or declined.
+OPEN = frozenset({TopicState.PROPOSED, TopicState.TAKEN_UP, TopicState.DELIBERATING})
+
+
+def community_of(code: str) -> Any:
+    """The community an area code lies in (a grid's, a house's, a case's), or None above one."""
+    from gongzhi.areas.codes import PREFIX_LENGTHS
+    from gongzhi.areas.models import Area
+
+    return Area.objects.unscoped().filter(code=code[:PREFIX_LENGTHS["community"]], level="community").first()
+
+
+def public(within: Any) -> QuerySet[Topic]:
+    """The topics the portal lists for the area `within`, newest first, with their counts of
+    supports and comments. Public by design (居务公开: what neighbours raised and what became
+    of it); who proposed shows only masked."""
+    return (scoping.under(Topic.objects.unscoped(), within).select_related("area", "proposer")
+            .annotate(support_count=Count("supports", distinct=True), comment_count=Count("comments", distinct=True))
+            .order_by("-created_at", "-id"))
 
 
 @transaction.atomic
 def from_case(*, actor: Any, case: Any, title: str = "", description: str = "") -> Topic:
     """Turns a case that cannot be solved as a case into a topic of its community; the two are
     linked both ways (`topic.case`, `case.topic`) and the case's history records it."""
-    from gongzhi.areas.models import Area
     from gongzhi.cases import links
     from gongzhi.cases.models import Case
 
@@ -66,7 +109,7 @@ def from_case(*, actor: Any, case: Any, title: str = "", description: str = "") 
     case = scoping.get_in_scope_or_404(Case.objects.select_for_update(), actor, pk=case.pk)
     if Topic.objects.unscoped().filter(case=case).exists():  # one topic per case, whoever sees it
         raise DeliberationError(_("该事件已转为议题"))
-    community = Area.objects.unscoped().filter(code=case.area_id[:12], level="community").first()
+    community = community_of(case.area_id)
     if community is None:
         raise DeliberationError(_("只有社区内的事件可以转为议题"))
     title = title.strip() or _("事件%(n)s转为议题") % {"n": case.number}
@@ -84,7 +127,7 @@ def support(*, topic: Topic, person: Any, actor: Any = None) -> TopicSupport:
     """A resident of the topic's community supports it, once."""
     topic = locked(Topic, actor, topic.pk)
     in_community(person, topic.area, actor)
-    if topic.state not in {TopicState.PROPOSED, TopicState.TAKEN_UP, TopicState.DELIBERATING}:
+    if topic.state not in OPEN:
         raise DeliberationError(_("议题已办结，不能再附议"))
     try:
         with transaction.atomic():
@@ -102,6 +145,8 @@ def comment(*, topic: Topic, text: str, person: Any = None, actor: Any = None) -
     text = text.strip()
     if not text:
         raise DeliberationError(_("请填写评论内容"))
+    if topic.state not in OPEN:
+        raise DeliberationError(_("议题已办结，不能再评论"))
     if person is not None:
         in_community(person, topic.area, actor)
     elif actor is None:

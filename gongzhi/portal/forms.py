@@ -53,3 +53,33 @@ class RateForm(forms.Form):
     satisfaction = forms.ChoiceField(label=_("评价"), choices=Satisfaction.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("意见（可不填）"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResidentForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=60)
+    phone = forms.CharField(label=_("在社区登记的手机号"), max_length=20)
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(label=_("短信验证码"), regex=r"^\s*\d{6}\s*$", max_length=12,
+                            error_messages={"invalid": _("验证码是6位数字")},
+                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label=_("议题"), max_length=200, help_text=_("一句话说明想和邻居们商量的事"))
+    description = forms.CharField(label=_("说明"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
+                                  help_text=_("现状、原因、你的建议；议题及照片将在本社区公开"))
+    photos = PhotosField(label=_("照片（可不填）"), required=False, max_count=MAX_PER_REPORT)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].help_text = gettext("最多%(n)s张，JPEG、PNG或WebP格式；照片中的拍摄信息会被去除") % {
+            "n": MAX_PER_REPORT}
+        self.photos_dropped = bool(self.files.getlist("photos"))  # the browser keeps no chosen files
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("我的意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)

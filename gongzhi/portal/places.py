@@ -27,6 +27,23 @@ def portal_area() -> Area | None:
     return areas.filter(level="city").order_by("code").first()
 
 
+def communities() -> list[Area]:
+    """The communities the portal serves, for residents to choose theirs (public: their names)."""
+    area = portal_area()
+    if area is None:
+        return []
+    return list(scoping.under(Area.objects.unscoped(), area).filter(level="community")
+                .order_by("code").only("code", "name", "short_name", "level"))
+
+
+def community(code: str) -> Area | None:
+    """One of `communities()` by its code, or None."""
+    area = portal_area()
+    if area is None or not code:
+        return None
+    return scoping.under(Area.objects.unscoped(), area).filter(code=code, level="community").first()
+
+
 def outlines() -> dict[str, Any]:
     """A GeoJSON FeatureCollection of the portal area's places (remembered for ten minutes)."""
     area = portal_area()

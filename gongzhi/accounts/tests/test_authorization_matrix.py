@@ -146,9 +146,7 @@ def _build(media) -> World:
     from gongzhi.cases import photos
 
     def photo(case) -> Any:
-        png = io.BytesIO()
-        Image.new("RGB", (8, 8), "red").save(png, format="PNG")
-        [made] = photos.attach_reported(case=case, photos=[photos.clean(png.getvalue())])
+        [made] = photos.attach_reported(case=case, photos=[photos.clean(_png())])
         return made
     case_photos = {case.pk: photo(case) for case in (case_in, case_out)}
 
@@ -216,19 +214,28 @@ def _build(media) -> World:
     return World(users=users, sessions=sessions, media=media, o=objects)
 
 
+def _png() -> bytes:
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(png, format="PNG")
+    return png.getvalue()
+
+
 def _deliberation(world, residents) -> dict:
     """In 洗面桥社区 and in 和平社区 (锦江区): a council with one member, a topic it took up whose
     meeting is scheduled, and a draft disclosure; built through the services as the system."""
+    from gongzhi.cases import photos
     from gongzhi.deliberation import councils, disclosures, meetings, procedures, topics
 
     procedures.load_defaults()
     template = procedures.ProcedureTemplate.objects.get(code=procedures.COUNCIL_DELIBERATION)
-    made: dict[str, list] = {"councils": [], "topics": [], "disclosures": []}
-    meetings_by_topic = {}
+    made: dict[str, list] = {"councils": [], "topics": [], "disclosures": [], "published": []}
+    meetings_by_topic, topic_photos = {}, {}
     for code, person in zip((C1, JINJIANG_COMMUNITY), residents, strict=True):
         council = councils.establish(actor=None, area=world[code], kind="deliberation", name="矩阵议事会")
         councils.add_member(actor=None, council=council, person=person, term_start=dt.date(2025, 1, 1))
-        topic = topics.propose(actor=None, area=world[code], title="矩阵议题", source="resident", proposer=person)
+        topic = topics.propose(actor=None, area=world[code], title="矩阵议题", source="resident", proposer=person,
+                               photos=[photos.clean(_png())])
+        topic_photos[topic.pk] = topic.photos.get()
         topics.take_up(actor=None, topic=topic, council=council)
         (step,) = procedures.choose(actor=None, topic=topic, template=template)
         meetings_by_topic[topic.pk] = meetings.schedule(actor=None, step=step, scheduled_at=dt.datetime(
@@ -237,7 +244,10 @@ def _deliberation(world, residents) -> dict:
         made["topics"].append(topic)
         made["disclosures"].append(disclosures.draft(actor=None, area=world[code], kind="fund", title="矩阵公开",
                                                      body="收入1万元"))
-    return {**{name: tuple(rows) for name, rows in made.items()}, "meetings": meetings_by_topic}
+        made["published"].append(disclosures.publish(actor=None, disclosure=disclosures.draft(
+            actor=None, area=world[code], kind="project", title="矩阵已公开", body="支出1万元")))
+    return {**{name: tuple(rows) for name, rows in made.items()}, "meetings": meetings_by_topic,
+            "topic_photos": topic_photos}
 
 
 @pytest.fixture(scope="module")
@@ -410,6 +420,13 @@ def probes(o: SimpleNamespace) -> dict[str, Probe]:
         "workbench:deliberation-disclosure": Probe(objects=o.disclosures, args=pk),
         "workbench:deliberation-disclosure-act": Probe(method="post", objects=o.disclosures, args=pk,
                                                        body={"action": "publish"}),
+        # the residents' portal: public pages; acting needs a resident's proof (redirected to /me/)
+        "portal:resident-leave": Probe(method="post"),
+        "portal:topic": Probe(objects=o.topics, args=pk),
+        "portal:topic-photo": Probe(objects=o.topics, args=lambda t: {"pk": t.pk, "photo": o.topic_photos[t.pk].pk}),
+        "portal:topic-support": Probe(method="post", objects=o.topics, args=pk),
+        "portal:topic-comment": Probe(method="post", objects=o.topics, args=pk, body={"text": "矩阵", "token": "m"}),
+        "portal:disclosure": Probe(objects=o.published, args=pk),
         # the API
         "api:sign_in": Probe(method="post", body={"username": "matrix_login", "password": PASSWORD}),
         "api:change_password": Probe(method="post", body={"old_password": "not it", "new_password": "x"}),

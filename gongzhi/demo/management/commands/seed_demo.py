@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.audit.context import Origin, origin
 from gongzhi.demo import seed as seed_module
+from gongzhi.demo.resident import demo_resident
 
 
 class Command(BaseCommand):
@@ -32,3 +33,6 @@ class Command(BaseCommand):
         )
         for role, username, pw in result.logins:
             self.stdout.write(f"{role}  {username}  {pw}")
+        resident = demo_resident()
+        if resident is not None:  # the portal's 居民核验 sends its code by SMS: the console's log
+            self.stdout.write(f"resident (portal /me/)  {resident[0]}  {resident[1]}  (SMS code: var/worker.log)")
