@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from gongzhi.deliberation import disclosures
+from gongzhi.deliberation import disclosures, funds
 from gongzhi.deliberation.models import DisclosureKind
 
 from . import places
@@ -33,5 +33,7 @@ def disclosure_detail(request, pk: int):
     row = disclosures.public(area).filter(pk=pk).first() if area is not None else None
     if row is None:
         raise Http404
-    return render(request, "portal/disclosure.html", {"disclosure": row,
-                                                      "correction": getattr(row, "correction", None)})
+    items = list(row.items.all())  # prefetched by public()
+    return render(request, "portal/disclosure.html", {
+        "disclosure": row, "correction": getattr(row, "correction", None), "items": items,
+        "totals": funds.summed(items) if items else None})

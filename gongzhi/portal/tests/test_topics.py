@@ -160,3 +160,17 @@ def test_a_topic_is_proposed_with_photos_stripped_of_where_they_were_taken(
     assert client.get(f"/topics/{photo.topic_id}/photos/{photo.pk}/?size=thumb").status_code == 200
     other = topics.propose(actor=None, area=community(), title="另一个", source="resident", proposer=register.li)
     assert client.get(f"/topics/{other.pk}/photos/{photo.pk}/").status_code == 404
+
+
+def test_a_fund_disclosure_shows_its_lines_and_the_systems_totals(client, portal, cast):
+    import datetime as dt
+
+    from gongzhi.deliberation import funds
+
+    fund = funds.disclose_fund(actor=cast.community_worker, area=community(), title="2026年第三季度惠民资金",
+                               period_start=dt.date(2026, 7, 1), period_end=dt.date(2026, 9, 30),
+                               rows=[("楼道照明", "12000.00", "11800.50"), ("健身器材", "30000", "28000")],
+                               beneficiaries=320, beneficiaries_note="1至3栋住户")
+    page = client.get(f"/disclosures/{fund.pk}/").content.decode()
+    assert "楼道照明" in page and "42000.00" in page and "39800.50" in page and "2199.50" in page
+    assert "320 人（户）：1至3栋住户" in page and "2026-07-01 — 2026-09-30" in page
