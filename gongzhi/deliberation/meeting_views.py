@@ -95,7 +95,12 @@ def meeting_view(request, pk: int, meeting: int):
                "is_last": not topic.steps.filter(order__gt=step.order).exists(),
                "result": meeting.result if meeting.frozen else None,
                "outcome_label": dict(Outcome.choices).get(meeting.outcome, "")}
-    if context["keeps"] and not meeting.frozen:
+    if context["keeps"] and not meeting.frozen:  # who each form may name now
+        context.update(
+            attendable=[r for r in rows if not r["present"] and not r["has_proxy"]],
+            absentees=[r for r in rows if not r["present"] and not r["has_proxy"] and not r["voted"]],
+            holders=[r for r in rows if r["present"] and not r["holds_for"]],
+            voters=[r for r in rows if not r["voted"] and (r["present"] or r["has_proxy"])])
         invited = {r["member"].pk for r in rows}
         context["not_invited"] = [m for m in councils.members_on(topic.council, timezone.localdate(
             meeting.scheduled_at)).select_related("person") if m.pk not in invited]
