@@ -24,8 +24,10 @@ def councils_view(request):
     pages.reads(request.user)
     rows = scoping.scoped(Council, request.user).select_related("area").annotate(
         seated=Count("members", filter=Q(members__term_end__isnull=True))).order_by("area_id", "name")
-    return pages.listing(request, "deliberation/councils.html", rows, {"community": request.GET.get("community", "")},
-                         kinds=CouncilKind.choices)
+    keeps = pages.keeps(request.user)
+    return pages.listing(request, "deliberation/councils.html", rows.select_related("compound"),
+                         {"community": request.GET.get("community", "")}, kinds=CouncilKind.choices,
+                         compounds=councils.compounds(request.user, pages.communities(request.user)) if keeps else [])
 
 
 @login_required
@@ -37,8 +39,10 @@ def council_new(request):
     def call():
         if not request.POST.get("name", "").strip():
             raise DeliberationError(_("请填写议事会名称"))
+        named = request.POST.get("compound", "").strip()
+        compound = councils.compound_named(request.user, area, named) if named else None
         return councils.establish(actor=request.user, area=area, kind=request.POST.get("kind", ""),
-                                  name=request.POST["name"])
+                                  name=request.POST["name"], compound=compound)
 
     return pages.created(request, call, _("已设立议事会"), listing="workbench:deliberation-councils",
                          page="workbench:deliberation-council")
@@ -47,7 +51,7 @@ def council_new(request):
 @login_required
 def council_view(request, pk: int):
     pages.reads(request.user)
-    council = scoping.get_in_scope_or_404(Council.objects.select_related("area"), request.user, pk=pk)
+    council = scoping.get_in_scope_or_404(Council.objects.select_related("area", "compound"), request.user, pk=pk)
     members = list(council.members.select_related("person").order_by("term_start", "id"))
     keeps = pages.keeps(request.user)
     query = request.GET.get("q", "").strip()

@@ -39,6 +39,26 @@ def establish(*, actor: Any, area: Any, kind: str, name: str, compound: Any = No
     return council
 
 
+def compound_named(actor: Any, area: Any, name: str) -> Any:
+    """The estate of the community `area` called `name` (as the actor may see it), for a
+    compound's council; DeliberationError when there is none."""
+    from gongzhi.registry.models import Address, AddressKind
+
+    found = (scoping.scoped(Address, actor).filter(community=area, kind=AddressKind.ESTATE, name=name.strip(),
+                                                    is_active=True).first())
+    if found is None:
+        raise DeliberationError(_("本社区没有名为“%(n)s”的小区/院落，请核对标准地址") % {"n": name.strip()})
+    return found
+
+
+def compounds(actor: Any, areas: Any, limit: int = 500) -> list[str]:
+    """Names of the estates in the communities `areas`, to offer when establishing a council."""
+    from gongzhi.registry.models import Address, AddressKind
+
+    return sorted(set(scoping.scoped(Address, actor).filter(community__in=areas, kind=AddressKind.ESTATE,
+                                                           is_active=True).values_list("name", flat=True)[:limit]))
+
+
 def _check_compound(actor: Any, compound: Any, area: Any) -> None:
     from gongzhi.registry.models import Address, AddressKind
 

@@ -87,7 +87,7 @@ def topic_view(request, pk: int):
     shown = list(scoping.restrict(topic.disclosures.order_by("published_at", "id"), request.user))
     published = {d.kind for d in shown if d.published_at}
     context = {
-        "topic": topic, "keeps": keeps, "steps": steps, "current": current,
+        "topic": topic, "photos": topic.photos.all(), "keeps": keeps, "steps": steps, "current": current,
         "support_count": topic.supports.count(),
         "comments": topic.comments.select_related("person", "author"),
         "resolution": getattr(topic, "resolution", None) if topic.state == TopicState.RESOLVED else None,

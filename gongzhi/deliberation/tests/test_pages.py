@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from gongzhi.conftest import C1
 from gongzhi.deliberation import meetings, procedures, topics
 from gongzhi.deliberation.models import (
+    Council,
     CouncilMember,
     Disclosure,
     Meeting,
@@ -423,3 +424,15 @@ def test_a_fund_account_is_published_with_its_lines_and_corrected_with_them(logi
     assert "已发布更正" in messages(page) and page.redirect_chain[-1][0] == f"{W}/disclosures/{second.pk}/"
     assert [str(i.spent) for i in second.items.all()] == ["4800.00", "17500.00"]
     assert [str(i.spent) for i in first.items.all()] == ["4800.00", "18000.00"]  # the old one stays
+
+
+def test_a_compound_council_is_established_on_an_estate_named_from_the_register(login, cast, register):
+    client = login("community_worker")
+    assert '<option value="锦绣花园">' in client.get(f"{W}/councils/").content.decode()
+    page = post(client, f"{W}/councils/new/", {"community": C1, "kind": "deliberation", "name": "锦绣花园院落议事会",
+                                               "compound": "锦绣花园"})
+    assert "已设立议事会" in messages(page) and "锦绣花园" in page.content.decode()
+    page = post(client, f"{W}/councils/new/", {"community": C1, "kind": "deliberation", "name": "不存在",
+                                               "compound": "不存在花园"})
+    assert any("没有名为“不存在花园”的小区/院落" in m for m in messages(page))
+    assert not Council.objects.unscoped().filter(name="不存在").exists()
