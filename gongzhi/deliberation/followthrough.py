@@ -256,5 +256,5 @@ def implementation_summary(topic: Topic) -> str:
             tail = _("已取消：%(r)s") % {"r": task.cancel_reason}
         else:
             tail = _("落实中，时限 %(d)s") % {"d": task.deadline.isoformat()}
-        lines.append(f"{head}：{tail}")
+        lines.append(_("%(head)s：%(tail)s") % {"head": head, "tail": tail})
     return "\n".join(lines)

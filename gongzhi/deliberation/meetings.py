@@ -57,10 +57,26 @@ def schedule(*, actor: Any, step: TopicStep, scheduled_at: dt.datetime, place: s
                else list(councils.members_on(topic.council, day)))
     meeting = Meeting.objects.create(step=step, scheduled_at=scheduled_at, place=place.strip())
     meeting.invited.set(members)
+    texted = _text_invitation(meeting, topic, members)
     log.record("deliberation.meeting.scheduled", actor=actor, target=topic,
                changes={"meeting": meeting.pk, "step": step.name, "at": scheduled_at, "place": meeting.place,
-                        "invited": sorted(m.pk for m in members)})
+                        "invited": sorted(m.pk for m in members), "texted": texted})
     return meeting
+
+
+def _text_invitation(meeting: Meeting, topic: Topic, members: Iterable[CouncilMember]) -> int:
+    """Members are residents, not users: the invitation goes by SMS to the mobiles the register
+    holds for them, through the outbox (sent after the commit, retried, never holding this)."""
+    from gongzhi.notifications import outbox
+    from gongzhi.registry.phones import mobiles
+
+    numbers = mobiles([m.person_id for m in members])
+    if numbers:
+        outbox.notify(phones=numbers, subject=_("议事会议通知"), body=_(
+            "您受邀参加“%(topic)s”的%(step)s，时间：%(at)s，地点：%(place)s。请准时参加；不能到会的，请向召集人说明。") % {
+            "topic": topic.title, "step": meeting.step.name,
+            "at": timezone.localtime(meeting.scheduled_at).strftime("%Y-%m-%d %H:%M"), "place": meeting.place})
+    return len(numbers)
 
 
 @transaction.atomic

@@ -52,3 +52,11 @@ def unlink_phone(*, actor: Any, link: PhoneLink) -> None:
     log.record(f"registry.{owner._meta.model_name}.phone_unlinked", actor=actor, target=owner,
                changes={"phone": link.phone.number_masked})
     PhoneLink.objects.unscoped().filter(pk=link.pk).delete()
+
+
+def mobiles(people: Any) -> list[str]:
+    """The mobile numbers the register holds for these people, to text them (a council's
+    members invited to a meeting); never shown, handed to the outbox, which seals them again."""
+    links = (PhoneLink.objects.unscoped()  # the caller read the people in its own scope
+             .filter(person__in=people, phone__number_masked__startswith="1").select_related("phone"))
+    return sorted({link.phone.number.reveal() for link in links})
