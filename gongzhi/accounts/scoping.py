@@ -86,13 +86,15 @@ def _minimal(prefixes: set[str]) -> list[str]:
     return sorted(kept)
 
 
-def scope_filter(model: type[ScopedModel], user: Any) -> Q:
-    """The Q that keeps exactly the rows of `model` the user may see (nothing if none)."""
+def scope_filter(model: type[ScopedModel], user: Any, roles: frozenset[str] | None = None) -> Q:
+    """The Q that keeps exactly the rows of `model` the user may see (nothing if none); with
+    `roles`, only through the grants of those roles (where the user may act as a keeper, not
+    merely read)."""
     rule = model.scope_rule
     prefixes: set[str] = set()
     departments: set[int] = set()
     for grant in grants(user):
-        if grant.role not in rule.roles:
+        if grant.role not in rule.roles or (roles is not None and grant.role not in roles):
             continue
         if grant.role in DEPARTMENT_ROLES:
             if rule.department_fields:
@@ -100,7 +102,7 @@ def scope_filter(model: type[ScopedModel], user: Any) -> Q:
             elif grant.department_area_prefix:
                 prefixes.add(grant.department_area_prefix)
         elif grant.area_prefix:
-            prefixes.add(grant.area_prefix)
+            prefixes.add(grant.area_prefix[:rule.reach] if rule.reach else grant.area_prefix)
     q = Q(pk__in=[])
     for prefix in _minimal(prefixes):
         for field in rule.area_fields:
@@ -111,12 +113,13 @@ def scope_filter(model: type[ScopedModel], user: Any) -> Q:
     return q
 
 
-def restrict(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M]:
-    """The rows of `queryset` the user may see. The only way to read a scoped model for a user."""
+def restrict(queryset: models.QuerySet[M], user: Any, roles: frozenset[str] | None = None) -> models.QuerySet[M]:
+    """The rows of `queryset` the user may see (through the grants of `roles` only, if given).
+    The only way to read a scoped model for a user."""
     model = queryset.model
     if not issubclass(model, ScopedModel):
         raise ScopeNotApplied(f"{model.__name__} is not a scoped model")
-    return queryset.filter(scope_filter(model, user))._mark_scoped()
+    return queryset.filter(scope_filter(model, user, roles))._mark_scoped()
 
 
 def under(queryset: models.QuerySet[M], area: Any) -> models.QuerySet[M]:
@@ -157,10 +160,11 @@ def get_in_scope_or_404(queryset: models.QuerySet[M] | type[M], user: Any, **loo
         raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.") from exc
 
 
-def ensure_in_scope(obj: ScopedModel, user: Any) -> None:
+def ensure_in_scope(obj: ScopedModel, user: Any, roles: frozenset[str] | None = None) -> None:
     """For writes, inside their transaction after the change: re-reads the row through the
-    user's scope and raises OutOfScope (rolling the transaction back) if it left it."""
-    if not restrict(type(obj)._default_manager.filter(pk=obj.pk), user).exists():
+    user's scope (of `roles`, if given) and raises OutOfScope (rolling the transaction back)
+    if it left it."""
+    if not restrict(type(obj)._default_manager.filter(pk=obj.pk), user, roles).exists():
         raise OutOfScope(f"{obj._meta.verbose_name} {obj.pk} is outside your scope")
 
 

@@ -29,11 +29,15 @@ class ScopeRule:
     area_fields: lookup paths to a 12/15-digit area code (the row is in scope when one starts
     with one of the user's area prefixes). department_fields: lookups holding a department id.
     roles: the roles that may see this kind of row at all (separation of duties).
+    reach: for rows that belong to a wider place than some users work in (a community's
+    councils and topics, and its grid workers), the length of that place's prefix: a narrower
+    scope is read as the place holding it (0: as it is).
     """
 
     area_fields: tuple[str, ...]
     roles: frozenset[str]
     department_fields: tuple[str, ...] = field(default=())
+    reach: int = 0
 
 
 @contextmanager

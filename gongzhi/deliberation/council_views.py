@@ -53,7 +53,7 @@ def council_view(request, pk: int):
     pages.reads(request.user)
     council = scoping.get_in_scope_or_404(Council.objects.select_related("area", "compound"), request.user, pk=pk)
     members = list(council.members.select_related("person").order_by("term_start", "id"))
-    keeps = pages.keeps(request.user)
+    keeps = pages.keeps(request.user, council)
     query = request.GET.get("q", "").strip()
     found = None
     if keeps and query and request.user.has_perm("registry.view_person"):
@@ -87,7 +87,6 @@ COUNCIL_ACTIONS = {"add_member": (_add, _("已增加成员")), "end_membership":
 @login_required
 @require_POST
 def council_act(request, pk: int):
-    pages.require_keeper(request.user)
-    council = scoping.get_in_scope_or_404(Council, request.user, pk=pk)
+    council = pages.kept(request.user, Council, pk=pk)
     pages.act(request, COUNCIL_ACTIONS, council)
     return redirect("workbench:deliberation-council", pk=council.pk)

@@ -14,7 +14,7 @@ from gongzhi.accounts import scoping
 from gongzhi.audit import log
 
 from .models import Council, CouncilKind, CouncilMember, DeliberationError, MemberRole
-from .scope import in_community, locked, require_keeper
+from .scope import KEEPERS, in_community, locked, require_keeper
 
 
 @transaction.atomic
@@ -32,7 +32,7 @@ def establish(*, actor: Any, area: Any, kind: str, name: str, compound: Any = No
         _check_compound(actor, compound, area)
     council = Council.objects.create(area=area, kind=kind, name=name.strip()[:100], compound=compound)
     if actor is not None:
-        scoping.ensure_in_scope(council, actor)
+        scoping.ensure_in_scope(council, actor, KEEPERS)
     log.record("deliberation.council.established", actor=actor, target=council,
                changes={"area": area.code, "kind": kind, "name": council.name,
                         "compound": getattr(compound, "code", None)})

@@ -19,8 +19,9 @@ FREE_KINDS = (DisclosureKind.FUND, DisclosureKind.PROJECT)
 BLANK_LINES = 5  # empty rows an account's form offers (blank ones are skipped)
 
 
-def _disclosure(user, pk: int) -> Disclosure:
-    return scoping.get_in_scope_or_404(Disclosure.objects.select_related("area", "topic", "corrects"), user, pk=pk)
+def _disclosure(user, pk: int, *, keeping: bool = False) -> Disclosure:
+    rows = Disclosure.objects.select_related("area", "topic", "corrects")
+    return pages.kept(user, rows, pk=pk) if keeping else scoping.get_in_scope_or_404(rows, user, pk=pk)
 
 
 @login_required
@@ -92,7 +93,7 @@ def disclosure_view(request, pk: int):
     correction = getattr(row, "correction", None)  # the one correcting it, in the same community
     items = list(row.items.all())
     return render(request, "deliberation/disclosure.html", {
-        "disclosure": row, "correction": correction, "keeps": pages.keeps(request.user), "items": items,
+        "disclosure": row, "correction": correction, "keeps": pages.keeps(request.user, row), "items": items,
         "totals": funds.summed(items) if items else None, "progresses": ProjectProgress.choices,
         "lines": [*items, *[{}] * 3]})
 
@@ -109,7 +110,6 @@ DISCLOSURE_ACTIONS = {
 @login_required
 @require_POST
 def disclosure_act(request, pk: int):
-    pages.require_keeper(request.user)
-    row = _disclosure(request.user, pk)
+    row = _disclosure(request.user, pk, keeping=True)
     result = pages.act(request, DISCLOSURE_ACTIONS, row)
     return redirect("workbench:deliberation-disclosure", pk=result.pk if isinstance(result, Disclosure) else row.pk)

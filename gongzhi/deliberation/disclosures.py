@@ -15,7 +15,7 @@ from gongzhi.accounts import scoping
 from gongzhi.audit import log
 
 from .models import DeliberationError, Disclosure, DisclosureKind, Topic, TopicState
-from .scope import locked, require_keeper
+from .scope import KEEPERS, locked, require_keeper
 
 
 @transaction.atomic
@@ -33,7 +33,7 @@ def draft(*, actor: Any, area: Any, kind: str, title: str, body: str, topic: Top
     row = Disclosure.objects.create(area=area, kind=kind, title=title.strip()[:200], body=body.strip(), topic=topic,
                                     created_by=actor)
     if actor is not None:
-        scoping.ensure_in_scope(row, actor)
+        scoping.ensure_in_scope(row, actor, KEEPERS)
     log.record("deliberation.disclosure.drafted", actor=actor, target=row, changes={"kind": kind, "title": row.title})
     return row
 

@@ -37,8 +37,7 @@ def _member(request, topic: Topic, field: str, label: str) -> CouncilMember:
 @login_required
 @require_POST
 def schedule(request, pk: int):
-    pages.require_keeper(request.user)
-    topic = topic_in_scope(request.user, pk)
+    topic = topic_in_scope(request.user, pk, keeping=True)
 
     def call():
         step = topic.steps.filter(pk=pages.number(request.POST.get("step"), _("步骤"))).first()
@@ -91,7 +90,7 @@ def meeting_view(request, pk: int, meeting: int):
     rows = _rows(meeting, secret)
     context = {"topic": topic, "meeting": meeting, "step": step, "secret": secret, "rows": rows,
                "votes_step": step.kind == StepKind.VOTE, "voted_count": sum(r["voted"] for r in rows),
-               "keeps": pages.keeps(request.user), "choices": Choice.choices,
+               "keeps": pages.keeps(request.user, topic), "choices": Choice.choices,
                "is_last": not topic.steps.filter(order__gt=step.order).exists(),
                "result": meeting.result if meeting.frozen else None,
                "outcome_label": dict(Outcome.choices).get(meeting.outcome, "")}
@@ -139,8 +138,7 @@ MEETING_ACTIONS = {
 @login_required
 @require_POST
 def meeting_act(request, pk: int, meeting: int):
-    pages.require_keeper(request.user)
-    topic = topic_in_scope(request.user, pk)
+    topic = topic_in_scope(request.user, pk, keeping=True)
     meeting = _meeting(topic, meeting)
     pages.act(request, MEETING_ACTIONS, topic, meeting)
     return redirect("workbench:deliberation-meeting", pk=topic.pk, meeting=meeting.pk)

@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gongzhi.areas.codes import PREFIX_LENGTHS
 from gongzhi.common.scoped import ScopedModel, ScopeRule
 
 # Who works with councils and topics: those who work with residents (members are people in the
-# register). Never the three administrators (三权分立); handlers are not part of it.
+# register). Never the three administrators (三权分立); handlers are not part of it. A grid
+# worker reads the councils, topics and disclosures of the community their grid lies in.
 DELIBERATION_ROLES = frozenset({"grid_worker", "community_worker", "dispatcher", "leader"})
-IN_COMMUNITY = ScopeRule(area_fields=("area__code",), roles=DELIBERATION_ROLES)
+IN_COMMUNITY = ScopeRule(area_fields=("area__code",), roles=DELIBERATION_ROLES, reach=PREFIX_LENGTHS["community"])
 
 
 class DeliberationError(ValueError):

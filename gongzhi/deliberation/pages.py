@@ -32,13 +32,27 @@ def reads(user: Any) -> None:
         raise PermissionDenied
 
 
-def keeps(user: Any) -> bool:
-    return bool(scoping.roles(user) & KEEPERS)
+def keeps(user: Any, row: Any = None) -> bool:
+    """Whether the user keeps deliberation records (of `row`'s community, when given: a user
+    may read a community's topics through one role and keep another's through another)."""
+    if not scoping.roles(user) & KEEPERS:
+        return False
+    return row is None or scoping.restrict(type(row).objects.filter(pk=row.pk), user, KEEPERS).exists()
 
 
 def require_keeper(user: Any) -> None:
     if not keeps(user):
         raise PermissionDenied
+
+
+def kept(user: Any, queryset: Any, **lookup: Any) -> Any:
+    """The row an action names, where the user keeps records: 403 without a keeper role, 404
+    outside the scope of their keeper roles (a row they only read through another is not theirs
+    to change)."""
+    require_keeper(user)
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    return scoping.get_in_scope_or_404(scoping.restrict(queryset, user, KEEPERS), user, **lookup)
 
 
 def communities(user: Any) -> QuerySet[Area]:

@@ -28,11 +28,16 @@ def require_keeper(actor: Any) -> None:
         raise PermissionDenied(_("您的角色不能办理协商议事"))
 
 
-def locked(model: type[M], actor: Any, pk: int) -> M:
-    """The row, locked for the change, in the actor's scope (404 outside it)."""
+def locked(model: type[M], actor: Any, pk: int, *, keeping: bool = True) -> M:
+    """The row, locked for the change, where the actor keeps records (404 elsewhere): in the
+    scope of their keeper roles, not of every role they hold (a grid worker reads their
+    community's topics; a community worker of another community keeps none of them). Not
+    `keeping`: wherever they may read (a comment)."""
     queryset = model.objects.select_for_update()
     if actor is None:
         return queryset.unscoped().get(pk=pk)
+    if keeping:
+        queryset = scoping.restrict(queryset, actor, KEEPERS)
     return scoping.get_in_scope_or_404(queryset, actor, pk=pk)
 
 

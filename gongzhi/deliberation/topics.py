@@ -28,7 +28,7 @@ from .models import (
     TopicState,
     TopicSupport,
 )
-from .scope import in_community, locked, require_keeper
+from .scope import KEEPERS, in_community, locked, require_keeper
 
 
 @transaction.atomic
@@ -59,7 +59,7 @@ def propose(*, actor: Any, area: Any, title: str, description: str = "", source:
     for cleaned in photos:
         _store_photo(topic, cleaned)
     if actor is not None:
-        scoping.ensure_in_scope(topic, actor)
+        scoping.ensure_in_scope(topic, actor, KEEPERS)
     log.record("deliberation.topic.proposed", actor=actor, target=topic,
                changes={"area": area.code, "source": source, "proposer": getattr(proposer, "pk", None),
                         "photos": len(photos)})
@@ -115,7 +115,7 @@ def from_case(*, actor: Any, case: Any, title: str = "", description: str = "") 
     title = title.strip() or _("事件%(n)s转为议题") % {"n": case.number}
     topic = Topic.objects.create(area=community, title=title[:200], description=description.strip() or case.description,
                                  source=TopicSource.CASE, case=case, created_by=actor)
-    scoping.ensure_in_scope(topic, actor)
+    scoping.ensure_in_scope(topic, actor, KEEPERS)
     links.refer_to_topic(actor=actor, case=case, topic_id=topic.pk, title=topic.title)
     log.record("deliberation.topic.proposed", actor=actor, target=topic,
                changes={"area": community.code, "source": TopicSource.CASE, "case": case.number})
@@ -125,7 +125,7 @@ def from_case(*, actor: Any, case: Any, title: str = "", description: str = "") 
 @transaction.atomic
 def support(*, topic: Topic, person: Any, actor: Any = None) -> TopicSupport:
     """A resident of the topic's community supports it, once."""
-    topic = locked(Topic, actor, topic.pk)
+    topic = locked(Topic, actor, topic.pk, keeping=False)
     in_community(person, topic.area, actor)
     if topic.state not in OPEN:
         raise DeliberationError(_("议题已办结，不能再附议"))
@@ -141,7 +141,7 @@ def support(*, topic: Topic, person: Any, actor: Any = None) -> TopicSupport:
 @transaction.atomic
 def comment(*, topic: Topic, text: str, person: Any = None, actor: Any = None) -> TopicComment:
     """A comment by a resident of the community (`person`) or by staff in scope (`actor`)."""
-    topic = locked(Topic, actor, topic.pk)
+    topic = locked(Topic, actor, topic.pk, keeping=False)
     text = text.strip()
     if not text:
         raise DeliberationError(_("请填写评论内容"))

@@ -35,9 +35,10 @@ FILTERS = ("state", "source", "community")
 STAFF_SOURCES = (TopicSource.WORKER, TopicSource.PARTY)
 
 
-def topic_in_scope(user, pk: int) -> Topic:
-    return scoping.get_in_scope_or_404(
-        Topic.objects.select_related("area", "council", "case", "proposer", "created_by"), user, pk=pk)
+def topic_in_scope(user, pk: int, *, keeping: bool = False) -> Topic:
+    """The topic, where the user reads it (keeping: where they keep records, for an action)."""
+    rows = Topic.objects.select_related("area", "council", "case", "proposer", "created_by")
+    return pages.kept(user, rows, pk=pk) if keeping else scoping.get_in_scope_or_404(rows, user, pk=pk)
 
 
 @login_required
@@ -81,7 +82,7 @@ def _steps(topic: Topic):
 def topic_view(request, pk: int):
     pages.reads(request.user)
     topic = topic_in_scope(request.user, pk)
-    keeps = pages.keeps(request.user)
+    keeps = pages.keeps(request.user, topic)
     steps = _steps(topic)
     current = procedures.current_step(topic)
     shown = list(scoping.restrict(topic.disclosures.order_by("published_at", "id"), request.user))
@@ -152,8 +153,7 @@ TOPIC_ACTIONS = {
 @require_POST
 def topic_act(request, pk: int):
     """The keepers' actions on a topic: the council's decision, the procedure, the disclosures."""
-    pages.require_keeper(request.user)
-    topic = topic_in_scope(request.user, pk)
+    topic = topic_in_scope(request.user, pk, keeping=True)
     pages.act(request, TOPIC_ACTIONS, topic)
     return redirect("workbench:deliberation-topic", pk=topic.pk)
 
@@ -165,8 +165,7 @@ def from_case(request, number: str):
     form posts here: cases may not import deliberation)."""
     from gongzhi.cases.models import Case
 
-    pages.require_keeper(request.user)
-    case = scoping.get_in_scope_or_404(Case, request.user, number=number)
+    case = pages.kept(request.user, Case, number=number)
     try:
         topic = pages.attempt(request, lambda: topics.from_case(
             actor=request.user, case=case, title=request.POST.get("title", ""),

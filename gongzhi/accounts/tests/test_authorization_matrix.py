@@ -285,8 +285,9 @@ def _permissions(user) -> set[str]:
     return {p for role in _roles(user) for p in ROLE_PERMISSIONS.get(role, ())}
 
 
-def in_scope(user, obj) -> bool:
-    """Whether the scoping module lets `user` see `obj` (an import job: only its uploader)."""
+def in_scope(user, obj, roles: frozenset[str] | None = None) -> bool:
+    """Whether the scoping module lets `user` see `obj` (through the grants of `roles`, if
+    given: a page that acts as those roles); an import job: only its uploader."""
     from gongzhi.areas.models import Area
     from gongzhi.cases.models import RoutingRule
     from gongzhi.registry.models import ImportJob
@@ -296,7 +297,7 @@ def in_scope(user, obj) -> bool:
     if isinstance(obj, RoutingRule):
         return scoping.scoped(Area, user).filter(code=obj.area_id).exists()
     if isinstance(obj, ScopedModel):
-        return scoping.restrict(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
+        return scoping.restrict(type(obj)._default_manager.filter(pk=obj.pk), user, roles).exists()
     return True
 
 
@@ -320,7 +321,7 @@ def expected(rule: access.Rule, user, obj, kwargs: dict) -> set[str]:
         may = (rule.permissions[kwargs[rule.by]] if rule.by else rule.permission) in perms
     else:
         may = bool(roles & rule.roles)
-    inside = in_scope(user, obj) if rule.scoped else True
+    inside = in_scope(user, obj, rule.roles if rule.kind == access.ROLES else None) if rule.scoped else True
     if may:
         return {"admitted"} if inside else {"not found"}
     return {"forbidden"} if inside else {"forbidden", "not found"}
