@@ -19,6 +19,7 @@ from gongzhi.deliberation.models import (
 )
 from gongzhi.notifications.models import Notification
 from gongzhi.registry.tests.conftest import SHARED_PHONE
+from gongzhi.workbench.tests.test_browser_pages import _violations
 
 from .conftest import council, register  # noqa: F401  (the council of 洗面桥社区 and its register)
 
@@ -114,4 +115,11 @@ def test_a_portal_topic_goes_through_a_two_step_procedure_to_a_public_disclosure
     assert resident.locator("#topic-state").inner_text() == "已形成决议"
     assert "赞成 2，反对 1" in resident.locator("ol.timeline").inner_text()
     screenshot(resident, "portal-topic-resolved-360")
+    # the residents' deliberation pages at 360 px: no sideways scroll, in budget, no axe violation
+    for path in ("/me/", "/topics/", f"/topics/{topic.pk}/", "/topics/new/", "/disclosures/",
+                 f"/disclosures/{disclosure.pk}/"):
+        resident.goto(path)
+        assert resident.evaluate("document.documentElement.scrollWidth") <= 360, path
+        assert page_weight(resident) < 300 * 1024, path
+        assert _violations(resident) == [], path
     assert resident.console_errors == []
