@@ -46,7 +46,8 @@ def _people(name: str, phone: str, within: Any) -> list[int]:
 
 def send_code(request: Any, *, name: str, phone: str, within: Any) -> None:
     """Sends a code to `phone` if it belongs to a resident called `name` in the area `within`;
-    answers the same either way. A number gets a bounded number of codes an hour."""
+    answers the same either way. A number gets a bounded number of codes an hour, and so does a
+    network address (trying many numbers from one place)."""
     name = (name or "").strip()
     if not name:
         raise ResidentError(_("请填写姓名"))
@@ -56,7 +57,8 @@ def send_code(request: Any, *, name: str, phone: str, within: Any) -> None:
         raise ResidentError(_("请填写有效的手机号")) from exc
     digest = crypto.digest(phone, kind="phone")
     if throttle.exceeded(request, group="portal-resident-code", rate=settings.GONGZHI_PORTAL_CODES_PER_PHONE,
-                         key=f"phone:{digest}"):
+                         key=f"phone:{digest}") or \
+            throttle.exceeded(request, group="portal-resident-address", rate=settings.GONGZHI_PORTAL_RATE_PER_ADDRESS):
         raise ResidentError(_("验证码发送过于频繁，请一小时后再试"))
     code = f"{secrets.randbelow(10**6):06d}"
     people = _people(name, phone, within)

@@ -65,6 +65,10 @@ def test_a_code_has_five_tries_and_a_phone_a_bounded_number_of_codes(client, por
         client.post("/me/", {"step": "send", "name": "张三", "phone": SHARED_PHONE})
     too_many = client.post("/me/", {"step": "send", "name": "张三", "phone": SHARED_PHONE}).content.decode()
     assert "过于频繁" in too_many
+    settings.GONGZHI_PORTAL_RATE_PER_ADDRESS = "3/h"  # many numbers from one address
+    for n in range(3):
+        client.post("/me/", {"step": "send", "name": "张三", "phone": f"1390000000{n}"})
+    assert "过于频繁" in client.post("/me/", {"step": "send", "name": "张三", "phone": "13900000009"}).content.decode()
     bad = client.post("/me/", {"step": "send", "name": "张三", "phone": "12"}).content.decode()
     assert "请填写有效的手机号" in bad
 
