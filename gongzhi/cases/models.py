@@ -147,7 +147,7 @@ class Case(ScopedModel):
 
     scope_rule = ScopeRule(area_fields=("area__code",), department_fields=("department",), roles=CASE_ROLES)
 
-    number = models.CharField(_("编号"), max_length=20, unique=True)
+    number = models.CharField(_("编号"), max_length=20)
     channel = models.CharField(_("渠道"), max_length=12, choices=Channel.choices)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("分类"))
     description = models.TextField(_("描述"))
@@ -156,7 +156,7 @@ class Case(ScopedModel):
     lon = models.FloatField(_("经度"), null=True, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     address = models.ForeignKey("registry.Address", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+", verbose_name=_("标准地址"))
+                                related_name="+", verbose_name=_("标准地址"), db_index=False)
     address_text = models.CharField(_("地址描述"), max_length=300, blank=True)
     reporter_name = models.CharField(_("反映人"), max_length=60, blank=True)
     reporter_phone = Sealed("phone", purpose="cases.case.reporter_phone")
@@ -178,10 +178,10 @@ class Case(ScopedModel):
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     satisfaction = models.CharField(_("评价"), max_length=20, choices=Satisfaction.choices, blank=True)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name=_("上报人"))
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
+                                    related_name="+", verbose_name=_("上报人"), db_index=False)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("合并到"))
+                                     verbose_name=_("合并到"), db_index=False)
     people = models.ManyToManyField("registry.Person", blank=True, related_name="cases", verbose_name=_("关联人员"))
     houses = models.ManyToManyField("registry.House", blank=True, related_name="cases", verbose_name=_("关联房屋"))
     entities = models.ManyToManyField("registry.Entity", blank=True, related_name="cases",
@@ -203,6 +203,21 @@ class Case(ScopedModel):
             # Inboxes: the cases of a place that still wait for someone, out of all it ever had.
             models.Index(fields=["area"], name="cases_case_waiting", opclasses=["varchar_pattern_ops"],
                          condition=Q(state__in=WAITING_STATES)),
+            # Every index a case is in is written again whenever the row moves to another page
+            # (a transition, or a light turning on a full page): the optional links are indexed
+            # only where they are set (what deleting the user, address or case they point to
+            # looks up).
+            models.Index(fields=["address"], name="cases_case_address", condition=Q(address__isnull=False)),
+            models.Index(fields=["reported_by"], name="cases_case_reported_by", condition=Q(reported_by__isnull=False)),
+            models.Index(fields=["duplicate_of"], name="cases_case_duplicate_of",
+                         condition=Q(duplicate_of__isnull=False)),
+        ]
+        # Constraints rather than unique=True, which on PostgreSQL adds a second (LIKE) index to
+        # each; the retry key is mostly absent and indexed only where present.
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="cases_case_number_unique"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="cases_case_idempotency_key_unique",
+                                    condition=Q(idempotency_key__isnull=False)),
         ]
 
     def __str__(self) -> str:
