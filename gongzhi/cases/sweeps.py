@@ -4,8 +4,9 @@ leaders above. Run every minute (`gongzhi cases sweep`, or the task).
 
 Set-based, so that a minute costs what turns in it, not all that is open: the candidates come
 from two partial indexes over open cases (by deadline, by warning point), the lights change in
-one UPDATE that touches no index, the events go in through the bulk path and the notices in one
-write."""
+one UPDATE of a column no index holds (the new versions stay on their pages and touch no index
+while the pages have room: migration 0016), the events go in through the bulk path and the
+notices in one write."""
 
 from __future__ import annotations
 
