@@ -1,0 +1,60 @@
+"""Open311 as deployed: through the WSGI application, whose machine path skips the session,
+sign-in and page middleware. What a client relies on still holds there: a case is filed and
+read back, the answer carries the security headers (nothing may run or frame it), an unknown
+Host is refused, no cookie is set; pages keep the full stack."""
+
+import io
+import sys
+import urllib.parse
+
+import pytest
+from django.core.signals import request_started
+from django.db import close_old_connections
+
+from gongzhi.areas.models import Area
+from gongzhi.cases import categories, open311
+from gongzhi.cases.models import Case
+from gongzhi.common import machine
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def application():
+    from gongzhi.wsgi import application
+
+    # The WSGI handler closes stale connections as each request starts; the test's must stay.
+    request_started.disconnect(close_old_connections)
+    yield application
+    request_started.connect(close_old_connections)
+
+
+def call(application, method: str, path: str, data: dict | None = None, host: str = "127.0.0.1"):
+    body = urllib.parse.urlencode(data or {}).encode()
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
+               "SERVER_PORT": "80", "HTTP_HOST": host, "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
+               "wsgi.errors": sys.stderr, "CONTENT_LENGTH": str(len(body)), "REMOTE_ADDR": "10.1.2.3",
+               "CONTENT_TYPE": "application/x-www-form-urlencoded", "HTTP_IDEMPOTENCY_KEY": "machine-1"}
+    started = {}
+    content = b"".join(application(environ, lambda status, headers: started.update(status=status,
+                                                                                     headers=dict(headers))))
+    return started["status"], started["headers"], content
+
+
+def test_open311_through_the_machine_path(application, world, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    categories.load_defaults()
+    key = open311.new_key(name="machine", area=Area.objects.unscoped().get(code="510107000000"))
+    post = {"api_key": key, "service_code": "garbage_pileup", "lat": "0.5", "long": "0.25", "description": "路口垃圾"}
+    status, headers, content = call(application, "POST", "/open311/v2/requests.json", post)
+    assert status.startswith("200"), content
+    case = Case.objects.unscoped().get(description="路口垃圾")
+    assert case.number.encode() in content and case.channel == "open311"
+    assert headers["Content-Security-Policy"] == machine.NOTHING and headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff" and "Set-Cookie" not in headers
+    status, _headers, _content = call(application, "POST", "/open311/v2/requests.json", post)  # the retry
+    assert status.startswith("200") and Case.objects.unscoped().count() == 1
+    status, _headers, _content = call(application, "GET", "/open311/v2/services.json", host="evil.example")
+    assert status.startswith("400")
+    status, headers, _content = call(application, "GET", "/report/")
+    assert status.startswith("200") and "script-src 'self'" in headers["Content-Security-Policy"]
