@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from gongzhi.common import bulk
+from gongzhi.common import bulk, crypto
 from gongzhi.common.tasks import task
 
 from . import backends
@@ -28,13 +28,28 @@ class Message:
     link: str = ""
     users: tuple[Any, ...] = ()
     phones: tuple[str, ...] = ()
+    sealed: bool = False  # an SMS that is a credential (a verification code): kept sealed until sent
+
+
+# A sealed SMS body is stored as this marker and the ciphertext: a one-time code is a credential,
+# and nobody reading the outbox's table may use it.
+SEALED = "sealed:"
+PURPOSE = "notifications.sms.body"
+
+
+def text(note: Notification) -> str:
+    """The body as it is sent (opened, if it was sealed)."""
+    if note.body.startswith(SEALED):
+        return crypto.decrypt(note.body[len(SEALED):], purpose=PURPOSE)
+    return note.body
 
 
 def notify(*, users: Iterable[Any] = (), phones: Iterable[str] = (), subject: str, body: str, link: str = "",
-           sms_users: bool = False) -> int:
+           sms_users: bool = False, sealed: bool = False) -> int:
     """Writes the notices in the caller's transaction; delivery starts once it commits.
-    Staff get an in-app notice; residents' phones an SMS. Returns how many were written."""
-    return notify_all([Message(subject, body, link, tuple(users), tuple(phones))])
+    Staff get an in-app notice; residents' phones an SMS (its body `sealed` at rest when it
+    carries a credential). Returns how many were written."""
+    return notify_all([Message(subject, body, link, tuple(users), tuple(phones), sealed)])
 
 
 FIELDS = ("channel", "recipient_id", "to_token", "to_digest", "to_masked", "subject", "body", "link", "status",
@@ -52,9 +67,10 @@ def notify_all(messages: Iterable[Message]) -> int:
         for user_id in dict.fromkeys(getattr(u, "pk", u) for u in message.users):
             rows.append((Channel.IN_APP, user_id, "", "", "", subject, message.body, message.link, Status.SENT, 0,
                          None, "", now, now))
+        sms_body = SEALED + crypto.encrypt(message.body, purpose=PURPOSE) if message.sealed else message.body
         for phone in dict.fromkeys(p for p in message.phones if p):
             token, digest, masked = Notification.to.columns(phone)
-            rows.append((Channel.SMS, None, token, digest, masked, subject, message.body, message.link,
+            rows.append((Channel.SMS, None, token, digest, masked, subject, sms_body, message.link,
                          Status.PENDING, 0, now, "", now, None))
             pending = True
     bulk.insert(Notification, FIELDS, rows, returning_ids=False)
@@ -71,7 +87,7 @@ def deliver_pending(now: dt.datetime | None = None, limit: int = 500) -> dict[st
                .order_by("next_attempt_at")[:limit])
     for note in due:
         try:
-            backends.send(note.channel, note.to.reveal(), note.subject, note.body)
+            backends.send(note.channel, note.to.reveal(), note.subject, text(note))
         except backends.DeliveryError as exc:
             note.attempts += 1
             note.last_error = str(exc)[:300]

@@ -66,7 +66,7 @@ def send_code(request: Any, *, name: str, phone: str, within: Any) -> None:
                                   "until": int(time.time()) + CODE_SECONDS, "tries": 0}
     if people:
         with transaction.atomic():
-            outbox.notify(phones=[phone], subject=_("居民身份验证码"),
+            outbox.notify(phones=[phone], subject=_("居民身份验证码"), sealed=True,
                           body=_("您的验证码是%(code)s，%(minutes)s分钟内有效。如非本人操作，请忽略本短信。") % {
                               "code": code, "minutes": CODE_SECONDS // 60})
 

@@ -17,7 +17,7 @@ from gongzhi.deliberation.models import (
     Topic,
     TopicPhoto,
 )
-from gongzhi.notifications.models import Notification
+from gongzhi.portal.tests.conftest import last_code
 from gongzhi.registry.tests.conftest import SHARED_PHONE
 from gongzhi.workbench.tests.test_browser_pages import _violations
 
@@ -75,7 +75,7 @@ def test_a_portal_topic_goes_through_a_two_step_procedure_to_a_public_disclosure
     resident.get_by_label("姓名").fill("张三")
     resident.get_by_label("在社区登记的手机号").fill(SHARED_PHONE)
     resident.get_by_role("button", name="获取验证码").click()
-    code = re.search(r"\d{6}", Notification.objects.filter(channel="sms").latest("id").body).group()
+    code = last_code()
     resident.get_by_label("短信验证码").fill(code)
     resident.get_by_role("button", name="核验").click()
     resident.get_by_role("link", name="提出议题", exact=True).click()

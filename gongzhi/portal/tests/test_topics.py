@@ -3,7 +3,6 @@ and a code by SMS (never learning whether someone else is registered), then prop
 their community, support it once, comment; everyone reads topics and disclosures, names masked."""
 
 import io
-import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +14,7 @@ from gongzhi.deliberation import disclosures, topics
 from gongzhi.deliberation.models import Topic, TopicComment, TopicPhoto, TopicSupport
 from gongzhi.deliberation.tests.conftest import community
 from gongzhi.notifications.models import Notification
+from gongzhi.portal.tests.conftest import last_code
 from gongzhi.registry import phones
 from gongzhi.registry.tests.conftest import SHARED_PHONE, register  # noqa: F401
 
@@ -26,20 +26,16 @@ def portal(world, settings):
     settings.GONGZHI_PORTAL_AREA = "510100000000"
 
 
-def _code() -> str:
-    return re.search(r"\d{6}", Notification.objects.filter(channel="sms").latest("id").body).group()
-
-
 def verify(client, name="张三", phone=SHARED_PHONE) -> None:
     client.post("/me/", {"step": "send", "name": name, "phone": phone})
-    answer = client.post("/me/", {"step": "confirm", "code": _code()})
+    answer = client.post("/me/", {"step": "confirm", "code": last_code()})
     assert answer.status_code == 302, answer.content.decode()
 
 
 def test_a_resident_proves_who_they_are_by_a_code_sent_to_their_registered_phone(client, portal, register):  # noqa: F811
     sent = client.post("/me/", {"step": "send", "name": "张三", "phone": SHARED_PHONE}).content.decode()
     assert "验证码已发送" in sent and Notification.objects.filter(channel="sms").count() == 1
-    assert client.post("/me/", {"step": "confirm", "code": _code()}).status_code == 302
+    assert client.post("/me/", {"step": "confirm", "code": last_code()}).status_code == 302
     page = client.get("/me/").content.decode()
     assert "您已核验为 张*" in page and "张三" not in page
     client.post("/me/leave/")
@@ -55,7 +51,7 @@ def test_whether_someone_is_registered_is_never_said(client, portal, register): 
 
 def test_a_code_has_five_tries_and_a_phone_a_bounded_number_of_codes(client, portal, register, settings):  # noqa: F811
     client.post("/me/", {"step": "send", "name": "张三", "phone": SHARED_PHONE})
-    right = _code()
+    right = last_code()
     wrong = "000000" if right != "000000" else "111111"
     for _ in range(5):
         assert "验证码不正确" in client.post("/me/", {"step": "confirm", "code": wrong}).content.decode()
