@@ -146,6 +146,12 @@ def under(queryset: models.QuerySet[M], area: Any) -> models.QuerySet[M]:
     return narrowed._mark_scoped() if issubclass(model, ScopedModel) else narrowed
 
 
+def lies_in(code: str, area: Any) -> bool:
+    """Whether a row's area code lies in `area` (an Area): `under`'s prefix rule, for one row
+    already in hand."""
+    return str(code or "").startswith(area.prefix)
+
+
 def scoped(model: type[M], user: Any) -> models.QuerySet[M]:
     return restrict(model._default_manager.all(), user)
 

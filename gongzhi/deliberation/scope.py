@@ -47,8 +47,13 @@ def in_community(person: Any, area: Any, actor: Any) -> None:
 
     if actor is not None:
         scoping.get_in_scope_or_404(Person, actor, pk=person.pk)
-    if not str(person.area_id).startswith(area.prefix):
+    if not lives_in(person, area):
         raise DeliberationError(_("%(p)s 不是本社区居民") % {"p": person.name})
+
+
+def lives_in(person: Any, area: Any) -> bool:
+    """Whether a person of the register lives in the community `area`."""
+    return scoping.lies_in(person.area_id, area)
 
 
 def open_meeting(actor: Any, meeting: Meeting) -> Meeting:

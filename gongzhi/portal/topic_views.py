@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.cases import photos as case_photos
 from gongzhi.common import throttle
 from gongzhi.common.masking import mask_name
-from gongzhi.deliberation import disclosures, topics
+from gongzhi.deliberation import disclosures, scope, topics
 from gongzhi.deliberation.models import DeliberationError, TopicSource, TopicState
 
 from . import places, residents
@@ -39,7 +39,7 @@ def _topic(pk: int):
 
 def _own_community(request, topic) -> bool:
     person = residents.current(request)
-    return person is not None and str(person.area_id).startswith(topic.area.prefix)
+    return person is not None and scope.lives_in(person, topic.area)
 
 
 def topic_list(request):
