@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.accounts import scoping
 from gongzhi.accounts.models import RoleAssignment
@@ -67,9 +68,12 @@ def department_choices() -> QuerySet:
     return Department.objects.unscoped().filter(is_active=True)
 
 
-def _tell(users: Any, subject: str, body: str, topic: Topic) -> None:
+def _tell(users: Any, subject: Any, body: Any, topic: Topic, **values: Any) -> None:
+    """Notices are stored in the site's language, whoever's request made them: `subject` and
+    `body` are lazy and are translated and filled in here."""
     with translation.override(settings.LANGUAGE_CODE):
-        outbox.notify(users=users, subject=subject % {"t": topic.title}, body=body, link=LINK.format(pk=topic.pk))
+        outbox.notify(users=users, subject=str(subject) % {"t": topic.title, **values}, body=str(body) % values,
+                      link=LINK.format(pk=topic.pk))
 
 
 @transaction.atomic
@@ -109,8 +113,8 @@ def assign(*, actor: Any, topic: Topic, title: str, deadline: dt.date, owner: An
                         "owner": getattr(owner, "pk", None), "organization": getattr(organization, "pk", None),
                         "department": getattr(department, "pk", None)})
     if owner is not None:
-        _tell([owner], _("新的决议落实任务：%(t)s"), _("%(task)s，完成时限 %(d)s") % {
-            "task": task.title, "d": deadline.isoformat()}, topic)
+        _tell([owner], gettext_lazy("新的决议落实任务：%(t)s"), gettext_lazy("%(task)s，完成时限 %(d)s"), topic,
+              task=task.title, d=deadline.isoformat())
     return task
 
 
@@ -133,8 +137,8 @@ def _closed(actor: Any, topic: Topic, task: ResolutionTask, action: str, changes
     implemented = Disclosure.objects.unscoped().filter(topic=topic, kind=DisclosureKind.IMPLEMENTATION)
     if not remaining.exists() and not implemented.exists():  # the last one: the result is due
         keepers = scoping.holders(area_code=topic.area_id, roles=KEEPERS)
-        _tell(keepers, _("决议已落实，请公开实施结果：%(t)s"),
-              _("决议的落实任务已全部办结，请发布实施结果公开。"), topic)
+        _tell(keepers, gettext_lazy("决议已落实，请公开实施结果：%(t)s"),
+              gettext_lazy("决议的落实任务已全部办结，请发布实施结果公开。"), topic)
     return task
 
 
