@@ -17,9 +17,11 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         language = self.chosen(request)
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        # For this request only: what runs after it in the same thread (a task run at once, the
+        # next test) keeps the site's language.
+        with translation.override(language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
         patch_vary_headers(response, ["Cookie", "Accept-Language"])
         response.headers.setdefault("Content-Language", language)
         return response
