@@ -4,9 +4,11 @@ Reports arrive in bursts (a storm, a burst pipe, a hotline campaign). This scrip
 gunicorn on PostgreSQL on this machine, then for --seconds (default 60) lets --clients (default
 32) concurrent clients post Open311 service requests (each with its own Idempotency-Key and a
 unique marker in the description), and, as the baseline in the same run, lets them GET the
-trivial /healthz page for as long. It prints requests per second and p50/p99 latency of both,
-the ratio, the errors, and counts the cases in the database: none may be lost (every 200 is a
-case) and none duplicated (every marker once).
+trivial /healthz page for as long. The two alternate in --rounds (default 3), so a machine
+whose speed drifts (a shared host) slows both alike. It prints requests per second and p50/p99
+latency of both, the ratio, the CPU each request cost the server, the database and the clients
+(read from /proc), the errors, and counts the cases in the database: none may be lost (every
+200 is a case) and none duplicated (every marker once).
 
     python bench/intake.py                    # 32 clients, 60 s each
     python bench/intake.py --clients 8 --seconds 10
@@ -37,6 +39,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--rounds", type=int, default=3, help="alternations of the two loads")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database", default="gongzhi_bench_intake")
@@ -126,6 +129,42 @@ def summary(name: str, latencies: list[float], errors: int, seconds: float) -> f
     return rate
 
 
+def _cpu(pid: int) -> tuple[str, int, float]:
+    """(command, process group, CPU seconds so far) of one process, from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        stat = f.read()
+    command = stat[stat.index("(") + 1:stat.rindex(")")]
+    fields = stat[stat.rindex(")") + 2:].split()
+    return command, int(fields[2]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_part(server_group: int) -> dict[str, float]:
+    """CPU seconds so far of the server (gunicorn's process group), the database (every process
+    named postgres) and the clients (this process). Linux only; elsewhere empty."""
+    if not Path("/proc/self/stat").exists():
+        return {}
+    parts = {"server": 0.0, "database": 0.0}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                command, group, seconds = _cpu(int(entry))
+            except (OSError, ValueError, IndexError):  # ended meanwhile
+                continue
+            if group == server_group:
+                parts["server"] += seconds
+            elif command == "postgres":
+                parts["database"] += seconds
+    own = os.times()
+    parts["clients"] = own.user + own.system
+    return parts
+
+
+def cpu_line(name: str, before: dict[str, float], after: dict[str, float], requests: int) -> None:
+    if before and requests:
+        costs = "  ".join(f"{part} {(after[part] - before[part]) * 1000 / requests:.2f}" for part in before)
+        print(f"{name:<22} CPU per request in ms: {costs}")
+
+
 def main() -> int:
     args = parse_args()
     work = Path(args.workdir)
@@ -148,27 +187,51 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.2)
-        print(f"gunicorn: {args.workers} workers; {args.clients} clients, {args.seconds:.0f} s each run", flush=True)
+        print(f"gunicorn: {args.workers} workers; {args.clients} clients, {args.seconds:.0f} s of each load "
+              f"in {args.rounds} alternating rounds", flush=True)
         run = f"{random.randrange(10**9):09d}"
 
         def trivial(_number, _sent):
             return None, {}
 
-        def report(number, sent):
-            lon, lat = points[(number * 7919 + sent) % len(points)]
-            marker = f"bench-{run}-{number}-{sent}"
-            body = urllib.parse.urlencode({"api_key": key, "service_code": "garbage_pileup", "lat": lat, "long": lon,
-                                           "description": f"压测 {marker}"})
-            return body, {"Content-Type": "application/x-www-form-urlencoded", "Idempotency-Key": marker}
+        def reports(round_number):
+            def report(number, sent):  # each marker (and Idempotency-Key) once in the whole run
+                lon, lat = points[(number * 7919 + sent) % len(points)]
+                marker = f"bench-{run}-{round_number}-{number}-{sent}"
+                body = urllib.parse.urlencode({"api_key": key, "service_code": "garbage_pileup", "lat": lat,
+                                               "long": lon, "description": f"压测 {marker}"})
+                return body, {"Content-Type": "application/x-www-form-urlencoded", "Idempotency-Key": marker}
+            return report
 
-        base_latencies, base_errors, _ = load(args, "GET", "/healthz", trivial, args.seconds)
-        intake_latencies, intake_errors, statuses = load(args, "POST", "/open311/v2/requests.json", report,
-                                                         args.seconds)
+        base_latencies, intake_latencies, statuses = [], [], []
+        base_errors = intake_errors = 0
+        zero = cpu_by_part(server.pid)
+        base_cpu, intake_cpu = dict.fromkeys(zero, 0.0), dict.fromkeys(zero, 0.0)
+        each = args.seconds / args.rounds
+        for round_number in range(args.rounds):  # alternating, so a drift in the machine's speed slows both alike
+            for name, spent, method, path, body in (("base", base_cpu, "GET", "/healthz", trivial),
+                                                     ("intake", intake_cpu, "POST", "/open311/v2/requests.json",
+                                                      reports(round_number))):
+                before = cpu_by_part(server.pid)
+                latencies, errors, seen = load(args, method, path, body, each)
+                after = cpu_by_part(server.pid)
+                for part in spent:
+                    spent[part] += after[part] - before[part]
+                if name == "base":
+                    base_latencies += latencies
+                    base_errors += errors
+                else:
+                    intake_latencies += latencies
+                    intake_errors += errors
+                    statuses += seen
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     base_rate = summary("trivial GET /healthz", base_latencies, base_errors, args.seconds)
     intake_rate = summary("Open311 POST requests", intake_latencies, intake_errors, args.seconds)
+    cpu_line("trivial GET /healthz", dict.fromkeys(base_cpu, 0.0), base_cpu, len(base_latencies) + base_errors)
+    cpu_line("Open311 POST requests", dict.fromkeys(intake_cpu, 0.0), intake_cpu,
+             len(intake_latencies) + intake_errors)
     from django.db.models import Count
 
     from gongzhi.cases.models import Case
