@@ -176,6 +176,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # more than it saves, e.g. 70 of 230 ms summing a city's month of rollups.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    # Statements are prepared on the server only where the code asks (execute(..., prepare=True):
+    # intake's four-write statement, parsed and planned once per connection instead of at every
+    # report). Django's leaves psycopg's threshold at None, which prepares nothing, not even those.
+    # DATABASE_PREPARED_STATEMENTS=off behind a pooler that cannot keep them (PgBouncer before
+    # 1.21, or without max_prepared_statements, in transaction mode).
+    options.setdefault("prepare_threshold", 2**31 - 1 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -56,7 +56,9 @@ def _file(case: Case, event: CaseEvent) -> None:
                           "SELECT id FROM c")  # the parts come from bulk.insert_sql and rates.count_sql
     connection.ensure_connection()
     # Bound and prepared by the server, once per connection: from then on only the values
-    # travel, and PostgreSQL neither parses nor plans the four-write statement again.
+    # travel, and PostgreSQL neither parses nor plans the four-write statement again (settings:
+    # prepare_threshold lets psycopg prepare what is asked; DATABASE_PREPARED_STATEMENTS=off
+    # turns it off, and then this is sent whole each time).
     # (Its errors are Django's, as through any cursor: a retry's key is an IntegrityError.)
     with connection.wrap_database_errors, psycopg.RawCursor(connection.connection) as cursor:
         cursor.execute(statement, [*case_params, *event_params, *(p for _sql, params in counts for p in params)],
