@@ -113,10 +113,7 @@ def endpoint(*methods: str):
                 response["Allow"] = ", ".join(sorted(allowed))
                 return response
             try:
-                if throttle.exceeded(request, group="open311-address",
-                                     rate=settings.GONGZHI_OPEN311_RATE_PER_ADDRESS):
-                    raise Problem(429, f"too many requests from this address (at most "
-                                       f"{settings.GONGZHI_OPEN311_RATE_PER_ADDRESS}); retry in a minute")
+                _bound(request)
                 _check_arguments(request, kwargs)
                 return view(request, *args, fmt=fmt, **kwargs)
             except Problem as problem:
@@ -187,9 +184,23 @@ def _rows(cases, public: bool) -> list[dict]:
     return [_request_row(c, updated.get(c.pk), public) for c in cases]
 
 
+def _bound(request) -> None:
+    """Each request counts once, against one bound: its api_key's when it carries a valid key
+    (an integration such as a city's hotline posts far more than one address would), otherwise
+    its address's — a wrong key included, before it is refused."""
+    key = _given_key(request)
+    if key is not None:
+        if throttle.exceeded(request, group="open311-key", key=str(key.pk), rate=settings.GONGZHI_OPEN311_RATE_PER_KEY):
+            raise Problem(429, f"too many requests for this api_key (at most {settings.GONGZHI_OPEN311_RATE_PER_KEY}); "
+                               "retry in a minute")
+    elif throttle.exceeded(request, group="open311-address", rate=settings.GONGZHI_OPEN311_RATE_PER_ADDRESS):
+        raise Problem(429, f"too many requests from this address (at most "
+                           f"{settings.GONGZHI_OPEN311_RATE_PER_ADDRESS}); retry in a minute")
+
+
 def _optional_key(request) -> Open311Key | None:
     """The key a reading client sent, if any (a wrong one is refused, not ignored)."""
-    if not (request.GET.get("api_key") or request.POST.get("api_key")):
+    if not _raw_key(request):
         return None
     return _key(request)
 
@@ -201,11 +212,25 @@ _KEYS: Memo[Open311Key | None] = Memo(KEY_MEMO_SECONDS)
 forget_keys = _KEYS.clear
 
 
+def _raw_key(request) -> str:
+    try:
+        return request.POST.get("api_key") or request.GET.get("api_key") or ""
+    except MultiPartParserError:  # _check_arguments answers it
+        return ""
+
+
+def _given_key(request) -> Open311Key | None:
+    """The active key the request carries (None without one or with a wrong one), looked up once."""
+    if not hasattr(request, "_open311_key"):
+        raw = _raw_key(request)
+        digest = crypto.digest(raw, kind="open311_key") if raw else ""
+        request._open311_key = _KEYS.get(digest, lambda: Open311Key.objects.filter(
+            key_digest=digest, is_active=True).select_related("area").first()) if raw else None
+    return request._open311_key
+
+
 def _key(request) -> Open311Key:
-    raw = request.POST.get("api_key") or request.GET.get("api_key") or ""
-    digest = crypto.digest(raw, kind="open311_key")
-    key = _KEYS.get(digest, lambda: Open311Key.objects.filter(key_digest=digest, is_active=True)
-                    .select_related("area").first()) if raw else None
+    key = _given_key(request)
     if key is None:
         raise Problem(403, "api_key is missing or not valid")
     return key
@@ -269,9 +294,6 @@ def _post_request(request, fmt):
     from gongzhi.registry import matching
 
     key = _key(request)
-    if throttle.exceeded(request, group="open311-key", key=str(key.pk), rate=settings.GONGZHI_OPEN311_RATE_PER_KEY):
-        raise Problem(429, f"too many requests for this api_key (at most {settings.GONGZHI_OPEN311_RATE_PER_KEY}); "
-                           "retry in a minute")
     data = request.POST
     category = categories.active(data.get("service_code", ""))
     if category is None or category.parent_id is None:

@@ -215,6 +215,20 @@ def test_a_flood_from_one_address_or_one_key_is_bounded(client, key, settings):
     assert client.get(f"{BASE}/services.json", REMOTE_ADDR="10.3.3.4").status_code == 200
 
 
+def test_a_keyed_client_is_held_to_its_keys_bound_and_a_wrong_key_to_its_address(client, key, settings):
+    """An integration posting with its key may send more than one address would (each request
+    counts once, against the key); a wrong key counts against the address before it is refused."""
+    settings.GONGZHI_OPEN311_RATE_PER_ADDRESS, settings.GONGZHI_OPEN311_RATE_PER_KEY = "2/m", "4/m"
+    post = {"api_key": key, "service_code": "garbage_pileup", "lat": "0.5", "long": "0.25", "description": "d"}
+    keyed = [client.post(f"{BASE}/requests.json", post, REMOTE_ADDR="10.5.5.5").status_code for _ in range(5)]
+    assert keyed == [200] * 4 + [429] and Case.objects.unscoped().count() == 4
+    reads = [client.get(f"{BASE}/services.json", REMOTE_ADDR="10.5.5.5").status_code for _ in range(3)]
+    assert reads == [200, 200, 429]  # the keyed posts took nothing from the address's bound
+    wrong = {**post, "api_key": "guessed"}
+    answers = [client.post(f"{BASE}/requests.json", wrong, REMOTE_ADDR="10.6.6.6").status_code for _ in range(3)]
+    assert answers == [403, 403, 429] and Case.objects.unscoped().count() == 4
+
+
 @pytest.mark.parametrize(("query", "words"), [
     ({"start_date": "2026-13-01T00:00:00+08:00"}, "start_date"),  # well formed, no such month: was a 500
     ({"end_date": "0001-01-05T00:00:00"}, "end_date"),  # 90 days before it is no date: was a 500
