@@ -34,6 +34,16 @@ class GridIndex:
         codes = np.array([code for code, _ in rows], dtype=object)
         return cls(version=version, codes=codes, polygons=polygons, tree=shapely.STRtree(polygons))
 
+    def locate_one(self, lon: float, lat: float) -> str | None:
+        """One point's grid, without locate_many's array work (intake asks for one point per
+        report): the bounding-box candidates, then the exact test, smallest code first."""
+        if len(self.codes) == 0:
+            return None
+        for i in sorted(self.tree.query(shapely.Point(lon, lat)).tolist()):
+            if shapely.intersects_xy(self.polygons[i], lon, lat):
+                return self.codes[i]
+        return None
+
     def locate_many(self, lons, lats) -> np.ndarray:
         """Grid code per point (None outside every grid), vectorised end to end."""
         x = np.asarray(lons, dtype="float64")
@@ -106,7 +116,7 @@ def grid_index() -> GridIndex:
 
 def locate(lon: float, lat: float) -> str | None:
     """The code of the grid holding (lon, lat) in WGS-84, or None outside every grid."""
-    return grid_index().locate_many([lon], [lat])[0]
+    return grid_index().locate_one(lon, lat)
 
 
 def locate_many(lons, lats) -> np.ndarray:
