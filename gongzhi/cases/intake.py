@@ -70,9 +70,9 @@ def _file(case: Case, event: CaseEvent) -> None:
 @functools.lru_cache(maxsize=8)
 def _numbered(statement: str) -> str:
     """The statement with PostgreSQL's own numbered placeholders ($1, $2, and so on) for Django's %s: a raw
-    cursor sends it as it is, where a formatting cursor would parse its 50-odd parameters
+    cursor sends it as it is, where a formatting cursor would parse its forty-odd parameters
     again at every report. The parts come from bulk.insert_sql and rates.count_sql, which
-    write no literal text."""
+    write no literal text (no string that could hold a %s; only the number 0)."""
     parts = statement.split("%s")
     return "".join(part + (f"${n}" if n < len(parts) else "") for n, part in enumerate(parts, start=1))
 

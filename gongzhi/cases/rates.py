@@ -18,6 +18,7 @@ rows instead of a million; every other one the first. Both give the same answers
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.db import connection
@@ -59,29 +60,31 @@ def count_sql(case: Case, at: dt.datetime, **increments: int) -> list[tuple[str,
     if unknown:
         raise ValueError(f"not a rollup counter: {sorted(unknown)}")
     day = timezone.localtime(at).date()
-    values = [increments.get(n, 0) for n in COUNTERS]
+    added = sorted(increments)
+    counts = [increments[n] for n in added]
     return [
-        _upsert(CaseStat, ("day", "area_code", "category_id", "channel", "department_id"),
-                "day, area_code, category_id, channel, (COALESCE(department_id, 0))",
-                [day, case.area_id, case.category_id, case.channel, case.department_id, *values], increments),
-        _upsert(CommunityStat, ("day", "area_code"), "day, area_code",
-                [day, case.area_id[:COMMUNITY], *values], increments),
+        (_upsert(CaseStat, ("day", "area_code", "category_id", "channel", "department_id"),
+                 "day, area_code, category_id, channel, (COALESCE(department_id, 0))", tuple(added)),
+         [day, case.area_id, case.category_id, case.channel, case.department_id, *counts]),
+        (_upsert(CommunityStat, ("day", "area_code"), "day, area_code", tuple(added)),
+         [day, case.area_id[:COMMUNITY], *counts]),
     ]
 
 
-def _upsert(model, key: tuple[str, ...], conflict: str, params: list[Any], increments: dict[str, int]
-            ) -> tuple[str, list[Any]]:
-    """An INSERT of the key and counters that adds the increments to the row if the key has one
-    (`conflict` is the rollup's unique key, as its constraint spells it)."""
+@functools.lru_cache(maxsize=64)
+def _upsert(model, key: tuple[str, ...], conflict: str, added: tuple[str, ...]) -> str:
+    """An INSERT of the key and counters that adds the `added` counters to the row if the key has
+    one (`conflict` is the rollup's unique key, as its constraint spells it). Its parameters
+    are the key's values, then the added counters'; the others are 0 in the text, so the
+    statement has only the parameters that vary (one text per model and set of counters)."""
     table = model._meta.db_table
     # Column names come from the models and COUNTERS (checked by the caller), never from input;
-    # values are parameters.
+    # values are parameters, or the literal 0.
     columns = ", ".join((*key, *COUNTERS))
-    placeholders = ", ".join(["%s"] * (len(key) + len(COUNTERS)))
-    additions = ", ".join(f"{n} = {table}.{n} + excluded.{n}" for n in sorted(increments))
-    sql = (f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608  # nosec B608
-           f"ON CONFLICT ({conflict}) DO UPDATE SET {additions}")
-    return sql, params
+    placeholders = ", ".join(["%s"] * len(key) + ["%s" if n in added else "0" for n in COUNTERS])
+    additions = ", ".join(f"{n} = {table}.{n} + excluded.{n}" for n in added)
+    return (f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608  # nosec B608
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {additions}")
 
 
 def for_action(case: Case, action: str, now: dt.datetime, due_at: dt.datetime | None) -> dict[str, int]:
