@@ -130,6 +130,7 @@ MIDDLEWARE = [
 # Machine clients (Open311, with an api_key) use no session, sign-in, message or page: their
 # paths take this shorter stack (common/machine.py, wired in wsgi.py).
 GONGZHI_MACHINE_PATHS = ("/open311/",)
+GONGZHI_MACHINE_URLCONF = "gongzhi.machine_urls"
 GONGZHI_MACHINE_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "gongzhi.common.machine.MachineHeadersMiddleware",

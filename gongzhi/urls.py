@@ -21,6 +21,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("w/dashboard/", include("gongzhi.dashboard.urls")),
     path("w/", include("gongzhi.workbench.urls")),
-    path("open311/v2/", include("gongzhi.cases.open311_urls")),
+    path("", include("gongzhi.machine_urls")),
     path("", include("gongzhi.portal.urls")),
 ]

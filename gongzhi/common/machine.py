@@ -19,13 +19,14 @@ NOTHING = "default-src 'none'; frame-ancestors 'none'"
 class MachineHeadersMiddleware:
     """What the full stack's CommonMiddleware, CSP and X-Frame-Options middleware give a page,
     as a machine's answer needs it: the Host checked against ALLOWED_HOSTS (400 otherwise),
-    nothing to run, nothing to frame."""
+    nothing to run, nothing to frame. The URL is resolved in GONGZHI_MACHINE_URLCONF."""
 
     def __init__(self, get_response: Callable) -> None:
         self.get_response = get_response
 
     def __call__(self, request: Any) -> Any:
         request.get_host()  # raises DisallowedHost: a 400, as on every other path
+        request.urlconf = settings.GONGZHI_MACHINE_URLCONF  # resolved among the machine's URLs only
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", NOTHING)
         response.headers.setdefault("X-Frame-Options", "DENY")

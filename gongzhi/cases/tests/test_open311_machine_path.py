@@ -56,5 +56,7 @@ def test_open311_through_the_machine_path(application, world, settings):
     assert status.startswith("200") and Case.objects.unscoped().count() == 1
     status, _headers, _content = call(application, "GET", "/open311/v2/services.json", host="evil.example")
     assert status.startswith("400")
+    status, _headers, _content = call(application, "GET", "/open311/v2/nothing.json")  # its own URLconf
+    assert status.startswith("404")
     status, headers, _content = call(application, "GET", "/report/")
     assert status.startswith("200") and "script-src 'self'" in headers["Content-Security-Policy"]
