@@ -1,10 +1,10 @@
 """How many cases a server takes in through Open311, against the same server's cheapest page.
 
 Reports arrive in bursts (a storm, a burst pipe, a hotline campaign). This script starts
-gunicorn on PostgreSQL on this machine, then for --seconds (default 60) lets --clients (default
-32) concurrent clients post Open311 service requests (each with its own Idempotency-Key and a
+gunicorn (with the platform's gunicorn_conf) on PostgreSQL on this machine, then for --seconds
+(default 60) lets --clients (default 32) concurrent clients post Open311 service requests (each with its own Idempotency-Key and a
 unique marker in the description), and, as the baseline in the same run, lets them GET the
-trivial /healthz page for as long. The two alternate in --rounds (default 3), so a machine
+trivial /healthz page for as long. The two alternate in --rounds (default 6), so a machine
 whose speed drifts (a shared host) slows both alike. It prints requests per second and p50/p99
 latency of both, the ratio, the CPU each request cost the server, the database and the clients
 (read from /proc), the errors, and counts the cases in the database: none may be lost (every
@@ -39,8 +39,8 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--rounds", type=int, default=3, help="alternations of the two loads")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--rounds", type=int, default=6, help="alternations of the two loads")
+    parser.add_argument("--workers", type=int, help="gunicorn worker processes (default: gunicorn_conf's, a core each)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database", default="gongzhi_bench_intake")
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
@@ -178,8 +178,11 @@ def main() -> int:
     os.environ.update(env)
     print("preparing a fresh database with the small demo city …", flush=True)
     key, points = prepare(args)
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "gongzhi.wsgi", "--bind",
-                               f"127.0.0.1:{args.port}", "--workers", str(args.workers), "--log-level", "error"],
+    from gongzhi import gunicorn_conf
+
+    workers = args.workers or gunicorn_conf.workers
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:gongzhi.gunicorn_conf", "gongzhi.wsgi",
+                               "--bind", f"127.0.0.1:{args.port}", "--workers", str(workers), "--log-level", "error"],
                               env=env, cwd=ROOT, start_new_session=True)
     try:
         for _ in range(100):
@@ -188,7 +191,7 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.2)
-        print(f"gunicorn: {args.workers} workers; {args.clients} clients, {args.seconds:.0f} s of each load "
+        print(f"gunicorn: {workers} workers; {args.clients} clients, {args.seconds:.0f} s of each load "
               f"in {args.rounds} alternating rounds", flush=True)
         run = f"{random.randrange(10**9):09d}"
 
