@@ -46,3 +46,35 @@ def test_a_failed_load_leaves_the_schema_as_it_was():
     with pytest.raises(ValueError), transaction.atomic(), bulk.loading(CaseEvent):
         raise ValueError("the load failed")
     assert _schema(CaseEvent) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime")
+def test_insert_sql_hands_over_every_value_as_save_would_prepare_it():
+    """insert_sql skips the preparation where it would change nothing; what it sends must still
+    be exactly what save() would send, for every kind of value a row may hold."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django.utils.functional import lazystr
+
+    from gongzhi.cases.models import Case
+
+    aware = timezone.now()
+    naive = dt.datetime(2026, 11, 29, 8, 30)  # noqa: DTZ001 (save() would make it aware: so must insert_sql)
+    for values in (
+        {"number": "GZ1", "description": "路灯不亮\u0000?", "area_id": "510107001001001", "lon": 104.06, "lat": 30.6,
+         "category_id": 7, "reported_at": aware, "due_at": None, "address_id": None, "idempotency_key": None},
+        {"number": lazystr("GZ2"), "description": "", "area_id": "", "lon": 104, "lat": None, "category_id": 2**40,
+         "reported_at": naive, "due_at": aware, "reported_by_id": 3, "level": "grid"},
+    ):
+        case = Case(**values)
+        fields = [f for f in Case._meta.local_concrete_fields if not f.primary_key]
+        expected = [f.get_db_prep_save(f.pre_save(case, True), connection) for f in fields]
+        _sql, params = bulk.insert_sql(case)
+        assert params == expected
+        assert [type(p) for p in params] == [type(p) for p in expected]  # psycopg dumps by type
+    event = CaseEvent(at=aware, action="report", to_state="reported", data={"channel": "open311"})
+    fields = [f for f in CaseEvent._meta.local_concrete_fields if not f.primary_key and f.attname != "case_id"]
+    _sql, params = bulk.insert_sql(event, source="c", computed={"case_id": "c.id"})
+    assert [type(p) for p in params] == [type(f.get_db_prep_save(f.pre_save(event, True), connection)) for f in fields]
