@@ -61,7 +61,7 @@ def test_insert_sql_hands_over_every_value_as_save_would_prepare_it():
     from gongzhi.cases.models import Case
 
     aware = timezone.now()
-    naive = dt.datetime(2026, 11, 29, 8, 30)  # noqa: DTZ001 (save() would make it aware: so must insert_sql)
+    naive = dt.datetime(2026, 11, 29, 8, 30)  # save() would make it aware: so must insert_sql
     for values in (
         {"number": "GZ1", "description": "路灯不亮\u0000?", "area_id": "510107001001001", "lon": 104.06, "lat": 30.6,
          "category_id": 7, "reported_at": aware, "due_at": None, "address_id": None, "idempotency_key": None},
