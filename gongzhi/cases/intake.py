@@ -51,9 +51,7 @@ def _file(case: Case, event: CaseEvent) -> None:
     case_sql, case_params = bulk.insert_sql(case)
     event_sql, event_params = bulk.insert_sql(event, source="c", computed={"case_id": "c.id"})
     counts = rates.count_sql(case, case.reported_at, reported=1)
-    upserts = "".join(f", s{i} AS ({sql})" for i, (sql, _params) in enumerate(counts))
-    statement = _numbered(f"WITH c AS ({case_sql} RETURNING id), e AS ({event_sql}){upserts} "  # noqa: S608  # nosec B608
-                          "SELECT id FROM c")  # the parts come from bulk.insert_sql and rates.count_sql
+    statement = _statement(case_sql, event_sql, tuple(sql for sql, _params in counts))
     connection.ensure_connection()
     # Bound and prepared by the server, once per connection: from then on only the values
     # travel, and PostgreSQL neither parses nor plans the four-write statement again (settings:
@@ -68,11 +66,14 @@ def _file(case: Case, event: CaseEvent) -> None:
 
 
 @functools.lru_cache(maxsize=8)
-def _numbered(statement: str) -> str:
-    """The statement with PostgreSQL's own numbered placeholders ($1, $2, and so on) for Django's %s: a raw
-    cursor sends it as it is, where a formatting cursor would parse its forty-odd parameters
-    again at every report. The parts come from bulk.insert_sql and rates.count_sql, which
-    write no literal text (no string that could hold a %s; only the number 0)."""
+def _statement(case_sql: str, event_sql: str, upserts: tuple[str, ...]) -> str:
+    """The four writes as one statement, with PostgreSQL's own numbered placeholders ($1, $2,
+    and so on) for Django's %s: a raw cursor sends it as it is, where a formatting cursor would
+    parse its forty-odd parameters again at every report. Made once: the parts are the same
+    strings at every report (bulk.insert_sql and rates.count_sql keep them), which write no
+    literal text (no string that could hold a %s; only the number 0)."""
+    with_upserts = "".join(f", s{i} AS ({sql})" for i, sql in enumerate(upserts))
+    statement = f"WITH c AS ({case_sql} RETURNING id), e AS ({event_sql}){with_upserts} SELECT id FROM c"  # noqa: S608  # nosec B608
     parts = statement.split("%s")
     return "".join(part + (f"${n}" if n < len(parts) else "") for n, part in enumerate(parts, start=1))
 
