@@ -4,6 +4,7 @@ built through the real importer, and a cast with one user per role plus the awkw
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,19 @@ def _media_and_tasks(settings, tmp_path):
     # Uploads in a folder of the test's own; background tasks run when their transaction commits.
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _steady_rate_windows(monkeypatch):
+    # django-ratelimit counts in windows that end on the clock (a minute, an hour): a test's few
+    # requests that straddled a window's end were counted afresh and a 429 never came. Its clock
+    # stands still within a test.
+    import types
+
+    from django_ratelimit import core
+
+    now = time.time()
+    monkeypatch.setattr(core, "time", types.SimpleNamespace(time=lambda: now))
 
 
 @pytest.fixture(autouse=True)
