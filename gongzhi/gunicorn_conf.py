@@ -14,13 +14,14 @@ import os
 
 preload_app = True
 
-# One worker per core by default. A report's round trip to a database on the same host is
-# short, and there more workers than cores cost more in switching than they gain in overlap
-# (bench/intake.py on 2 cores: 2 workers took 0.39-0.48x the trivial page's rate in Open311
-# reports, 4 workers 0.35-0.37x; the trivial page's own rate was the same with either). With
-# the database on another host the round trips are longer: set WEB_CONCURRENCY (or --workers)
-# higher there and measure.
-workers = int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0)))
+# One worker per core by default (the cores this process may run on, where the system says).
+# A report's round trip to a database on the same host is short, and there more workers than
+# cores cost more in switching than they gain in overlap: on 2 cores, Open311 intake ran about
+# a sixth faster with 2 workers than with 4, the trivial page as fast (bench/intake.py). With
+# the database on another host round trips are longer: set WEB_CONCURRENCY (or --workers)
+# higher there, and measure.
+cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+workers = int(os.environ.get("WEB_CONCURRENCY") or cores)
 
 
 def when_ready(server) -> None:
