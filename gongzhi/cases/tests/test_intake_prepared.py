@@ -17,11 +17,15 @@ def prepared() -> list[tuple[str, int]]:
         return cursor.fetchall()
 
 
-def test_the_intake_statement_is_prepared_once_and_only_it(world):
+@pytest.fixture
+def leaf(world):
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
     categories.load_defaults()
-    leaf = categories.active("garbage_pileup")
+    return categories.active("garbage_pileup")
+
+
+def test_the_intake_statement_is_prepared_once_and_only_it(leaf):
     for n in range(7):  # past PostgreSQL's five custom plans: the sixth on runs the generic one
         receipt = intake.report(actor=None, channel="open311", category=leaf, description=f"第{n}件", lon=0.25,
                                 lat=0.5, idempotency_key=f"prepared-{n}")
@@ -30,13 +34,9 @@ def test_the_intake_statement_is_prepared_once_and_only_it(world):
     assert statement.startswith('WITH c AS (INSERT INTO "cases_case"') and executions == 7
 
 
-def test_a_deployment_behind_a_pooler_can_turn_preparing_off(world):
+def test_a_deployment_behind_a_pooler_can_turn_preparing_off(leaf):
     """DATABASE_PREPARED_STATEMENTS=off sets prepare_threshold to None: reports are still filed,
     and nothing is left prepared on the server for a pooler to lose."""
-    if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's")
-    categories.load_defaults()
-    leaf = categories.active("garbage_pileup")
     options = connection.settings_dict["OPTIONS"]
     kept = options["prepare_threshold"]
     connection.close()
