@@ -222,6 +222,9 @@ GONGZHI_AUDIT_RETENTION_DAYS = env_int("GONGZHI_AUDIT_RETENTION_DAYS", 365)
 # many days after they closed.
 GONGZHI_DEIDENTIFY_PEOPLE_AFTER_DAYS = env_int("GONGZHI_DEIDENTIFY_PEOPLE_AFTER_DAYS", 3 * 365)
 GONGZHI_CASE_CONTACT_RETENTION_DAYS = env_int("GONGZHI_CASE_CONTACT_RETENTION_DAYS", 2 * 365)
+# 可信验证: the signed manifest of the application's files (`gongzhi integrity seal` after each
+# install), measured again daily; keep it where the application's own account cannot write.
+GONGZHI_INTEGRITY_MANIFEST = os.environ.get("GONGZHI_INTEGRITY_MANIFEST", str(VAR_DIR / "integrity.manifest"))
 # Stored downloads (an import's error workbook) can be fetched this many days, then are deleted.
 GONGZHI_DOWNLOAD_DAYS = env_int("GONGZHI_DOWNLOAD_DAYS", 7)
 # The public portal: the area it serves (default: the first city), how often one address may

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from gongzhi.audit.integrity import verify_daily
 from gongzhi.audit.retention import prune_audit_log
 from gongzhi.cases.retention import clear_case_contacts
 from gongzhi.cases.sweeps import sweep_deadlines
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             today = timezone.localdate()
             if last_daily != today:
                 prune_audit_log.enqueue()
+                verify_daily.enqueue()
                 deidentify_people.enqueue()
                 clear_case_contacts.enqueue()
                 remove_expired_downloads.enqueue()
