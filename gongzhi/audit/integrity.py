@@ -10,7 +10,6 @@ measure (docs/security.md)."""
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
