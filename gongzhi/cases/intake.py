@@ -87,10 +87,11 @@ def _holds(actor: Any, area_code: str) -> bool:
 
 def report(*, actor: Any, channel: str, category: Category, description: str, lon: float | None = None,
            lat: float | None = None, address=None, address_text: str = "", reporter_name: str = "",
-           reporter_phone: str = "", idempotency_key: str | None = None) -> Receipt:
+           reporter_phone: str = "", idempotency_key: str | None = None, within: Any = None) -> Receipt:
     """Files a new case (or returns the one this idempotency key already filed: the key is
     unique, so a retry, even one racing the first submission, finds the first case when its
-    own insert is refused)."""
+    own insert is refused). `within` (an Area): a client bound to that area, such as an Open311
+    key, files nothing outside it."""
     if channel not in Channel.values:
         raise IntakeError(_("渠道“%(c)s”无效") % {"c": channel}, "channel")
     if category.parent_id is None or not category.is_active:
@@ -110,6 +111,8 @@ def report(*, actor: Any, channel: str, category: Category, description: str, lo
     if actor is not None and actor.is_authenticated and not _holds(actor, area_code):
         # Staff file cases where they work: no case created in a grid they do not hold.
         raise IntakeError(_("该位置不在您负责的区域内"), "location")
+    if within is not None and not area_code.startswith(within.prefix):  # scoping.lies_in's rule
+        raise IntakeError(_("该位置不在“%(area)s”的范围内") % {"area": within.name}, "location")
     phone = ""
     if reporter_phone:
         from gongzhi.registry.identifiers import IdentifierError, parse_phone
