@@ -232,6 +232,9 @@ GONGZHI_MAP_TILES = os.environ.get("GONGZHI_MAP_TILES", "")
 # Residents prove who they are on the portal by a code sent to a phone the register holds for
 # them: so many codes per number an hour; the proof lasts this many hours in their browser.
 GONGZHI_PORTAL_CODES_PER_PHONE = os.environ.get("GONGZHI_PORTAL_CODES_PER_PHONE", "5/h")
+# Failed tries at following a case (/track/, /track/rate/): per case number and per address.
+GONGZHI_TRACK_FAILURES_PER_CASE = os.environ.get("GONGZHI_TRACK_FAILURES_PER_CASE", "10/h")
+GONGZHI_TRACK_FAILURES_PER_ADDRESS = os.environ.get("GONGZHI_TRACK_FAILURES_PER_ADDRESS", "30/h")
 GONGZHI_RESIDENT_HOURS = env_int("GONGZHI_RESIDENT_HOURS", 2)
 # Django's all-powerful superuser cannot sign in (it would hold all three admin powers at once).
 GONGZHI_ALLOW_SUPERUSER = env_bool("GONGZHI_ALLOW_SUPERUSER", False)

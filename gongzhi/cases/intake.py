@@ -78,6 +78,10 @@ def _statement(case_sql: str, event_sql: str, upserts: tuple[str, ...]) -> str:
     return "".join(part + (f"${n}" if n < len(parts) else "") for n, part in enumerate(parts, start=1))
 
 
+# Digits of a new tracking code (codes given out when they had 6 keep working: only digests are kept).
+CODE_DIGITS = 8
+
+
 def _holds(actor: Any, area_code: str) -> bool:
     from gongzhi.accounts import scoping
     from gongzhi.areas.models import Area
@@ -121,7 +125,7 @@ def report(*, actor: Any, channel: str, category: Category, description: str, lo
             phone = parse_phone(reporter_phone)
         except IdentifierError as exc:
             raise IntakeError(str(exc), "reporter_phone") from exc
-    code = f"{secrets.randbelow(10**6):06d}"
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     now = timezone.now()
     due = deadlines.deadline(now, category.accept_within, category.accept_unit)
     case = Case(channel=channel, category=category, description=description[:5000], area_id=area_code, lon=lon,
