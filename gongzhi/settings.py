@@ -235,6 +235,9 @@ GONGZHI_MAP_TILES = os.environ.get("GONGZHI_MAP_TILES", "")
 # Residents prove who they are on the portal by a code sent to a phone the register holds for
 # them: so many codes per number an hour; the proof lasts this many hours in their browser.
 GONGZHI_PORTAL_CODES_PER_PHONE = os.environ.get("GONGZHI_PORTAL_CODES_PER_PHONE", "5/h")
+# Failed tries at following a case (/track/, /track/rate/): per case number and per address.
+GONGZHI_TRACK_FAILURES_PER_CASE = os.environ.get("GONGZHI_TRACK_FAILURES_PER_CASE", "10/h")
+GONGZHI_TRACK_FAILURES_PER_ADDRESS = os.environ.get("GONGZHI_TRACK_FAILURES_PER_ADDRESS", "30/h")
 GONGZHI_RESIDENT_HOURS = env_int("GONGZHI_RESIDENT_HOURS", 2)
 # Django's all-powerful superuser cannot sign in (it would hold all three admin powers at once).
 GONGZHI_ALLOW_SUPERUSER = env_bool("GONGZHI_ALLOW_SUPERUSER", False)
@@ -367,19 +370,42 @@ def _data_keys() -> tuple[str, str]:
             "a deployment must set GONGZHI_DATA_KEYS and GONGZHI_INDEX_KEY (see docs/operations.md); "
             "generated demo keys would sit beside the data they protect"
         )
-    key_file = VAR_DIR / "data_keys.json"
+    keys = json.loads(_demo_secret("data_keys.json", lambda: json.dumps({
+        "data": f"demo1:aes:{base64.b64encode(secrets.token_bytes(32)).decode()}",
+        "index": base64.b64encode(secrets.token_bytes(32)).decode(),
+    })))
+    return data or keys["data"], index or keys["index"]
+
+
+def _demo_secret(name: str, make) -> str:
+    """(Demo only) the secret kept in var/NAME, made by `make()` on first use, readable by us alone."""
+    key_file = VAR_DIR / name
     if not key_file.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        keys = {
-            "data": f"demo1:aes:{base64.b64encode(secrets.token_bytes(32)).decode()}",
-            "index": base64.b64encode(secrets.token_bytes(32)).decode(),
-        }
-        key_file.write_text(json.dumps(keys))
+        key_file.write_text(make())
         key_file.chmod(0o600)
-    keys = json.loads(key_file.read_text())
-    return data or keys["data"], index or keys["index"]
+    return key_file.read_text()
 
 
 # Sensitive fields (ID numbers, phones, passports): see gongzhi/common/crypto.py.
 GONGZHI_DATA_KEYS, GONGZHI_INDEX_KEY = _data_keys()
 GONGZHI_INDEX_ALGORITHM = os.environ.get("GONGZHI_INDEX_ALGORITHM", "blake2b")
+
+
+def _audit_keys() -> str:
+    """GONGZHI_AUDIT_KEYS, or (demo only) a key generated into var/: see gongzhi/audit/signing.py."""
+    import base64
+
+    keys = os.environ.get("GONGZHI_AUDIT_KEYS", "")
+    if keys:
+        return keys
+    if HTTPS:
+        raise ImproperlyConfigured(
+            "a deployment must set GONGZHI_AUDIT_KEYS (see docs/operations.md); a key kept beside "
+            "the audit log would let whoever can write the log re-chain it"
+        )
+    return _demo_secret("audit_keys", lambda: f"demo1:{base64.b64encode(secrets.token_bytes(32)).decode()}")
+
+
+# The audit chain's HMAC keys ("kid:base64key,…", the first signs).
+GONGZHI_AUDIT_KEYS = _audit_keys()

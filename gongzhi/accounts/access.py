@@ -232,6 +232,7 @@ RULES: dict[str, Rule] = {
     "admin:auth_user_password_change": admin("accounts.change_user"),
     "admin:otp_totp_totpdevice_config": admin("otp_totp.view_totpdevice"),
     "admin:otp_totp_totpdevice_qrcode": admin("otp_totp.view_totpdevice"),
+    "admin:audit_auditentry_checkpoint": admin("audit.view_auditentry"),
 }
 
 # A registered model's own admin pages: by the model's permissions (ModelAdmin.has_*_permission).

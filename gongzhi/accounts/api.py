@@ -57,9 +57,14 @@ def _session(request, user) -> dict:
             "previous_sign_in": {"at": previous.attempt_time, "ip": previous.ip_address or ""} if previous else None}
 
 
-@router.post("/auth/login", auth=None, response={200: Session, **errors(400, 401, 403, 422, 429)},
+@router.post("/auth/login", auth=None, response={200: Session, **errors(400, 401, 403, 415, 422, 429)},
              summary="Sign in (session cookie + CSRF token); send otp when the answer's code is otp_required")
 def sign_in(request, body: Credentials):
+    # Without a CSRF token yet, a JSON content type is the proof: another site's page can post
+    # a form or text/plain across origins, but not application/json (that needs CORS).
+    if request.content_type != "application/json":
+        return JsonResponse({"detail": _("登录请求须以 application/json 发送"), "code": "unsupported_media_type"},
+                            status=415)
     user = authenticate(request, username=body.username, password=body.password)
     if user is None:
         raise HttpError(401, _("用户名或密码不正确"))  # a lockout becomes 429 in AxesMiddleware

@@ -1,11 +1,14 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.common.admin_readonly import ReadOnlyAdminMixin
 
-from . import exports
+from . import checkpoints, exports
 from .models import AuditEntry
 
 
@@ -29,3 +32,22 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         response = HttpResponse(data, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localtime():%Y%m%d-%H%M}.csv"'
         return response
+
+    def get_urls(self):
+        checkpoint = path("checkpoint/", self.admin_site.admin_view(self.checkpoint_view),
+                          name="audit_auditentry_checkpoint")
+        return [checkpoint, *super().get_urls()]
+
+    def checkpoint_view(self, request):
+        """GET: what a checkpoint is; POST: a new signed checkpoint to download (audited)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            checkpoint = checkpoints.export(actor=request.user)
+            response = HttpResponse(checkpoints.dumps(checkpoint), content_type="application/json")
+            response["Content-Disposition"] = (
+                f'attachment; filename="audit-checkpoint-{checkpoint["count"]}-{timezone.localtime():%Y%m%d-%H%M}.json"')
+            response["Cache-Control"] = "no-store"
+            return response
+        context = {**self.admin_site.each_context(request), "title": _("导出审计检查点"), "opts": self.model._meta}
+        return TemplateResponse(request, "admin/audit/auditentry/checkpoint.html", context)

@@ -4,6 +4,7 @@ writes AuditEntry rows."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import signing
 from .context import current_origin
 from .models import AuditEntry, AuditHead
 
@@ -26,7 +28,7 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, default=str))
 
 
-def _digest(entry: AuditEntry) -> str:
+def _payload(entry: Any) -> bytes:
     payload = [
         entry.seq,
         entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
@@ -42,8 +44,20 @@ def _digest(entry: AuditEntry) -> str:
         entry.source,
         entry.prev_hash,
     ]
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def plain_digest(entry: Any) -> str:
+    """The unkeyed SHA-256 the chain used before audit keys (checked once, at the upgrade)."""
+    return hashlib.sha256(_payload(entry)).hexdigest()
+
+
+def _digest(entry: Any, keys: Mapping[str, signing.AuditKey] | None = None) -> str | None:
+    """The entry's HMAC under the key it names; None when that key is not configured."""
+    key = (keys if keys is not None else signing.by_id()).get(entry.key_id)
+    if key is None:
+        return None
+    return key.mac(entry.key_id.encode() + b"\x00" + _payload(entry))
 
 
 def _target(target: models.Model | None) -> tuple[str, str, str]:
@@ -68,28 +82,33 @@ def record(
     origin = current_origin()
     t_type, t_id, t_repr = _target(target)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return append(
+        AuditEntry, AuditHead,
+        actor_id=actor.pk if authenticated else None,
+        actor_name=(actor.get_username() if authenticated else actor_name)[:150],
+        action=action,
+        target_type=target_type or t_type,
+        target_id=(target_id or t_id)[:100],
+        target_repr=(target_repr or t_repr)[:300],
+        changes=_jsonable(dict(changes or {})),
+        ip=origin.ip,
+        user_agent=origin.user_agent,
+        source=origin.source,
+    )
+
+
+def append(entry_model: Any, head_model: Any, **fields: Any) -> Any:
+    """Adds an entry after the head, signed with the active audit key. The models are passed in
+    so that a migration can append with its historical ones."""
     with transaction.atomic():
-        AuditHead.objects.get_or_create(pk=1)
-        AuditHead.objects.filter(pk=1).update(seq=F("seq") + 1)
-        head = AuditHead.objects.get(pk=1)
-        entry = AuditEntry(
-            seq=head.seq,
-            at=timezone.now(),
-            actor_id=actor.pk if authenticated else None,
-            actor_name=(actor.get_username() if authenticated else actor_name)[:150],
-            action=action,
-            target_type=target_type or t_type,
-            target_id=(target_id or t_id)[:100],
-            target_repr=(target_repr or t_repr)[:300],
-            changes=_jsonable(dict(changes or {})),
-            ip=origin.ip,
-            user_agent=origin.user_agent,
-            source=origin.source,
-            prev_hash=head.hash,
-        )
+        head_model.objects.get_or_create(pk=1)
+        head_model.objects.filter(pk=1).update(seq=F("seq") + 1)
+        head = head_model.objects.get(pk=1)
+        entry = entry_model(seq=head.seq, at=timezone.now(), prev_hash=head.hash,
+                            key_id=signing.active().kid, **fields)
         entry.hash = _digest(entry)
         entry.save()
-        AuditHead.objects.filter(pk=1).update(hash=entry.hash)
+        head_model.objects.filter(pk=1).update(hash=entry.hash)
     return entry
 
 
@@ -118,14 +137,17 @@ def verify(entries: Iterable[AuditEntry] | None = None) -> Verdict:
     prev_hash, expected_seq = GENESIS, None
     if entries is None and head is not None and head.base_seq:  # the oldest entries were pruned
         prev_hash, expected_seq = head.base_hash, head.base_seq + 1
-    checked = 0
+    checked, keys = 0, signing.by_id()
     for entry in rows:
         checked += 1
         if expected_seq is not None and entry.seq != expected_seq:
             problems.append(f"#{entry.seq}: expected #{expected_seq} next (entries missing or reordered)")
         if entry.prev_hash != prev_hash:
             problems.append(f"#{entry.seq}: does not link to the entry before it")
-        if _digest(entry) != entry.hash:
+        digest = _digest(entry, keys)
+        if digest is None:
+            problems.append(f"#{entry.seq}: signed with audit key {entry.key_id!r}, not in GONGZHI_AUDIT_KEYS")
+        elif not hmac.compare_digest(digest, entry.hash):
             problems.append(f"#{entry.seq}: content does not match its hash (edited)")
         prev_hash = entry.hash
         expected_seq = entry.seq + 1

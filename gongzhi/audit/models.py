@@ -6,8 +6,10 @@ from django.utils.translation import pgettext_lazy
 
 
 class AuditEntry(models.Model):
-    """One recorded action. `hash` covers every other field and the previous entry's hash, so an
-    edited, deleted or reordered entry breaks the chain that `gongzhi audit verify` walks.
+    """One recorded action. `hash` is an HMAC, under the audit key `key_id` names (kept outside the
+    database: audit/signing.py), of every other field and the previous entry's hash, so an
+    edited, deleted or reordered entry breaks the chain that `gongzhi audit verify` walks, and
+    whoever can write the database but lacks the key cannot re-chain it.
 
     Entries are never updated or deleted through the ORM (save/delete refuse); retention pruning
     (`retention.prune`) removes the oldest part of the chain and records its own entry.
@@ -27,6 +29,7 @@ class AuditEntry(models.Model):
     source = models.CharField(_("来源"), max_length=60, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(_("密钥"), max_length=20, blank=True)  # the audit key that made `hash`
 
     class Meta:
         ordering = ["-seq"]

@@ -78,6 +78,10 @@ def _statement(case_sql: str, event_sql: str, upserts: tuple[str, ...]) -> str:
     return "".join(part + (f"${n}" if n < len(parts) else "") for n, part in enumerate(parts, start=1))
 
 
+# Digits of a new tracking code (codes given out when they had 6 keep working: only digests are kept).
+CODE_DIGITS = 8
+
+
 def _holds(actor: Any, area_code: str) -> bool:
     from gongzhi.accounts import scoping
     from gongzhi.areas.models import Area
@@ -87,10 +91,11 @@ def _holds(actor: Any, area_code: str) -> bool:
 
 def report(*, actor: Any, channel: str, category: Category, description: str, lon: float | None = None,
            lat: float | None = None, address=None, address_text: str = "", reporter_name: str = "",
-           reporter_phone: str = "", idempotency_key: str | None = None) -> Receipt:
+           reporter_phone: str = "", idempotency_key: str | None = None, within: Any = None) -> Receipt:
     """Files a new case (or returns the one this idempotency key already filed: the key is
     unique, so a retry, even one racing the first submission, finds the first case when its
-    own insert is refused)."""
+    own insert is refused). `within` (an Area): a client bound to that area, such as an Open311
+    key, files nothing outside it."""
     if channel not in Channel.values:
         raise IntakeError(_("渠道“%(c)s”无效") % {"c": channel}, "channel")
     if category.parent_id is None or not category.is_active:
@@ -110,6 +115,8 @@ def report(*, actor: Any, channel: str, category: Category, description: str, lo
     if actor is not None and actor.is_authenticated and not _holds(actor, area_code):
         # Staff file cases where they work: no case created in a grid they do not hold.
         raise IntakeError(_("该位置不在您负责的区域内"), "location")
+    if within is not None and not area_code.startswith(within.prefix):  # scoping.lies_in's rule
+        raise IntakeError(_("该位置不在“%(area)s”的范围内") % {"area": within.name}, "location")
     phone = ""
     if reporter_phone:
         from gongzhi.registry.identifiers import IdentifierError, parse_phone
@@ -118,7 +125,7 @@ def report(*, actor: Any, channel: str, category: Category, description: str, lo
             phone = parse_phone(reporter_phone)
         except IdentifierError as exc:
             raise IntakeError(str(exc), "reporter_phone") from exc
-    code = f"{secrets.randbelow(10**6):06d}"
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     now = timezone.now()
     due = deadlines.deadline(now, category.accept_within, category.accept_unit)
     case = Case(channel=channel, category=category, description=description[:5000], area_id=area_code, lon=lon,

@@ -321,7 +321,8 @@ def _post_request(request, fmt):
                                 description=data.get("description", ""), lon=lon_f, lat=lat_f, address=address,
                                 address_text=text, reporter_name=name, reporter_phone=data.get("phone", ""),
                                 idempotency_key=f"open311:{key.pk}:{request.headers.get('Idempotency-Key')}"
-                                if request.headers.get("Idempotency-Key") else None)
+                                if request.headers.get("Idempotency-Key") else None,
+                                within=key.area)
     except intake.IntakeError as exc:
         raise Problem(400, f"{exc.field or 'request'}: {exc}") from exc
     return _render(fmt, "service_requests", "request", [{"service_request_id": receipt.case.number,

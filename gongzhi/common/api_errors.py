@@ -10,6 +10,8 @@ status an operation can give, with its body.
   422  the request does not fit the declared types and limits (django-ninja), or a rule of the
        domain refused it (gongzhi/api.py maps RegistryError, AddressError, IntakeError and
        WorkflowError): each entry names the field in `loc`, in the user's language in `msg`;
+  415  the sign-in's body is not `application/json` (a form or text/plain post from another
+       site's page, login CSRF, is refused before the credentials are read);
   429  sign-in locked after repeated failures (django-axes).
 
 schemathesis checks the declarations against the answers (common/tests/test_api_schema.py)."""
@@ -40,7 +42,7 @@ class Invalid(Schema):
     detail: list[FieldProblem]
 
 
-SCHEMAS: dict[int, Any] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Invalid, 429: Problem}
+SCHEMAS: dict[int, Any] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 415: Problem, 422: Invalid, 429: Problem}
 
 
 def errors(*statuses: int) -> dict[int, Any]:

@@ -16,12 +16,13 @@ log = logging.getLogger(__name__)
 UNKNOWN = "unknown"
 
 
-def exceeded(request: Any, *, group: str, rate: str, key: str = "ip") -> bool:
+def exceeded(request: Any, *, group: str, rate: str, key: str = "ip", increment: bool = True) -> bool:
     """Counts this request in `group` and says whether it went over `rate` ("120/m").
     `key` is "ip" (the client's address, through our trusted-proxy rule) or a fixed value
-    such as a client key's id."""
+    such as a client key's id. With `increment=False` it only says whether the count is
+    already over (to count failures alone, call again with increment when one happens)."""
     by = (lambda _group, r: address(r)) if key == "ip" else (lambda _group, _request: key)
-    return is_ratelimited(request, group=group, key=by, rate=rate, increment=True)
+    return is_ratelimited(request, group=group, key=by, rate=rate, increment=increment)
 
 
 def address(request: Any) -> str:

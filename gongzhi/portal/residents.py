@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -63,7 +64,7 @@ def send_code(request: Any, *, name: str, phone: str, within: Any) -> None:
     code = f"{secrets.randbelow(10**6):06d}"
     people = _people(name, phone, within)
     request.session[CHALLENGE] = {"people": people, "code": crypto.digest(code, kind="resident_code"),
-                                  "until": int(time.time()) + CODE_SECONDS, "tries": 0}
+                                  "until": int(time.time()) + CODE_SECONDS, "id": secrets.token_urlsafe(16)}
     if people:
         with transaction.atomic():
             outbox.notify(phones=[phone], subject=_("居民身份验证码"), sealed=True,
@@ -76,11 +77,9 @@ def confirm(request: Any, code: str) -> Person:
     challenge = request.session.get(CHALLENGE)
     if not challenge:
         raise ResidentError(_("请先获取验证码"))
-    if challenge["until"] < time.time() or challenge["tries"] >= TRIES:
-        del request.session[CHALLENGE]
+    if challenge["until"] < time.time() or _count_try(challenge.get("id", "")) > TRIES:
+        request.session.pop(CHALLENGE, None)
         raise ResidentError(_("验证码已失效，请重新获取"))
-    challenge["tries"] += 1
-    request.session.modified = True
     given = crypto.digest((code or "").strip(), kind="resident_code")
     if not challenge["people"] or not crypto.digests_equal(given, challenge["code"]):
         raise ResidentError(_("验证码不正确"))
@@ -90,6 +89,20 @@ def confirm(request: Any, code: str) -> Person:
     request.session[VERIFIED] = {"person": person.pk, "until": int(time.time()) + settings.GONGZHI_RESIDENT_HOURS * 3600}
     log.record("portal.resident.verified", target=person, actor_name=_("居民"))
     return person
+
+
+def _count_try(challenge_id: str) -> int:
+    """This try's number for the challenge, counted atomically in the shared cache (Redis in
+    production), not in the session: requests sent at once each load the session as it was,
+    so a count kept there lets any number of them be evaluated."""
+    if not challenge_id:
+        return TRIES + 1  # a challenge from before the counter moved: ask for a new code
+    key = f"gongzhi:resident-code-tries:{challenge_id}"
+    cache.add(key, 0, CODE_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # evicted between add and incr: fail closed, a new code is one click away
+        return TRIES + 1
 
 
 def current(request: Any) -> Person | None:

@@ -95,9 +95,9 @@ def track(request):
     form = TrackForm(request.POST or None)
     case = None
     if request.method == "POST" and form.is_valid():
-        case = tracking.find(form.cleaned_data["number"], form.cleaned_data["code"])
+        case = tracking.find(form.cleaned_data["number"], form.cleaned_data["code"], request)
         if case is None:
-            form.add_error(None, _("编号或查询码不正确"))
+            form.add_error(None, tracking.refused())
     return _track_page(request, form, case)
 
 
@@ -113,18 +113,21 @@ def _track_page(request, form, case):
 def rate(request):
     form = RateForm(request.POST)
     number, code = request.POST.get("number", ""), request.POST.get("code", "")
+    case = None
     if form.is_valid():
         data = form.cleaned_data
         try:
             case = tracking.rate(number=number, code=code, satisfaction=data["satisfaction"],
-                                 comment=data["comment"])
+                                 comment=data["comment"], request=request)
         except LookupError as exc:
             form.add_error(None, str(exc))
-        except ValueError as exc:  # not closed yet, or rated already
+        except ValueError as exc:  # not closed yet, or rated already: the code was right
             form.add_error("satisfaction", str(exc))
+            case = tracking.find(number, code)
         else:
             return render(request, "portal/track.html", {"form": form, "case": case, "timeline": _timeline(case),
                                                          "rated": True})
-    case = tracking.find(number, code)
+    else:
+        case = tracking.find(number, code, request)
     return render(request, "portal/track.html", {"form": form, "case": case, "rate_form": form,
                                                  "timeline": _timeline(case) if case else []})

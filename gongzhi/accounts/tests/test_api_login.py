@@ -106,3 +106,19 @@ def test_the_security_administrator_unlocks(cast):
     assert lockout.unlock(username="leader") >= 1
     assert _post(Client(REMOTE_ADDR="10.7.7.7"), "/api/v1/auth/login",
                  {"username": "leader", "password": PASSWORD}).status_code == 200
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
+def test_a_cross_site_post_that_is_not_json_does_not_sign_in(db, cast, content_type):
+    """Issue 15 item 10, login CSRF: another site's page posts the attacker's credentials as
+    text/plain (no preflight) so that the victim's browser works in the attacker's account."""
+    client = Client(enforce_csrf_checks=True)
+    body = json.dumps({"username": "leader", "password": PASSWORD})
+    answer = client.post("/api/v1/auth/login", body, content_type=content_type, HTTP_ORIGIN="https://evil.example")
+    assert answer.status_code == 415 and answer.json()["code"] == "unsupported_media_type"
+    assert "application/json" in answer.json()["detail"]
+    assert "sessionid" not in answer.cookies and "_auth_user_id" not in client.session
+    assert not AuditEntry.objects.filter(action="accounts.login").exists()
+    # The same credentials as JSON sign in (charset and all).
+    ok = client.post("/api/v1/auth/login", body, content_type="application/json; charset=utf-8")
+    assert ok.status_code == 200

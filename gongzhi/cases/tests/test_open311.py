@@ -282,3 +282,17 @@ def test_the_openapi_document_is_served_and_names_every_method(client):
                                       "/requests/{service_request_id}.json", "/tokens/{token}.json"}
     assert {code for path in document["paths"].values() for operation in path.values()
             for code in operation["responses"]} == {"200", "400", "403", "404", "429"}
+
+
+def test_a_key_bound_to_an_area_files_nothing_outside_it(client, key):
+    """Issue 15 item 8: the key serves 510107 (武侯); a point in 锦江 is refused in the spec's
+    error list, and nothing is filed. A key of the whole city files the same point."""
+    outside = {"api_key": key, "service_code": "garbage_pileup", "lat": "1.0", "long": "3.0", "description": "d"}
+    refused = client.post(f"{BASE}/requests.json", outside)
+    assert refused.status_code == 400
+    [error] = refused.json()
+    assert error["code"] == 400 and error["description"].startswith("location:") and "范围" in error["description"]
+    assert not Case.objects.unscoped().exists()
+    city = open311.new_key(name="city client", area=Area.objects.unscoped().get(code="510100000000"))
+    assert client.post(f"{BASE}/requests.json", {**outside, "api_key": city}).status_code == 200
+    assert Case.objects.unscoped().get().area_id.startswith("510104")

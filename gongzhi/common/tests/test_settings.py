@@ -47,6 +47,7 @@ def production_env(tmp_path, **extra):
         "DEBUG": "0",
         "GONGZHI_DATA_KEYS": new_data_key("prod1", "sm4"),
         "GONGZHI_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "GONGZHI_AUDIT_KEYS": f"prod1:{base64.b64encode(os.urandom(32)).decode()}",
         **extra,
     }
 
@@ -63,9 +64,11 @@ def test_production_configuration_passes_the_deploy_check(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_production_refuses_to_start_without_data_keys(tmp_path):
+@pytest.mark.parametrize(("variable", "demo_file"), [("GONGZHI_DATA_KEYS", "data_keys.json"),
+                                                      ("GONGZHI_AUDIT_KEYS", "audit_keys")])
+def test_production_refuses_to_start_without_data_keys(tmp_path, variable, demo_file):
     env = production_env(tmp_path)
-    del env["GONGZHI_DATA_KEYS"]
+    del env[variable]
     result = check_deploy(env)
-    assert result.returncode != 0 and "GONGZHI_DATA_KEYS" in result.stderr
-    assert not (tmp_path / "data_keys.json").exists()
+    assert result.returncode != 0 and variable in result.stderr
+    assert not (tmp_path / demo_file).exists()

@@ -74,6 +74,42 @@ def test_tracking_and_rating_a_closed_case(client, portal, cast, departments):
     assert "办结后才能评价" in twice.content.decode()
 
 
+def test_guessing_a_tracking_code_is_bounded_per_case_and_per_address(client, portal, settings):
+    """Issue 15 item 6: failed tries at one case number lock it for the period (the right code
+    too, with the same answer, never a 500), another address is held to its own bound, every
+    failure is audited without the code, and new codes are 8 digits."""
+    from django.test import Client
+
+    from gongzhi.audit.models import AuditEntry
+
+    settings.GONGZHI_TRACK_FAILURES_PER_CASE, settings.GONGZHI_TRACK_FAILURES_PER_ADDRESS = "3/h", "5/h"
+    page = client.post("/report/", REPORT).content.decode()
+    case = Case.objects.unscoped().get()
+    code = page.split('id="tracking-code">')[1].split("<")[0]
+    assert len(code) == 8 and code.isdigit()
+    wrong = "00000000" if code != "00000000" else "11111111"
+    guesser = Client(REMOTE_ADDR="10.6.6.6")
+    for n in range(4):
+        answer = guesser.post("/track/", {"number": case.number, "code": f"{n:08d}" if f"{n:08d}" != code else wrong})
+        assert answer.status_code == 200 and "尝试次数过多" in answer.content.decode()
+    locked = Client(REMOTE_ADDR="10.7.7.7").post("/track/", {"number": case.number, "code": code})
+    assert locked.status_code == 200 and "尝试次数过多" in locked.content.decode()
+    assert "评价办理结果" not in locked.content.decode() and case.description not in locked.content.decode()
+    rating = Client(REMOTE_ADDR="10.8.8.8").post("/track/rate/", {"number": case.number, "code": code,
+                                                                   "satisfaction": "satisfied"})
+    assert rating.status_code == 200 and "尝试次数过多" in rating.content.decode()
+    failures = AuditEntry.objects.filter(action="portal.track_failed", target_id=case.number)
+    assert failures.count() == 6 and failures.filter(ip="10.6.6.6").count() == 4
+    assert not any(code in str(e.changes) or wrong in str(e.changes) for e in failures)
+    # One address trying many numbers is bounded too.
+    for n in range(6):
+        guesser.post("/track/", {"number": f"GZ{n:014d}", "code": wrong})
+    second = client.post("/report/", {**REPORT, "token": "t-2"}).content.decode()
+    number, right = (second.split(f'id="{x}">')[1].split("<")[0] for x in ("case-number", "tracking-code"))
+    assert "尝试次数过多" in guesser.post("/track/", {"number": number, "code": right}).content.decode()
+    assert "尝试次数过多" not in client.post("/track/", {"number": number, "code": right}).content.decode()
+
+
 def test_one_address_is_bounded(client, portal, settings):
     settings.GONGZHI_PORTAL_RATE_PER_ADDRESS = "2/h"
     statuses = [client.post("/report/", {**REPORT, "token": f"t-{n}"}).status_code for n in range(3)]

@@ -17,8 +17,8 @@
                    fillOpacity: f.properties.overdue ? 0.25 + 0.6 * share : 0.25 };
         },
         onEachFeature: function (f, shape) {
-          shape.bindTooltip(f.properties.name + " · " + labels.open + " " + f.properties.open + " · " +
-                            labels.overdue + " " + f.properties.overdue);
+          shape.bindTooltip(document.createTextNode(f.properties.name + " · " + labels.open + " " + f.properties.open + " · " +
+                            labels.overdue + " " + f.properties.overdue));
           if (f.properties.level !== "grid") {
             shape.on("click", function () { window.location.search = "?area=" + f.properties.code; });
           }

@@ -12,7 +12,7 @@
     if (box.dataset.tiles) { L.tileLayer(box.dataset.tiles, { maxZoom: 19 }).addTo(map); }
     var grids = L.geoJSON(layers.grids, {
       style: { color: "#1d4ed8", weight: 2, fillColor: "#bfdbfe", fillOpacity: 0.2 },
-      onEachFeature: function (f, shape) { shape.bindTooltip(f.properties.name); }
+      onEachFeature: function (f, shape) { shape.bindTooltip(document.createTextNode(f.properties.name)); }
     }).addTo(map);
     L.geoJSON(layers.cases, {
       pointToLayer: function (f, at) {

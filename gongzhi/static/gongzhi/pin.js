@@ -25,7 +25,7 @@
     places.then(function (data) {
       var layer = L.geoJSON(data, {
         style: { color: "#6b7280", weight: 1, fillColor: "#fde68a", fillOpacity: 0.25 },
-        onEachFeature: function (feature, shape) { shape.bindTooltip(feature.properties.name); }
+        onEachFeature: function (feature, shape) { shape.bindTooltip(document.createTextNode(feature.properties.name)); }
       }).addTo(map);
       if (layer.getLayers().length) { map.fitBounds(layer.getBounds()); } else { map.setView([30.57, 104.07], 11); }
       if (lon.value && lat.value) { pin(L.latLng(+lat.value, +lon.value)); }
