@@ -107,8 +107,8 @@ class RoleAssignmentAdmin(ScopedAdmin):
                             actor=request.user, user=data["user"], role=data["role"],
                             area=data.get("area"), department=data.get("department"),
                         )
-                    except ValidationError as exc:
-                        raise ValidationError(exc.messages) from exc
+                    except services.RoleError as exc:
+                        self.add_error(exc.field, exc.messages)  # on the field it concerns
                 return data
 
         return AssignmentForm

@@ -19,6 +19,10 @@ class Role(models.TextChoices):
 
 # 三权分立: no account holds two of these, and only a security administrator grants them.
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# The roles that work with places, cases and residents. An account holding an administrator role
+# holds none of these (an administrator who could grant themselves one could read the register),
+# and nobody grants, changes or revokes their own assignments (accounts/services.py).
+WORKING_ROLES = frozenset(Role) - ADMIN_ROLES
 
 # The levels an assignment of each role may sit on; the handler's scope is a department instead.
 ROLE_LEVELS: dict[str, frozenset[str]] = {
