@@ -213,6 +213,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "gongzhi.accounts.passwords.CharacterClassesValidator"},
     {"NAME": "gongzhi.accounts.passwords.NotUsernameValidator"},
+    {"NAME": "gongzhi.accounts.passwords.HistoryValidator"},
 ]
 # The audit log is kept this many days, then pruned daily (never less than 180: the
 # Cybersecurity Law's floor for network logs; a lower value is raised to 180).
@@ -243,6 +244,9 @@ GONGZHI_RESIDENT_HOURS = env_int("GONGZHI_RESIDENT_HOURS", 2)
 GONGZHI_ALLOW_SUPERUSER = env_bool("GONGZHI_ALLOW_SUPERUSER", False)
 # A password is refused after this many days and must be changed (0: passwords never expire).
 GONGZHI_PASSWORD_MAX_DAYS = env_int("GONGZHI_PASSWORD_MAX_DAYS", 90)
+# A reset of another person's password or authenticator waits this long for a second
+# administrator's approval, then lapses (accounts/resets.py).
+GONGZHI_CREDENTIAL_RESET_HOURS = env_int("GONGZHI_CREDENTIAL_RESET_HOURS", 24)
 
 # Sign-in failures (django-axes): this many within the lock time lock the account, and
 # separately the source address, for that long.

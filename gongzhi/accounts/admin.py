@@ -1,12 +1,16 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
-from django.core.exceptions import ValidationError
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import lockout, passwords, services, two_factor
+from . import lockout, resets, services
 from .admin_base import AuditedAdmin, ScopedAdmin
-from .models import RoleAssignment, User
+from .models import CredentialReset, RoleAssignment, User
 
 
 class AssignmentInline(admin.TabularInline):
@@ -28,14 +32,6 @@ class AssignmentInline(admin.TabularInline):
         return False
 
 
-class ResetPasswordForm(AdminPasswordChangeForm):
-    """A password an administrator sets is a reset: its owner must change it at next sign-in."""
-
-    def save(self, commit=True):
-        passwords.reset(self.user, self.cleaned_data["password1"])
-        return self.user
-
-
 @admin.register(User)
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_display = ("username", "full_name", "is_active", "must_change_password", "last_login")
@@ -49,15 +45,38 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")}),)
     readonly_fields = ("password_changed_at", "last_login", "date_joined")
-    change_password_form = ResetPasswordForm
     inlines = [AssignmentInline]
     actions = ["reset_authenticator", "unlock"]
 
-    @admin.action(description=_("重置动态口令验证器（手机丢失或更换）"), permissions=["change"])
+    def user_change_password(self, request, id, form_url=""):
+        """No longer sets a password: for another person's account it files a reset request that
+        a second administrator approves (accounts/resets.py); one's own goes to one's own page."""
+        user = self.get_object(request, unquote(id))
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        if user is None:
+            raise Http404
+        if user.pk == request.user.pk:
+            return HttpResponseRedirect(reverse(f"{self.admin_site.name}:password_change"))
+        form = SetPasswordForm(user, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                resets.request(actor=request.user, target=user, kind=CredentialReset.Kind.PASSWORD,
+                               password=form.cleaned_data["new_password1"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(request, _("已提交密码重置申请：须另一位管理员在“凭据重置申请”中批准后生效"))
+                return HttpResponseRedirect(reverse(f"{self.admin_site.name}:accounts_credentialreset_changelist"))
+        return TemplateResponse(request, "admin/accounts/user/reset_request.html", {
+            **self.admin_site.each_context(request), "title": _("申请重置密码"), "form": form, "original": user,
+            "opts": self.opts})
+
+    @admin.action(description=_("申请重置动态口令验证器（手机丢失或更换，须另一位管理员批准）"), permissions=["change"])
     def reset_authenticator(self, request, queryset):
-        for user in queryset:
-            two_factor.reset(actor=request.user, user=user)
-        self.message_user(request, _("已重置 %(n)d 个账号的验证器，其下次登录时重新绑定") % {"n": queryset.count()})
+        _each(self, request, queryset, lambda user: resets.request(
+            actor=request.user, target=user, kind=CredentialReset.Kind.SECOND_FACTOR),
+            _("已提交 %(n)d 项验证器重置申请，须另一位管理员批准后生效"))
 
     @admin.action(description=_("解除登录锁定"), permissions=["change"])
     def unlock(self, request, queryset):
@@ -107,8 +126,8 @@ class RoleAssignmentAdmin(ScopedAdmin):
                             actor=request.user, user=data["user"], role=data["role"],
                             area=data.get("area"), department=data.get("department"),
                         )
-                    except ValidationError as exc:
-                        raise ValidationError(exc.messages) from exc
+                    except services.RoleError as exc:
+                        self.add_error(exc.field, exc.messages)  # on the field it concerns
                 return data
 
         return AssignmentForm
@@ -123,3 +142,54 @@ class RoleAssignmentAdmin(ScopedAdmin):
             except ValidationError as exc:
                 self.message_user(request, "; ".join(exc.messages), messages.ERROR)
         self.message_user(request, _("已撤销%(n)s项授权") % {"n": done})
+
+
+def _each(model_admin, request, queryset, act, done_message) -> None:
+    """Runs `act` on each selected row; a refusal is shown with the row it concerns."""
+    done = 0
+    for obj in queryset:
+        try:
+            act(obj)
+            done += 1
+        except ValidationError as exc:
+            model_admin.message_user(request, f"{obj}: {' '.join(exc.messages)}", messages.ERROR)
+    if done:
+        model_admin.message_user(request, done_message % {"n": done})
+
+
+@admin.register(CredentialReset)
+class CredentialResetAdmin(admin.ModelAdmin):
+    """Requests to reset another person's password or authenticator: approved or refused here
+    by a second administrator; nothing is added, edited or deleted by hand."""
+
+    list_display = ("target", "kind", "status", "requested_by", "requested_at", "expires_at", "decided_by",
+                    "decided_at")
+    list_filter = ("state", "kind")
+    search_fields = ("target__username", "target__full_name", "requested_by__username")
+    fields = ("target", "kind", "status", "requested_by", "requested_at", "expires_at", "decided_by", "decided_at")
+    readonly_fields = fields
+    actions = ["approve", "refuse"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The list's actions decide; a request's own page only shows it.
+        return obj is None and super().has_change_permission(request)
+
+    @admin.display(description=_("状态"))
+    def status(self, obj):
+        return _("已过期") if obj.expired else obj.get_state_display()
+
+    @admin.action(description=_("批准所选申请（立即生效）"), permissions=["change"])
+    def approve(self, request, queryset):
+        _each(self, request, queryset, lambda reset: resets.approve(actor=request.user, reset=reset),
+              _("已批准 %(n)d 项申请，已生效"))
+
+    @admin.action(description=_("拒绝所选申请"), permissions=["change"])
+    def refuse(self, request, queryset):
+        _each(self, request, queryset, lambda reset: resets.refuse(actor=request.user, reset=reset),
+              _("已拒绝 %(n)d 项申请"))

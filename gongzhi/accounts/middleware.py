@@ -13,12 +13,15 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.utils.translation import gettext as _
 
 from . import passwords, sessions, two_factor
+from .admin_site import may_enter_admin
 
 # Reachable whatever step is missing: signing in and out, static files, the language switch,
 # health checks and the public Open311 endpoint (which has keys, not sessions).
 OPEN = ("/static/", "/healthz", "/i18n/", "/open311/", "/accounts/login/", "/accounts/logout/", "/admin/login/",
         "/admin/logout/", "/api/v1/auth/login", "/api/v1/auth/logout")
 OTP_PAGES = "/accounts/otp/"
+OTP_SETUP = "/accounts/otp/setup/"
+ADMIN_SITE = "/admin/"  # needs a verified second factor, whatever GONGZHI_TWO_FACTOR says
 PASSWORD_PAGE = "/accounts/password/"  # noqa: S105  # nosec B105  # a URL, not a password
 PASSWORD_CHANGE = (PASSWORD_PAGE, "/api/v1/auth/password", OTP_PAGES)
 
@@ -47,7 +50,12 @@ class SessionPolicyMiddleware:
         sessions.touch(request)
         if request.path.startswith(OPEN):
             return self.get_response(request)
-        if two_factor.required(user) and not user.is_verified():
+        admin_site = request.path.startswith(ADMIN_SITE) and may_enter_admin(user)
+        if not user.is_verified() and admin_site and two_factor.device(user) is None:
+            text = _("进入管理后台须使用动态口令：请先绑定验证器")
+            messages.info(request, text)
+            return _refuse(request, 403, "otp_enrolment_required", text, OTP_SETUP)
+        if not user.is_verified() and (admin_site or two_factor.needed(user)):
             if not request.path.startswith(OTP_PAGES):
                 return _refuse(request, 403, "otp_required", _("请先完成动态口令验证"), OTP_PAGES)
         elif passwords.must_change(user) and not request.path.startswith(PASSWORD_CHANGE):

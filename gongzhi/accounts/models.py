@@ -89,3 +89,59 @@ class RoleAssignment(ScopedModel):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class CredentialReset(models.Model):
+    """A reset of another person's password or authenticator. One administrator asks, a second
+    (neither the asker nor the account's owner) approves before it takes effect, within
+    GONGZHI_CREDENTIAL_RESET_HOURS, so no single administrator can take over an account
+    (accounts/resets.py). The new password is kept only as its hash."""
+
+    class Kind(models.TextChoices):
+        PASSWORD = "password", _("密码")  # nosec B105  # a choice's name, not a password
+        SECOND_FACTOR = "second_factor", _("动态口令验证器")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待批准")
+        APPLIED = "applied", _("已批准并生效")
+        REFUSED = "refused", _("已拒绝")
+
+    target = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("账号"))
+    kind = models.CharField(_("重置内容"), max_length=20, choices=Kind.choices)
+    password = models.CharField(_("新密码（散列）"), max_length=128, blank=True, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("申请人"))
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("有效期至"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("处理人"))
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("凭据重置申请")
+        verbose_name_plural = pgettext_lazy("plural", "凭据重置申请")
+        indexes = [models.Index(fields=["target", "state"], name="acc_reset_target_state")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.target}"
+
+    @property
+    def expired(self) -> bool:
+        return self.state == self.State.PENDING and timezone.now() >= self.expires_at
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's last passwords (accounts/passwords.py keeps `HISTORY` of
+    them), so a new password cannot be one of them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    password = models.CharField(max_length=128)
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-set_at"], name="acc_pwhistory_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.set_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,7 @@
-"""The password policy (GB/T 22239 level 3: complexity, no reuse of the username, expiry, a
-change forced on first use and after a reset). Django's validators check length, common
-passwords and likeness to the account's attributes; these add the rest."""
+"""The password policy (GB/T 22239 level 3: complexity, no reuse of the username or of the last
+five passwords, expiry, a change forced on first use and after a reset). Django's validators
+check length, common passwords and likeness to the account's attributes; these add the rest.
+Every change and reset is audited here (never the password)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,18 @@ import string
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.audit import log
+
+from .models import PasswordHistory
+
 CLASSES = (string.ascii_lowercase, string.ascii_uppercase, string.digits)
+HISTORY = 5  # a new password may not be any of the account's last five (the current one included)
 
 
 def _classes(password: str) -> int:
@@ -65,15 +73,48 @@ def must_change(user: Any) -> bool:
     return expiry is not None and timezone.now() >= expiry
 
 
+class HistoryValidator:
+    """Not the current password nor any of the last HISTORY ones (their hashes are kept)."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if user is None or user.pk is None:
+            return
+        kept = PasswordHistory.objects.filter(user_id=user.pk).order_by("-set_at", "-pk")
+        hashes = dict.fromkeys([user.password, *kept.values_list("password", flat=True)[:HISTORY]])
+        if any(encoded and check_password(password, encoded) for encoded in hashes):
+            raise ValidationError(self.get_help_text(), code="password_reused")
+
+    def get_help_text(self) -> str:
+        return _("新密码不能与最近 %(n)d 次使用过的密码相同") % {"n": HISTORY}
+
+
+def _save(user: Any, must_change: bool) -> None:
+    """Stores the password just set and remembers its hash (the last HISTORY are kept)."""
+    user.must_change_password = must_change
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    PasswordHistory.objects.create(user=user, password=user.password)
+    stale = PasswordHistory.objects.filter(user=user).order_by("-set_at", "-pk").values_list("pk", flat=True)[HISTORY:]
+    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+
+
 def changed_by_owner(user: Any, raw_password: str) -> None:
     """The person chose this password themselves: nothing more to change."""
     user.set_password(raw_password)
-    user.must_change_password = False
-    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    with transaction.atomic():
+        _save(user, must_change=False)
+        log.record("accounts.password.changed", actor=user, target=user)
 
 
-def reset(user: Any, raw_password: str) -> None:
-    """Someone else set it (an administrator, a reset): its owner must change it on next login."""
-    user.set_password(raw_password)
-    user.must_change_password = True
-    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+def reset(user: Any, raw_password: str | None = None, *, encoded: str = "", actor: Any = None, actor_name: str = "",
+          approved_by: Any = None) -> None:
+    """Someone else set it (a reset approved by a second administrator, or the server's shell;
+    `encoded` when only its hash was kept): its owner must change it on next login."""
+    if encoded:
+        user.password = encoded
+        user.password_changed_at = timezone.now()
+    else:
+        user.set_password(raw_password)
+    with transaction.atomic():
+        _save(user, must_change=True)
+        log.record("accounts.password.reset", actor=actor, actor_name=actor_name, target=user,
+                   changes={"approved_by": approved_by.get_username()} if approved_by is not None else {})

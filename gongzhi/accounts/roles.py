@@ -19,6 +19,10 @@ class Role(models.TextChoices):
 
 # 三权分立: no account holds two of these, and only a security administrator grants them.
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# The roles that work with places, cases and residents. An account holding an administrator role
+# holds none of these (an administrator who could grant themselves one could read the register),
+# and nobody grants, changes or revokes their own assignments (accounts/services.py).
+WORKING_ROLES = frozenset(Role) - ADMIN_ROLES
 
 # The levels an assignment of each role may sit on; the handler's scope is a department instead.
 ROLE_LEVELS: dict[str, frozenset[str]] = {
@@ -49,6 +53,9 @@ _REGISTRY_KEEP = (
 _DELIBERATION_READ = ("deliberation.view_council", "deliberation.view_topic", "deliberation.view_disclosure",
                       "deliberation.view_disclosureitem", "deliberation.view_resolutiontask",
                       "deliberation.view_proceduretemplate")
+# Asking for, approving and refusing a reset of another account's password or authenticator
+# (two different administrators: accounts/resets.py).
+_CREDENTIAL_RESETS = ("accounts.view_credentialreset", "accounts.change_credentialreset")
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset({*_CONFIG, *_REGISTRY_KEEP}),
     Role.COMMUNITY_WORKER: frozenset({*_CONFIG, *_REGISTRY_KEEP, "registry.review_address"}),
@@ -65,6 +72,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "orgs.add_department", "orgs.change_department", "orgs.delete_department",
         "accounts.view_user", "accounts.add_user", "accounts.change_user",
         "accounts.view_roleassignment", "accounts.add_roleassignment", "accounts.change_roleassignment",
+        *_CREDENTIAL_RESETS,
         "registry.view_tag", "registry.add_tag", "registry.change_tag",
         "cases.view_category", "cases.add_category", "cases.change_category",
         "cases.view_calendarday", "cases.add_calendarday", "cases.change_calendarday", "cases.delete_calendarday",
@@ -76,6 +84,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         # Sign-in failures and lockouts (django-axes): reading them, and unlocking by deleting.
         "axes.view_accessattempt", "axes.delete_accessattempt", "axes.view_accesslog", "axes.view_accessfailurelog",
         "accounts.view_roleassignment", "accounts.add_roleassignment", "accounts.change_roleassignment",
+        *_CREDENTIAL_RESETS,
     }),
     Role.AUDIT_ADMIN: frozenset({"audit.view_auditentry"}),
 }

@@ -23,7 +23,7 @@ from gongzhi.areas import codes
 from gongzhi.common.scoped import ScopedModel, ScopeNotApplied
 
 from .models import RoleAssignment
-from .roles import DEPARTMENT_ROLES
+from .roles import ADMIN_ROLES, DEPARTMENT_ROLES
 
 M = TypeVar("M", bound=models.Model)
 _CACHE_ATTR = "_gongzhi_grants"
@@ -63,6 +63,10 @@ def grants(user: Any) -> tuple[Grant, ...]:
         )
         for role, area_code, area_level, department_id, dep_code, dep_level in rows
     )
+    if any(g.role in ADMIN_ROLES for g in result):
+        # 三权分立 fails closed: a working role beside an administrator role (written before the
+        # services refused it, or past them) opens nothing.
+        result = tuple(g for g in result if g.role in ADMIN_ROLES)
     setattr(user, _CACHE_ATTR, result)
     return result
 

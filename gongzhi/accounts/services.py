@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.audit import log
 
@@ -17,9 +18,16 @@ from . import scoping
 from .models import RoleAssignment, User
 from .roles import ADMIN_ROLES, DEPARTMENT_ROLES, ROLE_LEVELS, Role, may_grant
 
+SELF_GRANT = gettext_lazy("不能给自己授予角色，须由另一位有权限的管理员授予")
+
 
 class RoleError(ValidationError):
-    """An assignment that breaks a rule; the message says which, for the administrator."""
+    """An assignment that breaks a rule; the message says which, for the administrator, and
+    `field` names the grant form's field it concerns (None: the form as a whole)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def create_staff(*, actor: Any, username: str, password: str, full_name: str = "", email: str = "",
@@ -41,9 +49,10 @@ def check_assignment(*, actor: Any, user: User, role: str, area: Any = None, dep
     """Raises RoleError unless `actor` may grant (role, area | department) to `user`.
     actor None is system bootstrap (the demo seed, the first administrator)."""
     if role not in Role.values:
-        raise RoleError(_("未知角色“%(r)s”") % {"r": role})
+        raise RoleError(_("未知角色“%(r)s”") % {"r": role}, field="role")
+    _not_own(actor, user.pk, SELF_GRANT)
     if actor is not None and not may_grant(scoping.roles(actor), role):
-        raise RoleError(_("您无权授予“%(role)s”角色") % {"role": Role(role).label})
+        raise RoleError(_("您无权授予“%(role)s”角色") % {"role": Role(role).label}, field="role")
     if role in DEPARTMENT_ROLES:
         if department is None or area is not None:
             raise RoleError(_("部门办理人员的授权范围必须是一个部门"))
@@ -53,16 +62,33 @@ def check_assignment(*, actor: Any, user: User, role: str, area: Any = None, dep
         if area.level not in ROLE_LEVELS[role]:
             raise RoleError(_("%(role)s不能授权在%(level)s级区域上") % {
                 "role": Role(role).label, "level": area.get_level_display()})
+    _separate(user, role)
+
+
+def _not_own(actor: Any, user_id: Any, message: Any) -> None:
+    """Nobody grants, changes or revokes their own assignments."""
+    if actor is not None and actor.pk is not None and actor.pk == user_id:
+        raise RoleError(str(message), field="user")
+
+
+def _separate(user: User, role: str) -> None:
+    """三权分立 both ways: an administrator role goes to an account holding no other role, and a
+    working role never to an account holding an administrator role."""
+    held = set(
+        RoleAssignment.objects.unscoped()
+        .filter(user=user, revoked_at__isnull=True)
+        .exclude(role=role)
+        .values_list("role", flat=True)
+    )
+    clash = held if role in ADMIN_ROLES else held & ADMIN_ROLES
+    if not clash:
+        return
+    names = _("、").join(str(Role(r).label) for r in sorted(clash))
     if role in ADMIN_ROLES:
-        held = set(
-            RoleAssignment.objects.unscoped()
-            .filter(user=user, revoked_at__isnull=True, role__in=ADMIN_ROLES)
-            .exclude(role=role)
-            .values_list("role", flat=True)
-        )
-        if held:
-            raise RoleError(_("三权分立：该账号已是%(held)s，不能再授予%(role)s") % {
-                "held": _("、").join(str(Role(r).label) for r in sorted(held)), "role": Role(role).label})
+        message = _("三权分立：该账号已是%(held)s，不能再授予%(role)s（管理员账号不兼任其他角色）")
+    else:
+        message = _("三权分立：该账号已是%(held)s，管理员账号不能再授予业务角色%(role)s")
+    raise RoleError(message % {"held": names, "role": Role(role).label}, field="user")
 
 
 def assign_role(*, actor: Any, user: User, role: str, area: Any = None, department: Any = None) -> RoleAssignment:
@@ -71,8 +97,11 @@ def assign_role(*, actor: Any, user: User, role: str, area: Any = None, departme
     The actor must be allowed to grant it (only security administrators grant the three admin
     roles) and, unless this is system bootstrap (actor None), must hold the area in scope.
     """
-    check_assignment(actor=actor, user=user, role=role, area=area, department=department)
     with transaction.atomic():
+        # The account's row is the lock: two grants racing (an admin role and a working role)
+        # cannot both pass the separation check.
+        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+        check_assignment(actor=actor, user=user, role=role, area=area, department=department)
         existing = (
             RoleAssignment.objects.unscoped()
             .filter(user=user, role=role, area=area, department=department, revoked_at__isnull=True)
@@ -95,6 +124,7 @@ def assign_role(*, actor: Any, user: User, role: str, area: Any = None, departme
 
 def revoke_role(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
     """Ends an assignment now; the row stays as history."""
+    _not_own(actor, assignment.user_id, _("不能撤销自己的授权，须由另一位有权限的管理员撤销"))
     if actor is not None and not may_grant(scoping.roles(actor), assignment.role):
         raise RoleError(_("您无权撤销“%(role)s”角色") % {"role": assignment.get_role_display()})
     if assignment.revoked_at is not None:
@@ -145,8 +175,17 @@ def grant_in_bulk(*, actor: Any, assignments: list[RoleAssignment]) -> list[Role
                 raise RoleError(_("部门办理人员的授权范围必须是一个部门"))
         elif a.area is None or a.area.level not in ROLE_LEVELS[a.role]:
             raise RoleError(_("%(role)s不能授权在该区域上") % {"role": Role(a.role).label})
+        _not_own(actor, a.user_id, SELF_GRANT)
         a.granted_by = actor
     with transaction.atomic():
+        users = {a.user_id for a in assignments}
+        list(User.objects.select_for_update().filter(pk__in=users).values_list("pk", flat=True))
+        admins = sorted(set(
+            RoleAssignment.objects.unscoped()
+            .filter(user_id__in=users, revoked_at__isnull=True, role__in=ADMIN_ROLES)
+            .values_list("user__username", flat=True)))
+        if admins:
+            raise RoleError(_("三权分立：管理员账号不能再授予业务角色（%(users)s）") % {"users": _("、").join(admins)})
         RoleAssignment.objects.bulk_create(assignments, batch_size=2000)
         if assignments:
             log.record("accounts.role.granted_in_bulk", actor=actor, actor_name="system",

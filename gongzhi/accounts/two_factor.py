@@ -1,6 +1,8 @@
 """Two-factor sign-in with a time-based one-time password (TOTP, RFC 6238) from an
 authenticator app, through django-otp. Every staff member may enrol; administrators and every
-role that may reveal a sealed value must (GONGZHI_TWO_FACTOR=required), before any page."""
+role that may reveal a sealed value must (GONGZHI_TWO_FACTOR=required), before any page. Once
+enrolled, a user is always asked for the code, whatever the setting, and the admin site always
+needs a verified code (its users enrol on their first visit)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,12 @@ def required(user: Any) -> bool:
         return False
     roles = scoping.roles(user)
     return bool(roles & ADMIN_ROLES) or any(REVEAL in ROLE_PERMISSIONS.get(r, ()) for r in roles)
+
+
+def needed(user: Any) -> bool:
+    """Whether this signed-in user must give a code before their pages: their role requires
+    one, or they enrolled an authenticator (then a password alone never suffices)."""
+    return required(user) or device(user) is not None
 
 
 def device(user: Any) -> TOTPDevice | None:
@@ -77,8 +85,8 @@ def verify(request: Any, token: str, user: Any = None) -> bool:
     return True
 
 
-def reset(*, actor: Any, user: Any) -> None:
-    """A lost phone: the security administrator removes the authenticator; the user enrols a
-    new one at the next sign-in."""
+def reset(*, actor: Any, user: Any, actor_name: str = "") -> None:
+    """A lost phone: the authenticator is removed (once a second administrator approved it, or
+    from the server's shell: accounts/resets.py); the user enrols a new one at the next sign-in."""
     TOTPDevice.objects.filter(user=user).delete()
-    log.record("accounts.otp.reset", actor=actor, target=user)
+    log.record("accounts.otp.reset", actor=actor, actor_name=actor_name, target=user)

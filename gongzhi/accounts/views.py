@@ -43,6 +43,10 @@ def otp_verify(request):
 
 @login_required
 def otp_setup(request):
+    if two_factor.device(request.user) is not None and not request.user.is_verified():
+        # An enrolled user proves the old authenticator before binding a new one (a password
+        # alone must not replace the second factor); a lost phone is reset by administrators.
+        return redirect(f"/accounts/otp/?next={_next(request)}")
     pending = two_factor.enrolment(request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

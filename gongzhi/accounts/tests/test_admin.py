@@ -159,18 +159,26 @@ def test_system_administrators_keep_the_tags_but_not_the_residents(client, cast)
 
 
 def test_a_password_set_in_the_admin_must_be_changed_by_its_owner(client, cast):
+    # A reset by one administrator takes effect once a second approves it (issue 15, item 2).
+    from gongzhi.accounts.models import CredentialReset
+
     sign_in(client, cast.system_admin)
     answer = client.post(f"/admin/accounts/user/{cast.leader.pk}/password/",
-                         {"password1": "Temp#2026abc", "password2": "Temp#2026abc", "usable_password": "true"})
+                         {"new_password1": "Temp#2026abc", "new_password2": "Temp#2026abc"})
     assert answer.status_code == 302
-    cast.leader.refresh_from_db()
-    assert cast.leader.check_password("Temp#2026abc") and cast.leader.must_change_password
+    assert not cast.leader.check_password("Temp#2026abc")
+    reset = CredentialReset.objects.get(target=cast.leader)
+    sign_in(client, cast.security_admin)
+    client.post("/admin/accounts/credentialreset/", {"action": "approve", "_selected_action": [reset.pk]})
+    leader = cast.leader
+    assert leader.check_password("Temp#2026abc") and leader.must_change_password
 
 
 def test_the_security_administrator_unlocks_and_resets_the_authenticator(client, cast):
     from axes.models import AccessAttempt
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from gongzhi.accounts.models import CredentialReset
     from gongzhi.audit.models import AuditEntry
 
     AccessAttempt.objects.create(username="grid_worker", ip_address="10.0.0.1", failures_since_start=5,
@@ -181,6 +189,11 @@ def test_the_security_administrator_unlocks_and_resets_the_authenticator(client,
         answer = client.post("/admin/accounts/user/", {"action": action, "_selected_action": [cast.grid_worker.pk]})
         assert answer.status_code == 302
     assert not AccessAttempt.objects.filter(username="grid_worker").exists()
+    assert TOTPDevice.objects.filter(user=cast.grid_worker, name="lost phone").exists()  # until approved
+    reset = CredentialReset.objects.get(target=cast.grid_worker, kind="second_factor")
+    sign_in(client, cast.system_admin)
+    client.post("/admin/accounts/credentialreset/", {"action": "approve", "_selected_action": [reset.pk]})
     assert not TOTPDevice.objects.filter(user=cast.grid_worker, name="lost phone").exists()
-    assert AuditEntry.objects.filter(action="accounts.otp.reset", actor_id=cast.security_admin.pk).exists()
+    assert AuditEntry.objects.filter(action="accounts.otp.reset", actor_id=cast.system_admin.pk).exists()
+    sign_in(client, cast.security_admin)
     assert client.get("/admin/axes/accessattempt/").status_code == 200

@@ -170,6 +170,8 @@ def _build(media) -> World:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from gongzhi.accounts import resets
+    from gongzhi.accounts.models import CredentialReset
     from gongzhi.audit.models import AuditEntry
 
     attempt = {"user_agent": "matrix", "ip_address": "127.0.0.1", "username": "someone", "http_accept": "*/*",
@@ -198,6 +200,8 @@ def _build(media) -> World:
         AccessLog: (AccessLog.objects.create(**attempt), None),
         AccessFailureLog: (AccessFailureLog.objects.create(**attempt), None),
         TOTPDevice: (TOTPDevice.objects.filter(user=users["system_admin"]).first(), None),
+        CredentialReset: (resets.request(actor=users["system_admin"], target=users["grid_worker"],
+                                         kind=CredentialReset.Kind.SECOND_FACTOR), None),
     }
     objects = SimpleNamespace(
         areas=(world[G1], world[JINJIANG_GRID]),
@@ -662,3 +666,44 @@ def test_model_admin_pages_answer_by_the_models_permissions(matrix, db, model):
                 wrong.append(f"{who:17} {label:14} {url}: {response.status_code} is {got}, "
                              f"expected {' or '.join(sorted(want))}")
     assert not wrong, f"{opts.label}'s admin pages:\n  " + "\n  ".join(wrong)
+
+
+# ---------------------------------------------------------------- administrators cannot help themselves
+# (issue 15, items 1 and 2): a self-grant, a working role for an administrator, and one
+# administrator resetting another's credentials are refused whoever of them tries.
+ADMINISTRATORS = {"system_admin": "security_admin", "security_admin": "system_admin"}
+
+
+@pytest.mark.parametrize("who", sorted(ADMINISTRATORS))
+def test_no_administrator_grants_themselves_or_another_administrator_a_working_role(matrix, db, who):
+    me, other = matrix.users[who], matrix.users[ADMINISTRATORS[who]]
+    tries = [(me, Role.COMMUNITY_WORKER, C1), (me, Role.DISPATCHER, "510100000000"), (me, Role.GRID_WORKER, G1),
+             (other, Role.DISPATCHER, "510100000000"), (other, Role.COMMUNITY_WORKER, C1)]
+    wrong = []
+    for user, role, area in tries:
+        probe = Probe(method="post", body={"user": user.pk, "role": role, "area": area})
+        response = send(_client(matrix, who), probe, "/admin/accounts/roleassignment/add/", None, set())
+        text = response.content.decode()
+        if response.status_code != 200 or not ("不能给自己授予角色" in text or "三权分立" in text):
+            wrong.append(f"{who} granting {user.username} {role}@{area}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", sorted(ADMINISTRATORS))
+def test_no_single_administrator_resets_another_administrators_credentials(matrix, db, who):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from gongzhi.accounts.models import CredentialReset
+
+    client, target = _client(matrix, who), matrix.users[ADMINISTRATORS[who]]
+    with transaction.atomic():
+        client.post(f"/admin/accounts/user/{target.pk}/password/",
+                    {"new_password1": "Takeover#2026", "new_password2": "Takeover#2026"})
+        client.post("/admin/accounts/user/", {"action": "reset_authenticator", "_selected_action": [target.pk]})
+        asked = list(CredentialReset.objects.filter(target=target, requested_by=matrix.users[who]))
+        client.post("/admin/accounts/credentialreset/", {"action": "approve",
+                                                         "_selected_action": [r.pk for r in asked]})
+        target.refresh_from_db()
+        assert len(asked) == 2 and {r.state for r in CredentialReset.objects.filter(target=target)} == {"pending"}
+        assert not target.check_password("Takeover#2026") and TOTPDevice.objects.filter(user=target).exists()
+        transaction.set_rollback(True)

@@ -56,3 +56,20 @@ def test_the_sign_in_and_start_pages_fit_a_phone(browse, cast):
     screenshot(page, "workbench-home-360")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.console_errors == []
+
+
+def test_an_administrator_enrols_on_the_first_visit_to_the_admin(browse, cast, settings):
+    # ./dev demo's optional second factor: the admin still needs one (issue 15, item 3).
+    settings.GONGZHI_TWO_FACTOR = "optional"
+    page = browse()
+    _sign_in(page, "system_admin")
+    page.wait_for_url("**/w/")
+    page.goto("/admin/")
+    page.wait_for_url("**/accounts/otp/setup/**")
+    assert "进入管理后台须使用动态口令" in page.content() and page.locator("svg").count() >= 1
+    device = TOTPDevice.objects.get(user=cast.system_admin, confirmed=False)
+    page.get_by_label("动态口令").fill(f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
+    page.get_by_role("button", name="绑定").click()
+    page.wait_for_url("**/admin/")
+    assert "配置管理" in page.content() or "管理后台" in page.content()
+    assert page.console_errors == []
