@@ -48,6 +48,11 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     inlines = [AssignmentInline]
     actions = ["reset_authenticator", "unlock"]
 
+    def save_model(self, request, obj, form, change):
+        if not change:  # whoever creates it never grants it a role (services.check_assignment)
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
     def user_change_password(self, request, id, form_url=""):
         """No longer sets a password: for another person's account it files a reset request that
         a second administrator approves (accounts/resets.py); one's own goes to one's own page."""

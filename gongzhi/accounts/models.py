@@ -21,6 +21,10 @@ class User(AbstractUser):
         _("须修改密码"), default=True,
         help_text=_("新账号和被重置的密码在下次登录时必须先改为本人设定的密码"))
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True, editable=False)
+    # Whoever created an account chose its first password: they never grant it a role
+    # (accounts/services.py), or one administrator could make an account and use it.
+    created_by = models.ForeignKey("self", verbose_name=_("创建人"), null=True, blank=True, editable=False,
+                                   on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("账号")

@@ -19,6 +19,7 @@ from .models import RoleAssignment, User
 from .roles import ADMIN_ROLES, DEPARTMENT_ROLES, ROLE_LEVELS, Role, may_grant
 
 SELF_GRANT = gettext_lazy("不能给自己授予角色，须由另一位有权限的管理员授予")
+OWN_CREATION = gettext_lazy("该账号由您创建，初始密码也由您设定：须由另一位有权限的管理员为其授权")
 
 
 class RoleError(ValidationError):
@@ -34,7 +35,8 @@ def create_staff(*, actor: Any, username: str, password: str, full_name: str = "
                  must_change: bool = True) -> User:
     """A new account with no roles yet (it sees nothing until a role is granted). Its first
     password was chosen by someone else, so by default it must be changed at first sign-in."""
-    user = User(username=username, full_name=full_name, email=email, must_change_password=must_change)
+    user = User(username=username, full_name=full_name, email=email, must_change_password=must_change,
+                created_by=actor if actor is not None and actor.pk is not None else None)
     validate_password(password, user)
     user.set_password(password)
     with transaction.atomic():
@@ -51,6 +53,7 @@ def check_assignment(*, actor: Any, user: User, role: str, area: Any = None, dep
     if role not in Role.values:
         raise RoleError(_("未知角色“%(r)s”") % {"r": role}, field="role")
     _not_own(actor, user.pk, SELF_GRANT)
+    _not_created_by(actor, user.created_by_id)
     if actor is not None and not may_grant(scoping.roles(actor), role):
         raise RoleError(_("您无权授予“%(role)s”角色") % {"role": Role(role).label}, field="role")
     if role in DEPARTMENT_ROLES:
@@ -69,6 +72,13 @@ def _not_own(actor: Any, user_id: Any, message: Any) -> None:
     """Nobody grants, changes or revokes their own assignments."""
     if actor is not None and actor.pk is not None and actor.pk == user_id:
         raise RoleError(str(message), field="user")
+
+
+def _not_created_by(actor: Any, creator_id: Any) -> None:
+    """Who created an account (and so knows its first password) does not also grant it a role:
+    a second administrator does, so no one alone makes an account and works through it."""
+    if actor is not None and actor.pk is not None and actor.pk == creator_id:
+        raise RoleError(str(OWN_CREATION), field="user")
 
 
 def _separate(user: User, role: str) -> None:
@@ -152,8 +162,10 @@ def create_staff_in_bulk(*, actor: Any, people: list[tuple[str, str]], password:
     probe = User()
     probe.set_password(password)
     encoded = probe.password
+    creator = actor if actor is not None and actor.pk is not None else None
     users = [User(username=u, full_name=n, password=encoded, must_change_password=must_change,
-                  password_changed_at=probe.password_changed_at) for u, n in people if u not in taken]
+                  password_changed_at=probe.password_changed_at, created_by=creator)
+             for u, n in people if u not in taken]
     with transaction.atomic():
         User.objects.bulk_create(users, batch_size=2000)
         if users:
@@ -179,7 +191,9 @@ def grant_in_bulk(*, actor: Any, assignments: list[RoleAssignment]) -> list[Role
         a.granted_by = actor
     with transaction.atomic():
         users = {a.user_id for a in assignments}
-        list(User.objects.select_for_update().filter(pk__in=users).values_list("pk", flat=True))
+        creators = dict(User.objects.select_for_update().filter(pk__in=users).values_list("pk", "created_by"))
+        for creator in creators.values():
+            _not_created_by(actor, creator)
         admins = sorted(set(
             RoleAssignment.objects.unscoped()
             .filter(user_id__in=users, revoked_at__isnull=True, role__in=ADMIN_ROLES)

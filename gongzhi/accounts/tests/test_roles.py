@@ -12,7 +12,8 @@ from gongzhi.conftest import C1, CITY, G1, PASSWORD, S1
 
 @pytest.fixture
 def newcomer(cast):
-    return services.create_staff(actor=cast.system_admin, username="newcomer", password=PASSWORD)
+    # Created by the security administrator: the system administrator grants its working roles.
+    return services.create_staff(actor=cast.security_admin, username="newcomer", password=PASSWORD)
 
 
 @pytest.mark.parametrize(
@@ -49,8 +50,9 @@ def test_no_account_holds_two_admin_roles(cast, world):
                              area=world[CITY])
 
 
-def test_only_security_admins_grant_admin_roles(cast, world, newcomer):
-    with pytest.raises(ValidationError):
+def test_only_security_admins_grant_admin_roles(cast, world):
+    newcomer = services.create_staff(actor=cast.system_admin, username="auditor", password=PASSWORD)
+    with pytest.raises(ValidationError, match="无权授予"):
         services.assign_role(actor=cast.system_admin, user=newcomer, role=Role.AUDIT_ADMIN, area=world[CITY])
     services.assign_role(actor=cast.security_admin, user=newcomer, role=Role.AUDIT_ADMIN, area=world[CITY])
 

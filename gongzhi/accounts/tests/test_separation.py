@@ -85,3 +85,26 @@ def test_a_working_role_written_past_the_services_opens_nothing_to_an_administra
     assert scoping.roles(cast.system_admin) == {Role.SYSTEM_ADMIN}
     sign_in(client, cast.system_admin)
     assert client.get("/w/registry/").status_code == 403
+
+
+def test_who_created_an_account_never_grants_it_a_role(client, cast, world):
+    """A made-up account for oneself: the system administrator creates it in the admin (choosing its
+    first password) and cannot then give it a working role; another administrator can."""
+    sign_in(client, cast.system_admin)
+    created = client.post("/admin/accounts/user/add/", {
+        "username": "puppet", "full_name": "傀儡", "password1": "Qz7-river-Lamp", "password2": "Qz7-river-Lamp",
+        "assignments-TOTAL_FORMS": "0", "assignments-INITIAL_FORMS": "0"})
+    assert created.status_code == 302
+    puppet = services.User.objects.get(username="puppet")
+    assert puppet.created_by == cast.system_admin
+    page = client.post(ADD, {"user": puppet.pk, "role": Role.COMMUNITY_WORKER, "area": C1})
+    assert page.status_code == 200
+    assert "须由另一位有权限的管理员为其授权" in " ".join(page.context["adminform"].form.errors["user"])
+    assert not _active(puppet, Role.COMMUNITY_WORKER)
+    with pytest.raises(services.RoleError, match="另一位有权限的管理员"):
+        services.grant_in_bulk(actor=cast.system_admin, assignments=[
+            RoleAssignment(user=puppet, role=Role.GRID_WORKER, area=world[G1])])
+    assert not _active(puppet, Role.GRID_WORKER)
+    # The security administrator, who did not choose its password, grants it.
+    services.assign_role(actor=cast.security_admin, user=puppet, role=Role.COMMUNITY_WORKER, area=world[C1])
+    assert _active(puppet, Role.COMMUNITY_WORKER)
