@@ -53,9 +53,9 @@ def check_assignment(*, actor: Any, user: User, role: str, area: Any = None, dep
     if role not in Role.values:
         raise RoleError(_("未知角色“%(r)s”") % {"r": role}, field="role")
     _not_own(actor, user.pk, SELF_GRANT)
-    _not_created_by(actor, user.created_by_id)
     if actor is not None and not may_grant(scoping.roles(actor), role):
         raise RoleError(_("您无权授予“%(role)s”角色") % {"role": Role(role).label}, field="role")
+    _not_created_by(actor, user.created_by_id)
     if role in DEPARTMENT_ROLES:
         if department is None or area is not None:
             raise RoleError(_("部门办理人员的授权范围必须是一个部门"))
