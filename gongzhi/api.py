@@ -1,6 +1,7 @@
 """The JSON API (/api/v1/): every endpoint requires a signed-in user and answers within scope."""
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -61,6 +62,21 @@ def _unreadable(request, exc: MultiPartParserError):
     """A multipart body that cannot be read (a broken upload): 400 in JSON, as for a JSON body
     that does not parse, not Django's HTML page."""
     return api.create_response(request, {"detail": "Cannot parse request body"}, status=400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc: RequestDataTooBig):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE (refused by its declared length, never read):
+    413 in JSON, not Django's HTML 400."""
+    return api.create_response(request, {"detail": _("请求体过大（上限%(mb)s MB）") % {
+        "mb": round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1048576, 1)}, "code": "body_too_large"}, status=413)
+
+
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def _too_many(request, exc: TooManyFieldsSent | TooManyFilesSent):
+    """More fields or files than DATA_UPLOAD_MAX_NUMBER_FIELDS / _FILES: 400 in JSON."""
+    return api.create_response(request, {"detail": _("请求中的字段或文件过多"), "code": "too_many_parts"}, status=400)
 
 
 @api.exception_handler(PermissionDenied)

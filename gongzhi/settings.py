@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gongzhi.common.middleware.LanguageMiddleware",
+    "gongzhi.common.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -341,6 +342,11 @@ GONGZHI_GRID_TOLERANCE = float(os.environ.get("GONGZHI_GRID_TOLERANCE", "0.01"))
 GONGZHI_IMPORT_WORKERS = env_int("GONGZHI_IMPORT_WORKERS", os.cpu_count() or 1)
 GONGZHI_IMPORT_PARALLEL_ROWS = env_int("GONGZHI_IMPORT_PARALLEL_ROWS", 10_000)  # smaller files: in turn
 GONGZHI_IMPORT_CHUNK = env_int("GONGZHI_IMPORT_CHUNK", 2000)  # rows per transaction
+# Bounds of one import file: what an .xlsx may inflate to, data rows, refused rows listed in the
+# error workbook (the counts stay exact; the workbook says how many it leaves out).
+GONGZHI_IMPORT_MAX_INFLATED_BYTES = env_int("GONGZHI_IMPORT_MAX_INFLATED_BYTES", 500 * 1024 * 1024)
+GONGZHI_IMPORT_MAX_ROWS = env_int("GONGZHI_IMPORT_MAX_ROWS", 200_000)
+GONGZHI_IMPORT_MAX_ERRORS = env_int("GONGZHI_IMPORT_MAX_ERRORS", 10_000)
 # SMS/WeChat notices: "console" (written to the log) or "http" (POSTed to a gateway).
 GONGZHI_NOTIFY_BACKEND = os.environ.get("GONGZHI_NOTIFY_BACKEND", "console")
 GONGZHI_NOTIFY_HTTP_URL = os.environ.get("GONGZHI_NOTIFY_HTTP_URL", "")
@@ -348,6 +354,9 @@ GONGZHI_NOTIFY_HTTP_TOKEN = os.environ.get("GONGZHI_NOTIFY_HTTP_TOKEN", "")
 # Largest photo accepted (bytes) and largest side kept (pixels; larger photos are scaled down).
 GONGZHI_PHOTO_MAX_BYTES = env_int("GONGZHI_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 GONGZHI_PHOTO_MAX_SIDE = env_int("GONGZHI_PHOTO_MAX_SIDE", 2560)
+# Pixels a photo may have (read from its header, before it is decoded) and all photos of one request.
+GONGZHI_PHOTO_MAX_PIXELS = env_int("GONGZHI_PHOTO_MAX_PIXELS", 40_000_000)
+GONGZHI_PHOTO_MAX_REQUEST_PIXELS = env_int("GONGZHI_PHOTO_MAX_REQUEST_PIXELS", 4 * GONGZHI_PHOTO_MAX_PIXELS)
 # Office hours of working days, for deadlines counted in working hours (local time).
 GONGZHI_OFFICE_HOURS = os.environ.get("GONGZHI_OFFICE_HOURS", "09:00-12:00,13:30-17:30")
 # How often (seconds) a process checks whether another process changed the grids.

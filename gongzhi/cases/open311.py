@@ -17,6 +17,7 @@ import secrets
 from xml.etree import ElementTree as ET  # nosec B405  # we only write XML here; nothing parses it
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
@@ -40,6 +41,9 @@ MAX_DESCRIPTION = 5000
 MAX_IDEMPOTENCY_KEY = 64
 MAX_ARGUMENT = 1000  # any other argument
 LIMITS = {"description": MAX_DESCRIPTION}
+# The largest body those limits allow, with room (the specification posts no files). A larger
+# one is refused unread: 403 unless the query string carries a valid api_key, 413 if it does.
+MAX_BODY = 64 * 1024
 
 
 class Problem(Exception):
@@ -113,11 +117,17 @@ def endpoint(*methods: str):
                 response["Allow"] = ", ".join(sorted(allowed))
                 return response
             try:
+                _bounded_body(request)
                 _bound(request)
                 _check_arguments(request, kwargs)
                 return view(request, *args, fmt=fmt, **kwargs)
             except Problem as problem:
                 return _errors(fmt, problem)
+            except RequestDataTooBig:
+                return _errors(fmt, Problem(413, f"the request body is larger than {MAX_BODY} bytes"))
+            except (TooManyFieldsSent, TooManyFilesSent):
+                return _errors(fmt, Problem(400, "the request has too many fields or files (a request carries "
+                                                 "no files)"))
         return csrf_exempt(wrapped)
     return decorate
 
@@ -198,6 +208,23 @@ def _bound(request) -> None:
                            f"{settings.GONGZHI_OPEN311_RATE_PER_ADDRESS}); retry in a minute")
 
 
+def _bounded_body(request) -> None:
+    """A body over MAX_BODY is refused before it is read, and before a key in it could be: only
+    a valid api_key in the query string earns the 413 (which says what is allowed); without one,
+    403, so an anonymous caller cannot make us read megabytes."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= MAX_BODY:
+        return
+    raw = request.GET.get("api_key", "")
+    if not raw or _key_for(raw) is None:
+        raise Problem(403, f"api_key is missing or not valid (a body over {MAX_BODY} bytes is read only with a "
+                           "valid api_key in the query string)")
+    raise Problem(413, f"the request body is larger than {MAX_BODY} bytes")
+
+
 def _optional_key(request) -> Open311Key | None:
     """The key a reading client sent, if any (a wrong one is refused, not ignored)."""
     if not _raw_key(request):
@@ -223,10 +250,15 @@ def _given_key(request) -> Open311Key | None:
     """The active key the request carries (None without one or with a wrong one), looked up once."""
     if not hasattr(request, "_open311_key"):
         raw = _raw_key(request)
-        digest = crypto.digest(raw, kind="open311_key") if raw else ""
-        request._open311_key = _KEYS.get(digest, lambda: Open311Key.objects.filter(
-            key_digest=digest, is_active=True).select_related("area").first()) if raw else None
+        request._open311_key = _key_for(raw) if raw else None
     return request._open311_key
+
+
+def _key_for(raw: str) -> Open311Key | None:
+    """The active key with this value (looked up at most every KEY_MEMO_SECONDS)."""
+    digest = crypto.digest(raw, kind="open311_key")
+    return _KEYS.get(digest, lambda: Open311Key.objects.filter(key_digest=digest, is_active=True)
+                     .select_related("area").first())
 
 
 def _key(request) -> Open311Key:

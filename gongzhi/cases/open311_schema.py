@@ -34,6 +34,8 @@ def _errors(*statuses: int) -> dict[str, Any]:
     why = {400: "An argument is missing or not valid; the description names it.",
            403: "The api_key is missing (posting) or not valid (any method).",
            404: "Nothing there: no such service or request, or a request outside the api_key's area.",
+           413: "The body is larger than 64 KiB; such a body is read only with a valid api_key in the query string "
+                "(without one, 403).",
            429: "Too many requests from this address, or for this api_key (posting), in the last minute; "
                 "retry after it."}
     return {str(status): {"description": why[status],
@@ -122,7 +124,7 @@ def document() -> dict[str, Any]:
                         "multipart/form-data": {"schema": {"$ref": "#/components/schemas/NewRequest"}},
                     }},
                     "responses": {**_ok("The new request's id", _list_of("PostedRequest")),
-                                  **_errors(400, 403, 429)},
+                                  **_errors(400, 403, 413, 429)},
                 },
             },
             "/requests/{service_request_id}.json": {"get": {

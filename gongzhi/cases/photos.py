@@ -4,12 +4,19 @@ with it. The location the phone recorded is read first and kept in the photo's o
 
 Staff add photos to a case in their scope (`attach`); a resident's photos come with the report
 and are stored once the case is filed (`attach_reported`, checked with `clean` beforehand, so a
-bad photo files nothing)."""
+bad photo files nothing).
+
+A photo's pixels are bounded before it is decoded (a small PNG may declare 13,000 × 13,000
+pixels and decode to gigabytes): `clean` reads the size from the header and refuses more than
+GONGZHI_PHOTO_MAX_PIXELS, and a `Budget` refuses more than GONGZHI_PHOTO_MAX_REQUEST_PIXELS for
+all photos of one request. Pillow's own bound (`Image.MAX_IMAGE_PIXELS`) is set to the same
+limit at start-up (`pillow_bound`), so nothing decodes beyond it even outside `clean`."""
 
 from __future__ import annotations
 
 import io
 import secrets
+import warnings
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -78,22 +85,57 @@ def _too_large(size: int) -> None:
         raise PhotoError(_("照片过大（上限%(mb)s MB）") % {"mb": settings.GONGZHI_PHOTO_MAX_BYTES // 1048576})
 
 
-def clean_upload(upload: Any) -> Cleaned:
+def pillow_bound() -> None:
+    """Pillow's decompression-bomb bound at our limit (it refuses twice that while opening; below,
+    `clean` refuses by the header's size, so Pillow's warning would only repeat it)."""
+    Image.MAX_IMAGE_PIXELS = settings.GONGZHI_PHOTO_MAX_PIXELS
+    warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
+
+def _too_many_pixels(pixels: int | None = None) -> PhotoError:
+    limit = settings.GONGZHI_PHOTO_MAX_PIXELS
+    if pixels is None:
+        return PhotoError(_("图片像素过多（上限%(max)s万像素）") % {"max": limit // 10000})
+    return PhotoError(_("图片像素过多（%(n)s万像素，上限%(max)s万像素）") % {"n": pixels // 10000, "max": limit // 10000})
+
+
+class Budget:
+    """The pixels that all photos of one request may have together."""
+
+    def __init__(self) -> None:
+        self.left = settings.GONGZHI_PHOTO_MAX_REQUEST_PIXELS
+
+    def spend(self, pixels: int) -> None:
+        if pixels > self.left:
+            raise PhotoError(_("本次上传的照片合计像素过多（上限%(max)s万像素），请分批上传")
+                             % {"max": settings.GONGZHI_PHOTO_MAX_REQUEST_PIXELS // 10000})
+        self.left -= pixels
+
+
+def clean_upload(upload: Any, budget: Budget | None = None) -> Cleaned:
     """An uploaded file (Django's UploadedFile) through `clean`; one too large is refused by its
     declared size before it is read into memory."""
     _too_large(upload.size)
-    return clean(upload.read())
+    return clean(upload.read(), budget)
 
 
-def clean(data: bytes) -> Cleaned:
-    """The photo re-encoded without metadata, or PhotoError saying why it is refused."""
+def clean(data: bytes, budget: Budget | None = None) -> Cleaned:
+    """The photo re-encoded without metadata, or PhotoError saying why it is refused. Its pixels
+    are counted from the header, against the limit and the request's `budget`, before decoding."""
     _too_large(len(data))
     try:
         with Image.open(io.BytesIO(data)) as probe:
+            width, height = probe.size  # Image.open reads the header only
+            if width * height > settings.GONGZHI_PHOTO_MAX_PIXELS:
+                raise _too_many_pixels(width * height)
+            if budget is not None:
+                budget.spend(width * height)
             probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
+    except Image.DecompressionBombError as exc:  # beyond twice the limit: Pillow refused to open it
+        raise _too_many_pixels() from exc
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise PhotoError(_("不是可识别的图片（支持JPEG、PNG、WebP）")) from exc
     if image.format not in FORMATS:
         raise PhotoError(_("不支持的图片格式%(f)s（支持JPEG、PNG、WebP）") % {"f": image.format})

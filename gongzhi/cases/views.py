@@ -149,10 +149,10 @@ def add_photos_view(request, number: str):
     elif len(files) > photos.MAX_PER_UPLOAD:
         messages.error(request, _("一次最多上传%(n)s张照片，请分批上传") % {"n": photos.MAX_PER_UPLOAD})
     else:
-        added = 0
+        added, budget = 0, photos.Budget()
         for upload in files:
             try:
-                photos.attach(actor=request.user, case=case, data=photos.clean_upload(upload))
+                photos.attach(actor=request.user, case=case, data=photos.clean_upload(upload, budget))
             except photos.PhotoError as exc:
                 messages.error(request, _("%(name)s 未上传：%(why)s") % {"name": upload.name, "why": exc})
             else:

@@ -30,6 +30,7 @@ from gongzhi.areas.models import Area, Level
 from gongzhi.audit import log
 from gongzhi.common import bulk, crypto
 from gongzhi.common.masking import mask
+from gongzhi.common.text import strip_controls, with_nul
 
 from . import addresses, matching
 from .identifiers import IdentifierError, normalise, parse_id_number, parse_phone, parse_uscc
@@ -187,6 +188,14 @@ class Importer(ABC):
     def _find_address(self, text: str) -> Address | str:
         address, why = matching.find_address(self.actor, text, self._matcher)
         return address if address is not None else why
+
+    def examine(self, row: int, values: dict[str, str]) -> tuple[Any, RowProblems]:
+        """`check`, after refusing each cell that holds a NUL: PostgreSQL stores none, and one
+        reaching a query or a COPY would fail the whole chunk; so the row alone is refused."""
+        nul = with_nul(values.items())
+        if nul:
+            return None, RowProblems({key: _("含有空字符（NUL），请删除后重新导入") for key in nul})
+        return self.check(row, values)
 
     @abstractmethod
     def check(self, row: int, values: dict[str, str]) -> tuple[Any, RowProblems]:
@@ -680,13 +689,28 @@ IMPORTERS: dict[str, type[Importer]] = {
 
 @dataclass
 class Outcome:
+    """What an import did. `failed` counts every refused row; `bad` keeps the first
+    GONGZHI_IMPORT_MAX_ERRORS of them by row number (the error workbook lists those and says how
+    many there were), so a file of a million bad rows is not held in memory."""
+
     total: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    failed: int = 0
     bad: list[tuple[int, list[Any], dict[str, str]]] = field(default_factory=list)
     header: list[Any] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)
+
+    def refuse(self, rows: list[tuple[int, list[Any], dict[str, str]]]) -> None:
+        from django.conf import settings
+
+        self.failed += len(rows)
+        self.bad.extend(rows)
+        keep = settings.GONGZHI_IMPORT_MAX_ERRORS
+        if len(self.bad) > 2 * keep:  # trimmed now and then, so keeping them costs no more than sorting
+            self.bad.sort(key=lambda bad: bad[0])
+            del self.bad[keep:]
 
 
 def commit_chunk(importer: Importer, chunk: list[tuple[Any, list[Any]]]) -> tuple[Counts, list]:
@@ -709,7 +733,7 @@ def tally(outcome: Outcome, counts: Counts, bad: list) -> None:
     outcome.created += counts.created
     outcome.updated += counts.updated
     outcome.unchanged += counts.unchanged
-    outcome.bad.extend(bad)
+    outcome.refuse(bad)
 
 
 def cells(rows: list[list[Any]], positions: dict[str, int]):
@@ -717,7 +741,7 @@ def cells(rows: list[list[Any]], positions: dict[str, int]):
     from gongzhi.common.cells import cell_text
 
     for number, raw in enumerate(rows, start=2):
-        values = {key: cell_text(raw[i]) if i < len(raw) else "" for key, i in positions.items()}
+        values = {key: strip_controls(cell_text(raw[i])) if i < len(raw) else "" for key, i in positions.items()}
         if not any(values.values()) or all(v.startswith("#") or not v for v in values.values()):
             continue  # empty, or the notes line of a CSV template
         yield number, raw, values
@@ -755,9 +779,9 @@ def run(kind: str, rows: Iterable[list[Any]], *, actor: Any,
         importer.prefetch([values for _n, _raw, values in block])
         for number, raw, values in block:
             outcome.total += 1
-            record, problems = importer.check(number, values)
+            record, problems = importer.examine(number, values)
             if problems:
-                outcome.bad.append((number, list(raw), dict(problems)))
+                outcome.refuse([(number, list(raw), dict(problems))])
             else:
                 pending.append((record, list(raw)))
             if len(pending) >= importer.chunk:
@@ -779,8 +803,12 @@ ANALYZE_AFTER = 10_000
 
 
 def finish(outcome: Outcome) -> Outcome:
-    """Orders the refused rows by row number; after a large load, refreshes planner statistics."""
+    """Orders the refused rows by row number, keeping the first GONGZHI_IMPORT_MAX_ERRORS; after
+    a large load, refreshes planner statistics."""
+    from django.conf import settings
+
     outcome.bad.sort(key=lambda bad: bad[0])
+    del outcome.bad[settings.GONGZHI_IMPORT_MAX_ERRORS:]
     if outcome.created >= ANALYZE_AFTER:
         bulk.analyze(Person, Residence, PersonEvent, Phone, PhoneLink, RecordChange, House, Entity)
     return outcome

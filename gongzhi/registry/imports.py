@@ -65,7 +65,7 @@ def process(job_id: int) -> None:
         def progress(done: int, outcome: importers.Outcome) -> None:
             ImportJob.objects.filter(pk=job.pk).update(
                 processed=done, created=outcome.created, updated=outcome.updated, unchanged=outcome.unchanged,
-                failed=len(outcome.bad))
+                failed=outcome.failed)
 
         outcome = importers.run(job.kind, rows, actor=job.created_by, progress=progress)
     except sheets.SheetError as exc:
@@ -74,9 +74,9 @@ def process(job_id: int) -> None:
     job.refresh_from_db()
     job.total, job.processed = outcome.total, outcome.total
     job.created, job.updated, job.unchanged, job.failed = (outcome.created, outcome.updated, outcome.unchanged,
-                                                         len(outcome.bad))
+                                                         outcome.failed)
     if outcome.bad:
-        workbook = sheets.error_workbook(job.kind, outcome.header, outcome.bad, outcome.positions)
+        workbook = sheets.error_workbook(job.kind, outcome.header, outcome.bad, outcome.positions, outcome.failed)
         job.error_file.save(f"{job.pk}-errors.sealed",
                             ContentFile(crypto.encrypt_bytes(workbook, purpose=FILE_PURPOSE)), save=False)
     _finish(job, ImportStatus.DONE, "")

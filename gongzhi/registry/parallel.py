@@ -61,7 +61,7 @@ def _work(job: tuple[str, int, list, dict]) -> tuple[int, Any, list]:
     importer.prefetch([values for _n, _raw, values in chunk])
     pending, bad = [], []
     for number, raw, values in chunk:
-        record, problems = importer.check(number, values)
+        record, problems = importer.examine(number, values)
         if number in repeats:
             column, first = repeats[number]
             problems[column] = _("与第%(n)s行重复") % {"n": first}

@@ -1,18 +1,25 @@
 """Spreadsheets in and out: the columns of each import, blank templates with notes and
 drop-down lists, reading CSV (UTF-8 or the GB18030 that Excel writes in China) and .xlsx
-(python-calamine, fast), and the error workbook that marks each bad cell with its reason."""
+(python-calamine, fast), and the error workbook that marks each bad cell with its reason.
+
+A file is bounded before it costs memory: an .xlsx by what it inflates to (a zip bomb is
+refused before calamine opens it), any file by its rows (GONGZHI_IMPORT_MAX_ROWS), and the
+error workbook by the refused rows it lists (GONGZHI_IMPORT_MAX_ERRORS, saying so)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.common.cells import cell_text, neutralise
+from gongzhi.common.text import visible
 
 from .models import EntityKind, HouseUse, PassportType, Relation, Residency, Tenure
 
@@ -95,21 +102,72 @@ def _decode(data: bytes) -> str:
     raise SheetError(_("无法识别文件编码，请另存为UTF-8的CSV或.xlsx"))
 
 
+# A part of a real spreadsheet inflates to at most a few dozen times its compressed size; a
+# part beyond this ratio (and beyond a megabyte) is a zip bomb, whatever its total.
+MAX_RATIO = 100
+RATIO_FROM_BYTES = 1024 * 1024
+
+
+def _refuse_bomb(data: bytes) -> None:
+    """Refuses an .xlsx (a zip) that would inflate beyond GONGZHI_IMPORT_MAX_INFLATED_BYTES or
+    beyond MAX_RATIO, judged by the sizes the archive declares and then proved by inflating each
+    part once in bounded pieces (zipfile stops at the declared size, and a part holding more
+    than it declares fails its checksum), all before calamine inflates it whole."""
+    limit = settings.GONGZHI_IMPORT_MAX_INFLATED_BYTES
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+            inflated = sum(part.file_size for part in parts)
+            if inflated > limit:
+                raise SheetError(_("Excel文件解压后达%(size)s MB，超过上限%(max)s MB，请拆分为多个文件分别导入")
+                                 % {"size": inflated // 1048576, "max": limit // 1048576})
+            for part in parts:
+                if part.file_size > RATIO_FROM_BYTES and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+                    raise SheetError(_("Excel文件中的“%(part)s”压缩比超过%(ratio)s倍，不是正常的表格文件，已拒绝")
+                                     % {"part": part.filename, "ratio": MAX_RATIO})
+            for part in parts:
+                with archive.open(part) as stream:
+                    while stream.read(1048576):
+                        pass
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError) as exc:
+        raise SheetError(_("无法读取Excel文件：%(e)s") % {"e": exc}) from exc
+
+
+def _too_many_rows() -> SheetError:
+    limit = settings.GONGZHI_IMPORT_MAX_ROWS
+    return SheetError(_("文件超过%(max)s行数据，未导入任何行；请拆分为多个不超过%(max)s行的文件（每个保留表头）分别导入")
+                      % {"max": limit})
+
+
+def _bounded(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    """The rows (header first), refusing the file once it holds more data rows than the limit."""
+    limit = settings.GONGZHI_IMPORT_MAX_ROWS
+    for count, row in enumerate(rows):
+        if count > limit:
+            raise _too_many_rows()
+        yield row
+
+
 def read_rows(name: str, data: bytes) -> Iterator[list[Any]]:
-    """Rows of the first sheet (header first) from .csv or .xlsx bytes."""
+    """Rows of the first sheet (header first) from .csv or .xlsx bytes, one at a time; a
+    SheetError for a file that cannot be read or is beyond the limits (above)."""
     lower = name.lower()
     if lower.endswith(".csv"):
-        yield from csv.reader(io.StringIO(_decode(data)))
+        yield from _bounded(csv.reader(io.StringIO(_decode(data))))
         return
     if lower.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         from python_calamine import CalamineWorkbook
 
+        if data[:4] == b"PK\x03\x04":  # a zip: .xlsx, .xlsm, .ods (an old .xls is not one)
+            _refuse_bomb(data)
         try:
             workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
             sheet = workbook.get_sheet_by_index(0)
         except Exception as exc:  # calamine raises its own error types for broken files
             raise SheetError(_("无法读取Excel文件：%(e)s") % {"e": exc}) from exc
-        yield from sheet.iter_rows()
+        if sheet.height > settings.GONGZHI_IMPORT_MAX_ROWS + 1:  # known before a row becomes Python
+            raise _too_many_rows()
+        yield from _bounded(sheet.iter_rows())
         return
     raise SheetError(_("只支持.xlsx或.csv文件"))
 
@@ -188,31 +246,43 @@ def csv_template(kind: str) -> bytes:
 
 
 def error_workbook(kind: str, header: list[Any], bad_rows: list[tuple[int, list[Any], dict[str, str]]],
-                   positions: dict[str, int]) -> bytes:
+                   positions: dict[str, int], refused: int | None = None) -> bytes:
     """The rows that were not imported, as uploaded, each bad cell red with its reason as a
     note, the reasons also spelled out in a last column; the first column is the row number in
-    the uploaded file. Fix and upload this file again: the rows already imported stay."""
+    the uploaded file. Fix and upload this file again: the rows already imported stay.
+
+    `bad_rows` may be the first of more (`refused` in all, importers.Outcome keeps at most
+    GONGZHI_IMPORT_MAX_ERRORS): a line under the header then says how many are listed. Control
+    characters a workbook cannot hold are shown as their pictures (common.text.visible)."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
+
+    def cell(value: Any) -> Any:
+        return visible(neutralise(cell_text(value)))
 
     red = PatternFill("solid", fgColor="FCA5A5")
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(_("未导入的行"))
-    sheet.append([str(_("原行号")), *[neutralise(cell_text(h)) for h in header], str(_("错误说明"))])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheet.append([str(_("原行号")), *[cell(h) for h in header], str(_("错误说明"))])
+    for title in sheet[1]:
+        title.font = Font(bold=True)
+    refused = len(bad_rows) if refused is None else refused
+    if refused > len(bad_rows):  # in the row-number column only: a re-upload skips this line
+        sheet.append([str(_("共%(m)s行未导入，此处只列出行号最小的%(n)s行；请先改正这些行并重新导入，再处理其余的行")
+                          % {"m": refused, "n": len(bad_rows)})])
+        sheet["A2"].font = Font(bold=True, color="B91C1C")
     for row_number, values, errors in bad_rows:
         padded = list(values) + [None] * (len(header) - len(values))
-        sheet.append([row_number, *[neutralise(cell_text(v)) for v in padded[: len(header)]],
-                      "；".join(f"{_label(kind, k)}：{m}" for k, m in errors.items())])
+        sheet.append([row_number, *[cell(v) for v in padded[: len(header)]],
+                      visible("；".join(f"{_label(kind, k)}：{m}" for k, m in errors.items()))])
         current = sheet.max_row
         for key, message in errors.items():
             if key in positions:
-                cell = sheet.cell(row=current, column=positions[key] + 2)
-                cell.fill = red
-                cell.comment = Comment(message, "gongzhi")
+                marked = sheet.cell(row=current, column=positions[key] + 2)
+                marked.fill = red
+                marked.comment = Comment(visible(message), "gongzhi")
     sheet.freeze_panes = "B2"
     out = io.BytesIO()
     workbook.save(out)

@@ -281,7 +281,7 @@ def test_the_openapi_document_is_served_and_names_every_method(client):
     assert set(document["paths"]) == {"/services.json", "/services/{service_code}.json", "/requests.json",
                                       "/requests/{service_request_id}.json", "/tokens/{token}.json"}
     assert {code for path in document["paths"].values() for operation in path.values()
-            for code in operation["responses"]} == {"200", "400", "403", "404", "429"}
+            for code in operation["responses"]} == {"200", "400", "403", "404", "413", "429"}
 
 
 def test_a_key_bound_to_an_area_files_nothing_outside_it(client, key):
