@@ -201,3 +201,22 @@ def test_outsiders_do_not_reach_the_review(login, register, who):
 def test_a_community_worker_elsewhere_gets_404(login, register):
     _p, review = _provisional(login, register)
     assert login("community_worker").get(f"/w/registry/identity/{review.pk}/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_parallel_import_registers_a_held_number_provisionally(register, cast, settings):
+    from django.db import connection
+
+    from gongzhi.registry import importers, parallel
+
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel imports run on PostgreSQL only (registry/parallel.py)")
+    settings.GONGZHI_IMPORT_WORKERS, settings.GONGZHI_IMPORT_PARALLEL_ROWS, settings.GONGZHI_IMPORT_CHUNK = 2, 10, 5
+    rows = [PEOPLE_HEADER] + [[f"并行{i}", id_number(born="19900101", serial=f"{i:03d}"), "户籍人口", H1_CODE_TEXT,
+                               "", "", "", ""] for i in range(11)]
+    rows.append(["王五", WANG_ID, "户籍人口", H1_CODE_TEXT, "", "", "", ""])
+    assert parallel.eligible("people", len(rows) - 1)
+    outcome = importers.run("people", rows, actor=cast.community_worker)
+    assert (outcome.total, outcome.created, outcome.bad) == (12, 12, [])
+    assert Person.objects.unscoped().get(identity_check="pending").house == register.h1
+    assert IdentityReview.objects.unscoped().get().existing == register.wang
