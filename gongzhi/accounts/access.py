@@ -118,6 +118,9 @@ RULES: dict[str, Rule] = {
     "workbench:registry-template-csv": permission("registry.import"),
     "workbench:registry-reviews": permission("registry.review_address"),
     "workbench:registry-review": permission("registry.review_address", scoped=True),
+    # A number registered again out of its holder's sight: that record's keepers decide.
+    "workbench:registry-identity-reviews": permission("registry.review_identity"),
+    "workbench:registry-identity-review": permission("registry.review_identity", scoped=True),
     "workbench:registry-export": per_kind("kind", EXPORT_PERMISSIONS),
     # ------------------------------------------------------------ cases in the workbench
     "workbench:cases-inbox": roles(*CASE_WORK),

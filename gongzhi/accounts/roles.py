@@ -58,8 +58,9 @@ _DELIBERATION_READ = ("deliberation.view_council", "deliberation.view_topic", "d
 _CREDENTIAL_RESETS = ("accounts.view_credentialreset", "accounts.change_credentialreset")
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset({*_CONFIG, *_REGISTRY_KEEP}),
-    Role.COMMUNITY_WORKER: frozenset({*_CONFIG, *_REGISTRY_KEEP, "registry.review_address"}),
-    Role.DISPATCHER: frozenset({*_CONFIG, *_REGISTRY_READ, "cases.view_category", "cases.change_category",
+    Role.COMMUNITY_WORKER: frozenset({*_CONFIG, *_REGISTRY_KEEP, "registry.review_address",
+                                      "registry.review_identity"}),
+    Role.DISPATCHER: frozenset({*_CONFIG, *_REGISTRY_READ, "registry.review_identity", "cases.view_category", "cases.change_category",
                                 "cases.view_routingrule", "cases.add_routingrule", "cases.change_routingrule",
                                 "cases.delete_routingrule", *_DELIBERATION_READ,
                                 "deliberation.add_proceduretemplate", "deliberation.change_proceduretemplate"}),

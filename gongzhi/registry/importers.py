@@ -40,6 +40,7 @@ from .models import (
     EntityKind,
     House,
     HouseUse,
+    IdentityCheck,
     PassportType,
     Person,
     PersonEvent,
@@ -59,7 +60,7 @@ PERSON_FIELDS = [
     "name", "name_pinyin", "name_initials", "id_number_token", "id_number_digest", "id_number_masked",
     "passport_type", "passport_number_token", "passport_number_digest", "passport_number_masked", "nationality",
     "birth_date", "sex", "ethnicity", "residency", "house_id", "relation_to_head", "status", "died_on", "area_id",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "identity_check",
 ]
 IMPORT_NOTE = "import"
 ID_PURPOSE = Person.id_number.purpose
@@ -303,16 +304,9 @@ class PeopleImporter(Importer):
         counts = Counts()
         with transaction.atomic():
             houses = self._houses({r.address for r in records})
-            existing = {p.id_number_digest: p for p in Person.objects.unscoped().filter(
-                id_number_digest__in=[r.id_digest for r in records if r.id_digest])}
-            existing.update({("passport", p.passport_number_digest, p.nationality): p
-                             for p in Person.objects.unscoped().filter(
-                                 passport_number_digest__in=[r.passport_digest for r in records if r.passport_digest])})
             new, updates = [], []
-            for r in records:
-                person = existing.get(r.id_digest) if r.id_digest else existing.get(
-                    ("passport", r.passport_digest, r.nationality))
-                (updates if person is not None else new).append((r, person))
+            for r, mine, elsewhere in self._holders(records):
+                (updates if mine is not None else new).append((r, mine if mine is not None else elsewhere))
             counts.created = len(self._create(new, houses))
             for r, person in self._changed(updates, houses, counts):
                 with refusing(r.row, "address"):
@@ -323,6 +317,32 @@ class PeopleImporter(Importer):
                        changes={"created": counts.created, "updated": counts.updated,
                                 "rows": [records[0].row, records[-1].row] if records else []})
         return counts
+
+    def _holders(self, records: list[PersonRow]):
+        """(row, the record holding its number that the importer sees, else a record holding it
+        elsewhere) for each row: a row whose number the importer sees updates that record; one
+        whose number only a record elsewhere holds is registered provisionally and reviewed by
+        that record's keepers (registry.identity), answering like a fresh number."""
+        from django.db.models import Q
+
+        ids = [r.id_digest for r in records if r.id_digest]
+        passports = [r.passport_digest for r in records if r.passport_digest]
+        holders = list(Person.objects.unscoped().filter(
+            Q(id_number_digest__in=ids) | Q(passport_number_digest__in=passports)).order_by("identity_check", "pk"))
+        seen = scoping.scoped(Person, self.actor).filter(pk__in=[h.pk for h in holders]).values_list("pk", flat=True) \
+            if self.actor is not None and self.actor.is_authenticated else [h.pk for h in holders]
+        seen = set(seen)
+        by_key: dict[Any, list[Person]] = {}
+        for h in holders:
+            if h.id_number_digest:
+                by_key.setdefault(h.id_number_digest, []).append(h)
+            if h.passport_number_digest:
+                by_key.setdefault(("passport", h.passport_number_digest, h.nationality), []).append(h)
+        for r in records:
+            found = by_key.get(r.id_digest if r.id_digest else ("passport", r.passport_digest, r.nationality), [])
+            mine = next((h for h in found if h.pk in seen), None)
+            elsewhere = next((h for h in found if h.pk not in seen and not h.identity_check), None)
+            yield r, mine, elsewhere
 
     def _houses(self, addresses_: set[Address]) -> dict[int, House]:
         """The house at each address, registering one (self-occupied) where none is yet."""
@@ -336,15 +356,16 @@ class PeopleImporter(Importer):
             self._history(made, "created", lambda h: {"use": h.use, "source": "import"})
         return found
 
-    def _create(self, new: list[tuple[PersonRow, None]], houses: dict[int, House]) -> list[int]:
-        """New people and everything that hangs on them, written with COPY on PostgreSQL."""
+    def _create(self, new: list[tuple[PersonRow, Person | None]], houses: dict[int, House]) -> list[int]:
+        """New people and everything that hangs on them, written with COPY on PostgreSQL; a row
+        whose number a record elsewhere holds (paired with it) is provisional, with its review."""
         if not new:
             return []
         now, today = timezone.now(), dt.date.today()
         actor_id = self.actor.pk if self.actor is not None and self.actor.is_authenticated else None
         actor_name = self.actor.get_username() if actor_id else "system"
-        rows, people = [r for r, _none in new], []
-        for r in rows:
+        rows, people = [r for r, _elsewhere in new], []
+        for r, elsewhere in new:
             house = houses[r.address.pk]
             pinyin, initials = pinyin_and_initials(r.name)
             id_token = crypto.encrypt(r.id_number, purpose=ID_PURPOSE) if r.id_number else ""
@@ -354,6 +375,7 @@ class PeopleImporter(Importer):
                 r.passport_type, passport_token, r.passport_digest,
                 mask(r.passport_number, "document") if r.passport_number else "", r.nationality, r.birth_date, r.sex,
                 r.ethnicity, r.residency, house.pk, r.relation_to_head, "active", None, house.area_id, now, now,
+                IdentityCheck.PENDING if elsewhere is not None else IdentityCheck.NONE,
             ))
         ids = bulk.insert(Person, PERSON_FIELDS, people)
         bulk.insert(Residence, ["person_id", "house_id", "start", "end", "relation_to_head", "tenure", "area_id"], [
@@ -372,14 +394,18 @@ class PeopleImporter(Importer):
             ("person", pk, "created", json.dumps({"name": p[0], "id_number_masked": p[5], "residency": p[14],
                                                  "house": p[15], "source": "import"}, ensure_ascii=False),
              actor_id, actor_name, now, p[19]) for pk, p in zip(ids, people, strict=True)], returning_ids=False)
+        from . import identity
+
+        identity.open_reviews(actor=self.actor, pending=[
+            (pk, houses[r.address.pk].area_id, houses[r.address.pk].pk, elsewhere)
+            for pk, (r, elsewhere) in zip(ids, new, strict=True) if elsewhere is not None])
         return ids
 
     def _changed(self, pairs: list[tuple[PersonRow, Person]], houses: dict[int, House], counts: Counts):
         """The rows that differ from the register, found with three queries for the whole chunk
-        (so re-importing an unchanged file stays fast); a person outside the importer's scope
-        refuses the row."""
+        (so re-importing an unchanged file stays fast); every person here is in the importer's
+        scope (`_holders`)."""
         ids = [person.pk for _r, person in pairs]
-        in_scope = set(scoping.scoped(Person, self.actor).filter(pk__in=ids).values_list("pk", flat=True))
         phones: dict[int, set[str]] = {}
         for pk, digest in PhoneLink.objects.unscoped().filter(person_id__in=ids).values_list(
                 "person_id", "phone__number_digest"):
@@ -389,8 +415,6 @@ class PeopleImporter(Importer):
             tags.setdefault(pk, set()).add(tag)
         changed = []
         for r, person in pairs:
-            if person.pk not in in_scope:
-                raise RowRefused(r.row, "id_number", _("该人员已在其他区域登记，不在您的管辖范围"))
             differs = (
                 any(getattr(r, k) and getattr(r, k) != getattr(person, k)
                     for k in ("name", "residency", "ethnicity", "relation_to_head"))

@@ -190,6 +190,15 @@ class Tag(models.Model):
         return self.name
 
 
+class IdentityCheck(models.TextChoices):
+    """A person registered with an ID or passport number that a record the registering user
+    cannot see already holds: provisional until that record's keepers decide (an IdentityReview)."""
+
+    NONE = "", _("无")
+    PENDING = "pending", _("待核实")
+    DECLINED = "declined", _("身份证号核实未通过")
+
+
 class Person(ScopedModel):
     """A person in the register. The ID number (or an overseas person's passport number) is
     sealed (encrypted, with a digest for exact search and a masked form for screens); birth
@@ -221,6 +230,8 @@ class Person(ScopedModel):
     status = models.CharField(_("状态"), max_length=10, choices=PersonStatus.choices, default=PersonStatus.ACTIVE)
     died_on = models.DateField(_("死亡日期"), null=True, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="people", verbose_name=_("标签"))
+    identity_check = models.CharField(_("身份核实"), max_length=8, choices=IdentityCheck.choices, blank=True,
+                                      default=IdentityCheck.NONE, editable=False)
     deidentified_at = models.DateTimeField(_("去标识化时间"), null=True, blank=True, editable=False,
                                            help_text=_("迁出或死亡满保存期限后，由定时任务去除可识别信息"))
     area = area_field()
@@ -232,10 +243,12 @@ class Person(ScopedModel):
         verbose_name = _("人口")
         verbose_name_plural = pgettext_lazy("plural", "人口")
         constraints = [
-            models.UniqueConstraint(fields=["id_number_digest"], condition=~Q(id_number_digest=""),
+            # A provisional record (identity_check set) shares its number with the record under review.
+            models.UniqueConstraint(fields=["id_number_digest"], condition=~Q(id_number_digest="") & Q(identity_check=""),
                                     name="reg_person_id_unique"),
             models.UniqueConstraint(fields=["passport_number_digest", "nationality"],
-                                    condition=~Q(passport_number_digest=""), name="reg_person_passport_unique"),
+                                    condition=~Q(passport_number_digest="") & Q(identity_check=""),
+                                    name="reg_person_passport_unique"),
         ]
         indexes = [
             prefix_index("area", "reg_person_area"),
@@ -490,6 +503,51 @@ class AddressReview(ScopedModel):
 
     def __str__(self) -> str:
         return self.raw_text
+
+
+class IdentityReviewState(models.TextChoices):
+    OPEN = "open", _("待核实")
+    CONFIRMED = "confirmed", _("已确认为同一人")
+    DECLINED = "declined", _("核实未通过")
+
+
+class IdentityReview(ScopedModel):
+    """A number registered by someone who cannot see the record already holding it: the
+    provisional record waits while the keepers of the existing one (found through its `area`)
+    confirm it is the same person moving, or decline. Where and by whom the provisional record
+    was registered is kept here, since a confirmation removes it."""
+
+    scope_rule = ScopeRule(area_fields=("area__code",), roles=frozenset({"community_worker", "dispatcher"}))
+
+    provisional = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("新登记记录"))
+    existing = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name=_("已有记录"))
+    house = models.ForeignKey(House, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("登记房屋"))
+    registered_area = models.ForeignKey("areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+",
+                                        verbose_name=_("登记网格/社区"))
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                      related_name="+", verbose_name=_("登记人"))
+    registered_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    state = models.CharField(_("状态"), max_length=10, choices=IdentityReviewState.choices,
+                             default=IdentityReviewState.OPEN)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("核实人"))
+    decided_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
+    reason = models.CharField(_("说明"), max_length=200, blank=True)
+    area = area_field()  # the existing record's place: its keepers decide
+
+    class Meta:
+        ordering = ["registered_at", "id"]
+        verbose_name = _("身份核实")
+        verbose_name_plural = pgettext_lazy("plural", "身份核实")
+        indexes = [
+            prefix_index("area", "reg_idreview_area"),
+            models.Index(fields=["state", "area"], name="reg_idreview_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.existing_id} ← {self.provisional_id}"
 
 
 class ImportStatus(models.TextChoices):

@@ -19,6 +19,7 @@ from . import history
 from .identifiers import IdentifierError, normalise, parse_id_number
 from .models import (
     House,
+    IdentityCheck,
     PassportType,
     Person,
     PersonEvent,
@@ -45,7 +46,49 @@ class RegistryError(ValueError):
         self.field = field
 
 
-def _check_identity(person: Person, id_number: str | None, passport_number: str | None) -> None:
+class IdentityClash(RegistryError):
+    """The number is already registered to a record the actor can see: `person` names it."""
+
+    def __init__(self, message: str, field: str, person: Person) -> None:
+        super().__init__(message, field)
+        self.person = person
+
+
+def _holder(person: Person, actor: Any, *, passport: bool) -> Person | None:
+    """Another record holding the person's ID number (or passport and nationality). One the
+    actor can see refuses the registration, naming it; one the actor cannot see is returned,
+    so that the caller registers the person provisionally (an IdentityReview) and the answer
+    says nothing of a record elsewhere (None: the number is free)."""
+    from django.db.models import Q
+
+    if passport:
+        same = Q(passport_number_digest=person.passport_number_digest, nationality=person.nationality)
+        message, field = _("该证件号码已登记"), "passport_number"
+    else:
+        same = Q(id_number_digest=person.id_number_digest)
+        message, field = _("该身份证号已登记"), "id_number"
+    others = Person.objects.filter(same).exclude(pk=person.pk).order_by("identity_check", "pk")
+    seen = scoping.restrict(others, actor) if _user(actor) is not None else others.unscoped()
+    visible = seen.first()
+    if visible is not None:
+        raise IdentityClash(message, field, visible)
+    return others.unscoped().filter(identity_check=IdentityCheck.NONE).first()
+
+
+def _check_identity(person: Person, id_number: str | None, passport_number: str | None,
+                    actor: Any = None) -> Person | None:
+    """Checks the identity fields (see `_checked`) and the number's holders (see `_holder`):
+    the record elsewhere that the person's number clashes with, or None."""
+    _checked(person, id_number, passport_number)
+    holder = None
+    if id_number and person.id_number_digest:
+        holder = _holder(person, actor, passport=False)
+    if holder is None and passport_number and person.passport_number_digest:
+        holder = _holder(person, actor, passport=True)
+    return holder
+
+
+def _checked(person: Person, id_number: str | None, passport_number: str | None) -> None:
     """ID number valid and consistent with birth date and sex; overseas people carry a passport."""
     if id_number:
         try:
@@ -58,9 +101,6 @@ def _check_identity(person: Person, id_number: str | None, passport_number: str 
             raise RegistryError(_("性别与身份证号不一致"), "sex")
         person.birth_date, person.sex = parsed.birth_date, parsed.sex
         person.id_number = parsed.value
-        clash = Person.objects.unscoped().filter(id_number_digest=person.id_number_digest).exclude(pk=person.pk)
-        if clash.exists():
-            raise RegistryError(_("该身份证号已登记"), "id_number")
     if passport_number is not None:
         person.passport_number = normalise(passport_number)
     if person.residency == Residency.OVERSEAS:
@@ -109,8 +149,10 @@ def register_person(
     person = Person(name=name, residency=residency, passport_type=passport_type, nationality=nationality.upper(),
                     birth_date=birth_date, sex=sex, ethnicity=ethnicity, relation_to_head=relation_to_head)
     person.name_pinyin, person.name_initials = pinyin_and_initials(name)
-    _check_identity(person, id_number, passport_number)
+    holder = _check_identity(person, id_number, passport_number, actor)
     _place(person, house, area_code)
+    if holder is not None:
+        person.identity_check = IdentityCheck.PENDING
     person.save()
     if tags:
         person.tags.set(_tags(tags))
@@ -122,6 +164,10 @@ def register_person(
                                  tenure=tenure, area_id=house.area_id)
     history.record(actor=actor, obj=person, action="created", changes=history.snapshot(person, TRACKED))
     _ensure_in_scope(person, actor)
+    if holder is not None:
+        from . import identity
+
+        identity.open_review(actor=actor, provisional=person, existing=holder)
     return person
 
 
@@ -165,7 +211,17 @@ def update_person(*, actor: Any, person: Person, id_number: str | None = None,
         person.name_pinyin, person.name_initials = pinyin_and_initials(person.name)
     if id_number is not None and id_number.strip():
         person.birth_date, person.sex = changes.get("birth_date"), changes.get("sex", "")
-    _check_identity(person, id_number if id_number else None, passport_number)
+    numbers = (person.id_number_digest, person.passport_number_digest)
+    holder = _check_identity(person, id_number if id_number else None, passport_number, actor)
+    renumbered = (person.id_number_digest, person.passport_number_digest) != numbers
+    if renumbered and person.identity_check:
+        from . import identity
+
+        identity.renumbered(actor=actor, person=person)  # the old number's review has nothing left to decide
+    if holder is not None:
+        person.identity_check = IdentityCheck.PENDING
+    elif renumbered:
+        person.identity_check = IdentityCheck.NONE
     person.save()
     if tags is not None:
         person.tags.set(_tags(tags))
@@ -173,6 +229,10 @@ def update_person(*, actor: Any, person: Person, id_number: str | None = None,
     if changed:
         history.record(actor=actor, obj=person, action="changed", changes=changed)
     _ensure_in_scope(person, actor)
+    if holder is not None:
+        from . import identity
+
+        identity.open_review(actor=actor, provisional=person, existing=holder)
     return person
 
 
@@ -194,9 +254,11 @@ def _alive(person: Person) -> None:
 
 @transaction.atomic
 def move_in(*, actor: Any, person: Person, house: House, day: dt.date, relation_to_head: str = "",
-            tenure: str = Tenure.OWN, note: str = "") -> Person:
+            tenure: str = Tenure.OWN, note: str = "", handover: bool = False) -> Person:
     """The person lives at `house` from `day`; an earlier open residence ends that day
-    (a change of house), and the person's area follows the house."""
+    (a change of house), and the person's area follows the house. `handover`: the move takes
+    the record out of the actor's keeping (a confirmed identity review), so the record is not
+    re-read through the actor's scope afterwards."""
     _alive(person)
     _check_choices(relation_to_head=relation_to_head, tenure=tenure)
     before = history.snapshot(person, TRACKED)
@@ -215,7 +277,8 @@ def move_in(*, actor: Any, person: Person, house: House, day: dt.date, relation_
     PersonEvent.objects.create(person=person, kind=kind, date=day, house=house, note=note,
                                recorded_by=_user(actor), area_id=house.area_id)
     history.record(actor=actor, obj=person, action=kind, changes=history.diff(before, history.snapshot(person, TRACKED)))
-    _ensure_in_scope(person, actor)
+    if not handover:
+        _ensure_in_scope(person, actor)
     return person
 
 

@@ -20,5 +20,7 @@ urlpatterns = [
     path("templates/<str:kind>.csv", views.template_view, {"fmt": "csv"}, name="registry-template-csv"),
     path("reviews/", views.reviews_view, name="registry-reviews"),
     path("reviews/<int:pk>/", views.review_resolve, name="registry-review"),
+    path("identity/", views.identity_reviews_view, name="registry-identity-reviews"),
+    path("identity/<int:pk>/", views.identity_review_view, name="registry-identity-review"),
     path("export/<str:kind>/", views.export_view, name="registry-export"),
 ]

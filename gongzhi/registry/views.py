@@ -20,9 +20,31 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.accounts import scoping
 
-from . import disclosure, exporters, houses, imports, linked, matching, people, phones, rights, search, sheets
+from . import (
+    disclosure,
+    exporters,
+    houses,
+    identity,
+    imports,
+    linked,
+    matching,
+    people,
+    phones,
+    rights,
+    search,
+    sheets,
+)
 from .forms import LifeEventForm, PersonChangeForm, PersonForm
-from .models import Address, AddressReview, House, ImportJob, Person, PhoneLink, ReviewStatus
+from .models import (
+    Address,
+    AddressReview,
+    House,
+    IdentityReviewState,
+    ImportJob,
+    Person,
+    PhoneLink,
+    ReviewStatus,
+)
 from .people import RegistryError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -106,6 +128,7 @@ def person_new(request):
         house = scoping.get_in_scope_or_404(House.objects.select_related("address"), request.user,
                                             pk=request.GET["house"])
     form = PersonForm(request.POST or None)
+    clash = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -124,10 +147,13 @@ def person_new(request):
                         raise RegistryError(str(exc), "phones") from exc
         except RegistryError as exc:
             _refused(form, exc)
+            clash = getattr(exc, "person", None)  # a record holding the number that the user sees
         else:
+            # The same answer whether the number was free or held out of the user's sight (then
+            # the person is provisional and the holder's keepers review it: registry.identity).
             messages.success(request, _("已登记：%(n)s") % {"n": person.name})
             return redirect("workbench:registry-person", pk=person.pk)
-    return render(request, "registry/person_form.html", {"form": form, "house": house,
+    return render(request, "registry/person_form.html", {"form": form, "house": house, "clash": clash,
                                                           "title": _("登记人员")})
 
 
@@ -144,6 +170,7 @@ def person_edit(request, pk: int):
     initial = {"name": person.name, "residency": person.residency, "ethnicity": person.ethnicity,
                "relation_to_head": person.relation_to_head, "tags": list(person.tags.all())}
     form = PersonChangeForm(request.POST or None, initial=initial)
+    clash = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -153,10 +180,11 @@ def person_edit(request, pk: int):
                                  tags=[t.code for t in data["tags"]])
         except RegistryError as exc:
             _refused(form, exc)
+            clash = getattr(exc, "person", None)
         else:
             messages.success(request, _("已保存"))
             return redirect("workbench:registry-person", pk=person.pk)
-    return render(request, "registry/person_form.html", {"form": form, "person": person,
+    return render(request, "registry/person_form.html", {"form": form, "person": person, "clash": clash,
                                                           "title": _("更正人员信息")})
 
 
@@ -302,6 +330,36 @@ def review_resolve(request, pk: int):
         matching.resolve(actor=request.user, review=review, address=address)
         messages.success(request, _("已匹配：%(t)s → %(a)s") % {"t": review.raw_text, "a": address.full_text})
     return redirect("workbench:registry-reviews")
+
+
+@view("registry.review_identity")
+def identity_reviews_view(request):
+    """The open identity reviews of the records the user keeps."""
+    reviews = list(identity.kept(request.user).filter(state=IdentityReviewState.OPEN)[:100])
+    return render(request, "registry/identity_reviews.html", {"reviews": reviews})
+
+
+@view("registry.review_identity")
+def identity_review_view(request, pk: int):
+    """Both records side by side (masked); confirm the same person moving, or decline."""
+    review = scoping.get_in_scope_or_404(identity.kept(request.user), request.user, pk=pk)
+    if request.method == "POST":
+        action, reason = request.POST.get("action"), request.POST.get("reason", "")
+        try:
+            if action == "confirm":
+                identity.confirm(actor=request.user, review=review, reason=reason)
+                messages.success(request, _("已确认为同一人：已有记录已迁入新登记的住址"))
+            elif action == "decline":
+                identity.decline(actor=request.user, review=review, reason=reason)
+                messages.success(request, _("已标记为核实未通过，登记人将看到并更正"))
+            else:
+                messages.error(request, _("请选择“确认为同一人”或“核实未通过”"))
+        except RegistryError as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("workbench:registry-identity-reviews")
+        return redirect("workbench:registry-identity-review", pk=pk)
+    return render(request, "registry/identity_review.html", {"review": review})
 
 
 @login_required

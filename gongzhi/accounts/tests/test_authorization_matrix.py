@@ -128,6 +128,10 @@ def _build(media) -> World:
     link_out = phones.link_phone(actor=None, number=PHONE_OUT, person=smith)
     review_in = AddressReview.objects.create(raw_text="桂溪路十八号", source="matrix", area_id=G1)
     review_out = AddressReview.objects.create(raw_text="春熙路九号", source="matrix", area_id=JINJIANG_COMMUNITY)
+    from gongzhi.registry.models import IdentityReview
+
+    identity_reviews = tuple(IdentityReview.objects.create(existing=p, area_id=p.area_id, registered_area_id=G1)
+                             for p in (zhang, smith))
 
     def job(owner) -> Any:
         made = ImportJob.objects.create(kind="people", file_name="people.csv", created_by=owner, status="done")
@@ -211,6 +215,7 @@ def _build(media) -> World:
         people=(zhang, smith), houses=(h1, h3), addresses=(h1.address, h3.address),
         spare_addresses=(spare_in, spare_out), entities=(shop, stall), phone_links=(link_in, link_out),
         phones={link_in.pk: PHONE_IN, link_out.pk: PHONE_OUT}, reviews=(review_in, review_out),
+        identity_reviews=identity_reviews,
         jobs=(job(users["grid_worker"]), job(users["community_worker"])), cases=(case_in, case_out),
         photos=case_photos, **deliberation,
         category=leaf, admin_rows=rows, totp=rows[TOTPDevice][0], grid_worker_id=users["grid_worker"].pk,
@@ -390,6 +395,7 @@ def probes(o: SimpleNamespace) -> dict[str, Probe]:
         "workbench:registry-template": Probe(args={"kind": "people"}),
         "workbench:registry-template-csv": Probe(args={"kind": "people"}),
         "workbench:registry-review": Probe(method="post", objects=o.reviews, args=pk, body={}),
+        "workbench:registry-identity-review": Probe(objects=o.identity_reviews, args=pk),
         "workbench:case": Probe(objects=o.cases, args=lambda c: {"number": c.number}),
         "workbench:case-act": Probe(method="post", objects=o.cases, args=lambda c: {"number": c.number},
                                     body=lambda _c, roles: {"action": _first_action(roles), "note": "矩阵"}),
