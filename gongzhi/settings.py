@@ -198,6 +198,9 @@ TASKS = {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
         if os.environ.get("GONGZHI_TASKS") == "immediate"
         else "django_tasks_db.DatabaseBackend",
+        # "default": SMS codes, notices, sweeps; "imports": imports, in their own worker so that
+        # urgent work never waits behind one (common/worker.py).
+        "QUEUES": ["default", "imports"],
     }
 }
 
@@ -331,6 +334,9 @@ GONGZHI_GRID_TOLERANCE = float(os.environ.get("GONGZHI_GRID_TOLERANCE", "0.01"))
 GONGZHI_IMPORT_WORKERS = env_int("GONGZHI_IMPORT_WORKERS", os.cpu_count() or 1)
 GONGZHI_IMPORT_PARALLEL_ROWS = env_int("GONGZHI_IMPORT_PARALLEL_ROWS", 10_000)  # smaller files: in turn
 GONGZHI_IMPORT_CHUNK = env_int("GONGZHI_IMPORT_CHUNK", 2000)  # rows per transaction
+# A running import that has committed nothing for this long, on a worker that cannot be seen
+# (another host), is resumed by the scheduler; one whose worker process ended, at once.
+GONGZHI_IMPORT_STALE_MINUTES = env_int("GONGZHI_IMPORT_STALE_MINUTES", 15)
 # SMS/WeChat notices: "console" (written to the log) or "http" (POSTed to a gateway).
 GONGZHI_NOTIFY_BACKEND = os.environ.get("GONGZHI_NOTIFY_BACKEND", "console")
 GONGZHI_NOTIFY_HTTP_URL = os.environ.get("GONGZHI_NOTIFY_HTTP_URL", "")
