@@ -16,8 +16,8 @@ from . import passwords, sessions, two_factor
 
 # Reachable whatever step is missing: signing in and out, static files, the language switch,
 # health checks and the public Open311 endpoint (which has keys, not sessions).
-OPEN = ("/static/", "/healthz", "/i18n/", "/open311/", "/accounts/login/", "/accounts/logout/", "/admin/login/",
-        "/admin/logout/", "/api/v1/auth/login", "/api/v1/auth/logout")
+OPEN = ("/static/", "/healthz", "/livez", "/i18n/", "/open311/", "/accounts/login/", "/accounts/logout/",
+        "/admin/login/", "/admin/logout/", "/api/v1/auth/login", "/api/v1/auth/logout")
 OTP_PAGES = "/accounts/otp/"
 PASSWORD_PAGE = "/accounts/password/"  # noqa: S105  # nosec B105  # a URL, not a password
 PASSWORD_CHANGE = (PASSWORD_PAGE, "/api/v1/auth/password", OTP_PAGES)
