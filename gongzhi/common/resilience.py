@@ -18,10 +18,10 @@ logger = logging.getLogger("gongzhi.resilience")
 
 def pause(attempt: int) -> float:
     """Seconds to wait before the attempt-th retry (0-based): 1, 2, 4 … MAX_PAUSE."""
-    return min(float(2 ** attempt), MAX_PAUSE)
+    return min(float(2 ** min(attempt, 10)), MAX_PAUSE)
 
 
-def wait_for_database(attempt: int, exc: BaseException, *, who: str, sleep=time.sleep) -> None:
+def wait_for_database(attempt: int, exc: BaseException, *, who: str) -> None:
     """Closes every connection (a broken one is never reused), logs, and waits before retrying."""
     seconds = pause(attempt)
     logger.warning("%s: database unavailable (%s: %s); retrying in %.0f s", who, type(exc).__name__,
@@ -29,4 +29,4 @@ def wait_for_database(attempt: int, exc: BaseException, *, who: str, sleep=time.
     for connection in connections.all(initialized_only=True):
         with contextlib.suppress(DatabaseError):  # a broken connection cannot close cleanly: dropped
             connection.close()
-    sleep(seconds)
+    time.sleep(seconds)
