@@ -24,7 +24,8 @@ def make_worker(**kwargs) -> worker.ResilientWorker:
                                   excluded_queue_names=[], **kwargs)
 
 
-def test_the_worker_waits_out_a_lost_connection_and_goes_on(transactional_db, no_sleep):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_worker_waits_out_a_lost_connection_and_goes_on(no_sleep):
     runs = iter([OperationalError("terminating connection due to administrator command"),
                  InterfaceError("connection already closed"), None])
 
@@ -54,7 +55,8 @@ def test_tasks_a_dead_worker_claimed_run_again(db):
     assert worker.requeue_orphans(own=live.worker_ids[-1]) == 1
 
 
-def test_the_worker_command_outlives_the_database_end_to_end(transactional_db, no_sleep, settings):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_worker_command_outlives_the_database_end_to_end(no_sleep, settings):
     """`gongzhi worker --batch`: the first claim fails as while PostgreSQL restarts; it retries."""
     from django.core.management import call_command
 

@@ -49,7 +49,8 @@ def test_imports_have_their_own_queue():
     assert deliver.queue_name == sweep_deadlines.queue_name == "default"
 
 
-def test_a_default_queue_worker_leaves_imports_to_the_imports_worker(transactional_db, settings):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_default_queue_worker_leaves_imports_to_the_imports_worker(settings):
     # transactional: the worker closes a connection left in a transaction (close_old_connections)
     from django_tasks_db.models import DBTaskResult
 
