@@ -64,7 +64,8 @@ def _fast_password_hashing(settings):
 def _media_and_tasks(settings, tmp_path):
     # Uploads in a folder of the test's own; background tasks run when their transaction commits.
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": ["default", "imports"]}}
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,8 @@ root URLconf includes these too (the test client and any other caller take the f
 
 from django.urls import include, path
 
+handler500 = "gongzhi.common.unavailable.server_error"
+
 urlpatterns = [
     path("open311/v2/", include("gongzhi.cases.open311_urls")),
 ]

@@ -199,6 +199,9 @@ TASKS = {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
         if os.environ.get("GONGZHI_TASKS") == "immediate"
         else "django_tasks_db.DatabaseBackend",
+        # "default": SMS codes, notices, sweeps; "imports": imports, in their own worker so that
+        # urgent work never waits behind one (common/worker.py).
+        "QUEUES": ["default", "imports"],
     }
 }
 
@@ -347,6 +350,9 @@ GONGZHI_IMPORT_CHUNK = env_int("GONGZHI_IMPORT_CHUNK", 2000)  # rows per transac
 GONGZHI_IMPORT_MAX_INFLATED_BYTES = env_int("GONGZHI_IMPORT_MAX_INFLATED_BYTES", 500 * 1024 * 1024)
 GONGZHI_IMPORT_MAX_ROWS = env_int("GONGZHI_IMPORT_MAX_ROWS", 200_000)
 GONGZHI_IMPORT_MAX_ERRORS = env_int("GONGZHI_IMPORT_MAX_ERRORS", 10_000)
+# A running import that has committed nothing for this long, on a worker that cannot be seen
+# (another host), is resumed by the scheduler; one whose worker process ended, at once.
+GONGZHI_IMPORT_STALE_MINUTES = env_int("GONGZHI_IMPORT_STALE_MINUTES", 15)
 # SMS/WeChat notices: "console" (written to the log) or "http" (POSTed to a gateway).
 GONGZHI_NOTIFY_BACKEND = os.environ.get("GONGZHI_NOTIFY_BACKEND", "console")
 GONGZHI_NOTIFY_HTTP_URL = os.environ.get("GONGZHI_NOTIFY_HTTP_URL", "")

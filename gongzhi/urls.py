@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.db import connection
 from django.http import JsonResponse
 from django.urls import include, path
 
@@ -7,12 +8,24 @@ from .api import api
 
 
 def healthz(request):
-    """For load balancers: the process answers (no database work, so it is also the cheapest page)."""
+    """For load balancers: the process answers and reaches the database (one `SELECT 1`);
+    503 with Retry-After while it cannot (common/unavailable.py answers)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def livez(request):
+    """For supervisors: the process answers (no database work, the cheapest page)."""
+    return JsonResponse({"status": "ok"})
+
+
+handler500 = "gongzhi.common.unavailable.server_error"
 
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("gongzhi.accounts.urls")),

@@ -88,6 +88,7 @@ OPEN311 = "Open311 GeoReport v2, public by design: posting needs an api_key; wit
 RULES: dict[str, Rule] = {
     # ------------------------------------------------------------ the site's frame and sign-in
     "healthz": public("load balancers; answers no data"),
+    "livez": public("process supervisors; answers no data, reads no database"),
     "login": public("signing in"),
     "logout": public("signing out"),
     "set_language": public("choosing the language"),

@@ -17,8 +17,8 @@ from .admin_site import may_enter_admin
 
 # Reachable whatever step is missing: signing in and out, static files, the language switch,
 # health checks and the public Open311 endpoint (which has keys, not sessions).
-OPEN = ("/static/", "/healthz", "/i18n/", "/open311/", "/accounts/login/", "/accounts/logout/", "/admin/login/",
-        "/admin/logout/", "/api/v1/auth/login", "/api/v1/auth/logout")
+OPEN = ("/static/", "/healthz", "/livez", "/i18n/", "/open311/", "/accounts/login/", "/accounts/logout/",
+        "/admin/login/", "/admin/logout/", "/api/v1/auth/login", "/api/v1/auth/logout")
 OTP_PAGES = "/accounts/otp/"
 OTP_SETUP = "/accounts/otp/setup/"
 ADMIN_SITE = "/admin/"  # needs a verified second factor, whatever GONGZHI_TWO_FACTOR says

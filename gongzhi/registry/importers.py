@@ -753,6 +753,60 @@ def commit_chunk(importer: Importer, chunk: list[tuple[Any, list[Any]]]) -> tupl
     return counts, refused
 
 
+@dataclass
+class Ledger:
+    """A job's committed chunks (ImportChunk), each recorded in the chunk's own transaction with
+    the job's counts: a resumed job skips exactly these, so its counts are what the register holds
+    even when the worker (or a pool child) died between two chunks. Without a job: no record."""
+
+    job_id: int | None = None
+    done: dict[int, tuple[Counts, list[tuple[int, dict[str, str]]]]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, job_id: int) -> Ledger:
+        from .models import ImportChunk
+
+        done = {c.index: (Counts(c.created, c.updated, c.unchanged),
+                          [(n, p) for n, p in json.loads(crypto.decrypt(c.refused, purpose=REFUSED_PURPOSE))])
+                for c in ImportChunk.objects.filter(job_id=job_id)}
+        return cls(job_id, done)
+
+    def record(self, index: int, rows: int, counts: Counts, bad: list) -> None:
+        if self.job_id is None:
+            return
+        from django.db.models import F
+
+        from .models import ImportChunk, ImportJob
+
+        refused = json.dumps([[n, problems] for n, _raw, problems in bad], ensure_ascii=False)
+        ImportChunk.objects.create(job_id=self.job_id, index=index, rows=rows, created=counts.created,
+                                   updated=counts.updated, unchanged=counts.unchanged,
+                                   refused=crypto.encrypt(refused, purpose=REFUSED_PURPOSE))
+        ImportJob.objects.filter(pk=self.job_id).update(
+            processed=F("processed") + rows, created=F("created") + counts.created,
+            updated=F("updated") + counts.updated, unchanged=F("unchanged") + counts.unchanged,
+            failed=F("failed") + len(bad), heartbeat_at=timezone.now())
+
+    def replay(self, index: int, block: list[tuple[int, list[Any], dict[str, str]]]) -> tuple[Counts, list]:
+        """A committed chunk's counts and refused rows (with their cells, read again from the file)."""
+        counts, refused = self.done[index]
+        raws = {number: raw for number, raw, _values in block}
+        return counts, [(n, list(raws[n]), dict(p)) for n, p in refused if n in raws]
+
+
+REFUSED_PURPOSE = "registry.importchunk.refused"
+
+
+def commit_block(importer: Importer, index: int, rows: int, pending: list[tuple[Any, list[Any]]], bad: list,
+                 ledger: Ledger) -> tuple[Counts, list]:
+    """Commits chunk `index` of the file (`rows` rows: `pending` valid, `bad` refused by the check)
+    and records it in the ledger, in one transaction."""
+    with transaction.atomic():
+        counts, refused = commit_chunk(importer, pending) if pending else (Counts(), [])
+        ledger.record(index, rows, counts, bad + refused)
+    return counts, bad + refused
+
+
 def tally(outcome: Outcome, counts: Counts, bad: list) -> None:
     outcome.created += counts.created
     outcome.updated += counts.updated
@@ -772,11 +826,15 @@ def cells(rows: list[list[Any]], positions: dict[str, int]):
 
 
 def run(kind: str, rows: Iterable[list[Any]], *, actor: Any,
-        progress: Callable[[int, Outcome], None] | None = None) -> Outcome:
-    """Checks every row and commits the valid ones chunk by chunk; `progress(rows_done, outcome)`
-    is called after each chunk. A SheetError (unreadable file, missing column) propagates."""
+        progress: Callable[[int, Outcome], None] | None = None, ledger: Ledger | None = None) -> Outcome:
+    """Checks every row and commits the valid ones chunk by chunk (a chunk: importer.chunk rows of
+    the file, so chunk i is the same rows on every run); `progress(rows_done, outcome)` is called
+    after each chunk. Chunks the ledger holds were committed by an earlier run of the job: they
+    are checked again (an in-file repeat of one of their rows is still found) but not written.
+    A SheetError (unreadable file, missing column) propagates."""
     from .sheets import SheetError, header_map
 
+    ledger = ledger or Ledger()
     importer = IMPORTERS[kind](actor=actor)
     iterator = iter(rows)
     outcome = Outcome()
@@ -789,37 +847,35 @@ def run(kind: str, rows: Iterable[list[Any]], *, actor: Any,
     from . import parallel
 
     if parallel.eligible(kind, len(rows_left)):
-        parallel.run(importer, rows_left, outcome, progress)
+        parallel.run(importer, rows_left, outcome, progress, ledger)
         return finish(outcome)
-    pending: list[tuple[Any, list[Any]]] = []
 
-    def commit(chunk: list[tuple[Any, list[Any]]]) -> None:
-        tally(outcome, *commit_chunk(importer, chunk))
+    def commit(index: int, block: list[tuple[int, list[Any], dict[str, str]]]) -> None:
+        importer.prefetch([values for _n, _raw, values in block])
+        pending, bad = [], []
+        for number, raw, values in block:
+            record, problems = importer.examine(number, values)
+            if problems:
+                bad.append((number, list(raw), dict(problems)))
+            else:
+                pending.append((record, list(raw)))
+        outcome.total += len(block)
+        if index in ledger.done:
+            tally(outcome, *ledger.replay(index, block))
+        else:
+            tally(outcome, *commit_block(importer, index, len(block), pending, bad, ledger))
         if progress:
             progress(outcome.total, outcome)
 
-    def check_block(block: list[tuple[int, list[Any], dict[str, str]]]) -> None:
-        nonlocal pending
-        importer.prefetch([values for _n, _raw, values in block])
-        for number, raw, values in block:
-            outcome.total += 1
-            record, problems = importer.examine(number, values)
-            if problems:
-                outcome.refuse([(number, list(raw), dict(problems))])
-            else:
-                pending.append((record, list(raw)))
-            if len(pending) >= importer.chunk:
-                commit(pending)
-                pending = []
-
     block: list[tuple[int, list[Any], dict[str, str]]] = []
+    index = 0
     for number, raw, values in cells(rows_left, outcome.positions):
         block.append((number, raw, values))
         if len(block) >= importer.chunk:
-            check_block(block)
-            block = []
-    check_block(block)
-    commit(pending)
+            commit(index, block)
+            block, index = [], index + 1
+    if block:
+        commit(index, block)
     return finish(outcome)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -15,13 +16,16 @@ from django.utils.translation import gettext as _
 
 from gongzhi.common import crypto
 from gongzhi.common.cells import cell_text
+from gongzhi.common.resilience import DATABASE_DOWN, wait_for_database
 from gongzhi.common.tasks import task
+from gongzhi.common.worker import IMPORTS_QUEUE, alive, this_process
 
 from . import importers, sheets
 from .models import ImportJob, ImportStatus
 
 FILE_PURPOSE = "registry.importjob.file"
 MAX_BYTES = 200 * 1024 * 1024
+logger = logging.getLogger(__name__)
 
 
 class ImportRefused(ValueError):
@@ -49,25 +53,42 @@ def start(*, actor: Any, kind: str, file_name: str, data: bytes) -> ImportJob:
     return job
 
 
-@task()
+@task(queue_name=IMPORTS_QUEUE)
 def process(job_id: int) -> None:
+    """Runs a queued job, or resumes one whose worker stopped (from its last committed chunk).
+    A lost database connection is waited out and the job resumed; any other failure ends the job
+    as failed, with the reason, and the upload deleted."""
+    me = this_process()
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    if job.status != ImportStatus.QUEUED:
+    resumable = job.status == ImportStatus.RUNNING and (job.worker == me or alive(job.worker) is False)
+    if job.status != ImportStatus.QUEUED and not resumable:
         return
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    claimed = ImportJob.objects.filter(pk=job.pk, status=job.status, worker=job.worker).update(
+        status=ImportStatus.RUNNING, worker=me, heartbeat_at=timezone.now())
+    if not claimed:
+        return  # another worker took it first
+    attempt = 0
+    while True:
+        try:
+            _run(job)
+            return
+        except DATABASE_DOWN as exc:
+            wait_for_database(attempt, exc, who=f"import {job.pk}")
+            attempt += 1
+        except Exception as exc:  # a job never stays "running" after a failure
+            logger.exception("import %s failed", job.pk)
+            _finish(job, ImportStatus.FAILED, _("导入意外中止（%(e)s），请重新上传文件") % {"e": type(exc).__name__})
+            return
+
+
+def _run(job: ImportJob) -> None:
     try:
         with job.source.open("rb") as fh:
             data = crypto.decrypt_bytes(fh.read(), purpose=FILE_PURPOSE)
         rows = list(sheets.read_rows(job.file_name, data))
         total = sum(1 for row in rows[1:] if any(cell_text(c) for c in row))
-        ImportJob.objects.filter(pk=job.pk).update(total=total)
-
-        def progress(done: int, outcome: importers.Outcome) -> None:
-            ImportJob.objects.filter(pk=job.pk).update(
-                processed=done, created=outcome.created, updated=outcome.updated, unchanged=outcome.unchanged,
-                failed=outcome.failed)
-
-        outcome = importers.run(job.kind, rows, actor=job.created_by, progress=progress)
+        ImportJob.objects.filter(pk=job.pk).update(total=total, heartbeat_at=timezone.now())
+        outcome = importers.run(job.kind, rows, actor=job.created_by, ledger=importers.Ledger.load(job.pk))
     except sheets.SheetError as exc:
         _finish(job, ImportStatus.FAILED, str(exc))
         return
@@ -80,6 +101,31 @@ def process(job_id: int) -> None:
         job.error_file.save(f"{job.pk}-errors.sealed",
                             ContentFile(crypto.encrypt_bytes(workbook, purpose=FILE_PURPOSE)), save=False)
     _finish(job, ImportStatus.DONE, "")
+
+
+def stalled() -> list[ImportJob]:
+    """Running jobs whose worker is gone: its process ended (same host), or it has committed
+    nothing for GONGZHI_IMPORT_STALE_MINUTES (a worker on another host)."""
+    from django.conf import settings
+
+    limit = timezone.now() - dt.timedelta(minutes=settings.GONGZHI_IMPORT_STALE_MINUTES)
+    return [job for job in ImportJob.objects.filter(status=ImportStatus.RUNNING)
+            if alive(job.worker) is False or (job.heartbeat_at or job.created_at) < limit]
+
+
+def recover_stalled() -> int:
+    """Resumes each stalled job from its last committed chunk while its upload is kept; a job
+    whose upload is gone ends as failed, saying to upload the file again (the scheduler, every
+    minute)."""
+    jobs = stalled()
+    for job in jobs:
+        if job.source and job.source.storage.exists(job.source.name):
+            if ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING, worker=job.worker).update(
+                    status=ImportStatus.QUEUED, worker=""):
+                process.enqueue(job.pk)
+        else:
+            _finish(job, ImportStatus.FAILED, _("导入中断，上传的文件已不在，请重新上传"))
+    return len(jobs)
 
 
 def _finish(job: ImportJob, status: str, message: str) -> None:

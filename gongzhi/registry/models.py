@@ -577,6 +577,10 @@ class ImportJob(models.Model):
                                    verbose_name=_("导入人"))
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Which process runs the job (host:pid) and when it last committed: a job whose worker is
+    # gone is resumed from its committed chunks (imports.recover_stalled).
+    worker = models.CharField(max_length=80, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -589,3 +593,23 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 if self.status == ImportStatus.DONE else int(100 * self.processed / self.total) if self.total else 0
+
+
+class ImportChunk(models.Model):
+    """A chunk of a job's rows (by its place in the file) that is committed, recorded in the same
+    transaction as its rows: a resumed job skips exactly these, and its counts are the register's.
+    `refused` holds the chunk's refused rows (row number and why), sealed: the reasons quote cells."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    refused = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "index"], name="registry_importchunk_once")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}#{self.index}"

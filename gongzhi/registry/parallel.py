@@ -8,6 +8,7 @@ for files of settings.GONGZHI_IMPORT_PARALLEL_ROWS rows or more; everything else
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from typing import Any
 
 from django.conf import settings
@@ -44,14 +45,14 @@ def _repeats(chunked: list[list[tuple[int, list[Any], dict[str, str]]]]) -> dict
     return repeats
 
 
-def _work(job: tuple[str, int, list, dict]) -> tuple[int, Any, list]:
+def _work(job: tuple[str, int, int | None, int, list, dict]) -> tuple[int, Any, list]:
     from django.utils import translation
 
     from gongzhi.accounts.models import User
 
-    from .importers import IMPORTERS, commit_chunk
+    from .importers import IMPORTERS, Ledger, commit_block
 
-    kind, actor_id, chunk, repeats = job
+    kind, actor_id, job_id, index, chunk, repeats = job
     translation.activate(_worker_state.get("language") or settings.LANGUAGE_CODE)
     importer = _worker_state.get(("importer", actor_id))
     if importer is None:
@@ -69,17 +70,36 @@ def _work(job: tuple[str, int, list, dict]) -> tuple[int, Any, list]:
             bad.append((number, raw, dict(problems)))
         else:
             pending.append((record, raw))
-    counts, refused = commit_chunk(importer, pending)
-    return len(chunk), counts, bad + refused
+    counts, refused = commit_block(importer, index, len(chunk), pending, bad, Ledger(job_id))
+    return len(chunk), counts, refused
 
 
 def _start(language: str) -> None:
+    # A forked child inherits the worker's signal handlers: the task worker's SIGTERM handler
+    # waits for "the running task" to end, so the pool could never terminate its children. A
+    # child dies on SIGTERM, leaves Ctrl-C to its parent, and dies with its parent (Linux).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGQUIT"):
+        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+    _die_with_parent()
     connections.close_all()  # never share the parent's socket
     _worker_state.clear()
     _worker_state["language"] = language
 
 
-def run(importer, rows: list[list[Any]], outcome, progress) -> None:
+def _die_with_parent() -> None:
+    """PR_SET_PDEATHSIG: a child orphaned by `kill -9` of the worker ends instead of waiting for
+    work forever (Linux only; elsewhere the pool's sentinel ends it when the parent exits cleanly)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # nosec B110 - not Linux/glibc: nothing to set
+        pass
+
+
+def run(importer, rows: list[list[Any]], outcome, progress, ledger) -> None:
     from django.utils import translation
 
     from .importers import cells, tally
@@ -89,14 +109,27 @@ def run(importer, rows: list[list[Any]], outcome, progress) -> None:
     chunked = [all_cells[i:i + size] for i in range(0, len(all_cells), size)]
     repeats = _repeats(chunked)
     actor_id = importer.actor.pk
-    jobs = [(importer.kind, actor_id, chunk, {n: repeats[n] for n, _r, _v in chunk if n in repeats})
-            for chunk in chunked]
+    jobs, replayed = [], []
+    for index, chunk in enumerate(chunked):
+        if index in ledger.done:  # committed by an earlier run of this job
+            replayed.append((len(chunk), *ledger.replay(index, chunk)))
+        else:
+            jobs.append((importer.kind, actor_id, ledger.job_id, index, chunk,
+                         {n: repeats[n] for n, _r, _v in chunk if n in repeats}))
+    for rows_done, counts, bad in replayed:
+        outcome.total += rows_done
+        tally(outcome, counts, bad)
     connections.close_all()  # the children are forked: none may inherit an open connection
     context = multiprocessing.get_context("fork")
-    with context.Pool(settings.GONGZHI_IMPORT_WORKERS, initializer=_start,
-                      initargs=(translation.get_language(),)) as pool:
+    pool = context.Pool(settings.GONGZHI_IMPORT_WORKERS, initializer=_start, initargs=(translation.get_language(),))
+    try:
         for rows_done, counts, bad in pool.imap(_work, jobs):
             outcome.total += rows_done
             tally(outcome, counts, bad)
             if progress:
                 progress(outcome.total, outcome)
+        pool.close()  # the children finish and exit
+        pool.join()
+    finally:
+        pool.terminate()  # on an error or a signal: SIGTERM ends every child still there
+        pool.join()

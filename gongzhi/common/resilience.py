@@ -1,0 +1,32 @@
+"""Background processes that outlive the database. A PostgreSQL restart drops every connection:
+the worker and the scheduler close theirs, wait (1, 2, 4 … 30 s), log, and go on, instead of
+exiting with nothing to restart them."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
+
+# What a lost or refused connection raises (psycopg's and sqlite's, through Django's wrappers).
+DATABASE_DOWN = (OperationalError, InterfaceError)
+MAX_PAUSE = 30.0
+logger = logging.getLogger("gongzhi.resilience")
+
+
+def pause(attempt: int) -> float:
+    """Seconds to wait before the attempt-th retry (0-based): 1, 2, 4 … MAX_PAUSE."""
+    return min(float(2 ** min(attempt, 10)), MAX_PAUSE)
+
+
+def wait_for_database(attempt: int, exc: BaseException, *, who: str) -> None:
+    """Closes every connection (a broken one is never reused), logs, and waits before retrying."""
+    seconds = pause(attempt)
+    logger.warning("%s: database unavailable (%s: %s); retrying in %.0f s", who, type(exc).__name__,
+                   str(exc).strip()[:200], seconds)
+    for connection in connections.all(initialized_only=True):
+        with contextlib.suppress(DatabaseError):  # a broken connection cannot close cleanly: dropped
+            connection.close()
+    time.sleep(seconds)
