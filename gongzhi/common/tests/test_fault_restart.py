@@ -327,7 +327,8 @@ def wait_for(condition, seconds: float, what: str, platform: Platform, every: fl
 
 
 def test_a_postgresql_restart_under_intake_and_import_loses_and_duplicates_nothing():
-    folder = Path(tempfile.mkdtemp(prefix="gongzhi-fault-"))
+    # As root, in /tmp: the postgres OS user must reach the folder (a TMPDIR under /root it could not).
+    folder = Path(tempfile.mkdtemp(prefix="gongzhi-fault-", dir="/tmp" if AS_ROOT else None))  # noqa: S108
     cluster = Cluster(folder)
     platform = Platform(folder, cluster)
     run = f"{int(time.time() * 1000) % 10**9:09d}"
@@ -361,7 +362,7 @@ def test_a_postgresql_restart_under_intake_and_import_loses_and_duplicates_nothi
                 cluster.restart(away=2)
         clients.stop()
         wait_for(lambda: progress()[0] in {"done", "failed"}, 120, "the import ended", platform)
-        restarted_at = cluster.query("SELECT now()")[0][0]
+        later = cluster.query("SELECT now()")[0][0]
 
         # 0 lost, 0 duplicated: every marker sent is exactly one case.
         stored = Counter(description for (description,) in cluster.query(
@@ -398,7 +399,7 @@ def test_a_postgresql_restart_under_intake_and_import_loses_and_duplicates_nothi
             waiting, done_since = cluster.query(
                 "SELECT count(*) FILTER (WHERE status IN ('READY', 'RUNNING') AND enqueued_at <= %s), "
                 "count(*) FILTER (WHERE status = 'SUCCESSFUL' AND enqueued_at > %s) "
-                "FROM django_tasks_database_dbtaskresult WHERE queue_name = 'default'", (restarted_at, restarted_at))[0]
+                "FROM django_tasks_database_dbtaskresult WHERE queue_name = 'default'", (later, later))[0]
             return waiting == 0 and done_since > 0
 
         wait_for(drained, 60, "the default queue drained", platform)
