@@ -33,7 +33,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-PEOPLE = 4000  # rows of the import: sixteen chunks of 250, handed to two pool processes
+PEOPLE = 4000  # rows of the import: forty chunks (each a transaction), handed to two pool processes
+CHUNK = 100
 CLIENTS = 4
 # Grid centres of the test city (gongzhi/conftest.py WORLD), as (lat, long).
 POINTS = [(0.5, 0.25), (0.5, 0.75), (1.5, 0.25), (1.5, 0.75), (1.0, 1.5), (1.0, 3.0)]
@@ -188,7 +189,7 @@ class Platform:
             # Every client is one address and one key here: the bounds are counted, not reached.
             "GONGZHI_OPEN311_RATE_PER_ADDRESS": "1000000/m", "GONGZHI_OPEN311_RATE_PER_KEY": "1000000/m",
             # Small chunks on two pool processes: the restarts land inside a parallel import.
-            "GONGZHI_IMPORT_CHUNK": "250", "GONGZHI_IMPORT_PARALLEL_ROWS": "1000", "GONGZHI_IMPORT_WORKERS": "2",
+            "GONGZHI_IMPORT_CHUNK": str(CHUNK), "GONGZHI_IMPORT_PARALLEL_ROWS": "1000", "GONGZHI_IMPORT_WORKERS": "2",
         })
 
     def python(self, *args: str, timeout: float = 120) -> str:
@@ -383,7 +384,7 @@ def test_a_postgresql_restart_under_intake_and_import_loses_and_duplicates_nothi
         assert status == "done", (message, platform.logs())
         assert total == PEOPLE and created + updated + unchanged + failed == total, (total, created, failed)
         assert created == people == PEOPLE and failed == 0
-        assert chunks == (PEOPLE // 250, PEOPLE)
+        assert chunks == (PEOPLE // CHUNK, PEOPLE)
         took = cluster.query("SELECT finished_at - created_at FROM registry_importjob WHERE id = %s", (job,))[0][0]
 
         # The workers, the scheduler and the server outlived both restarts, and urgent work still
