@@ -372,6 +372,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A database outage is one warning line per failed request, not a traceback each.
+    "filters": {"outage": {"()": "gongzhi.common.resilience.OutageFilter"}},
+    "loggers": {"django.request": {"filters": ["outage"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

@@ -30,3 +30,17 @@ def wait_for_database(attempt: int, exc: BaseException, *, who: str) -> None:
         with contextlib.suppress(DatabaseError):  # a broken connection cannot close cleanly: dropped
             connection.close()
     time.sleep(seconds)
+
+
+class OutageFilter(logging.Filter):
+    """While the database is away every request fails alike: Django's request logger would write
+    a whole traceback at ERROR for each 503, burying the log. Such a record becomes one WARNING
+    line naming the cause; every other error keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, DATABASE_DOWN):
+            record.msg = f"{record.msg} (database unavailable: {type(exc).__name__}: {str(exc).strip()[:200]})"
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True

@@ -92,3 +92,25 @@ def test_other_errors_keep_the_plain_500(db, client):
     with mock.patch("gongzhi.urls.JsonResponse", side_effect=ValueError("a bug, not the database")):
         answer = client.get("/healthz")
     assert answer.status_code == 500 and "Retry-After" not in answer
+
+
+def test_an_outage_is_one_warning_line_per_request_not_a_traceback(caplog):
+    import logging
+    import sys
+
+    from django.db import OperationalError
+
+    def log_failed_request(exc: Exception) -> logging.LogRecord:
+        caplog.clear()
+        try:
+            raise exc
+        except type(exc):
+            logging.getLogger("django.request").error("Failed: %s", "/w/", exc_info=sys.exc_info())
+        [record] = [r for r in caplog.records if r.name == "django.request"]
+        return record
+
+    outage = log_failed_request(OperationalError("connection refused"))
+    assert outage.levelno == logging.WARNING and outage.exc_info is None
+    assert "database unavailable: OperationalError: connection refused" in outage.getMessage()
+    bug = log_failed_request(ValueError("a bug"))
+    assert bug.levelno == logging.ERROR and bug.exc_info is not None
