@@ -83,6 +83,7 @@ class RoleAssignment(ScopedModel):
                     Q(role__in=list(DEPARTMENT_ROLES), department__isnull=False, area__isnull=True)
                     | (~Q(role__in=list(DEPARTMENT_ROLES)) & Q(area__isnull=False, department__isnull=True))
                 ),
+                violation_error_message=_("部门办理人员的授权范围须是一个部门，其他角色的授权范围须是一个区域"),
             ),
         ]
 

@@ -108,3 +108,10 @@ def test_who_created_an_account_never_grants_it_a_role(client, cast, world):
     # The security administrator, who did not choose its password, grants it.
     services.assign_role(actor=cast.security_admin, user=puppet, role=Role.COMMUNITY_WORKER, area=world[C1])
     assert _active(puppet, Role.COMMUNITY_WORKER)
+
+
+def test_a_grant_without_its_area_says_so_in_words(client, cast):
+    sign_in(client, cast.system_admin)
+    page = client.post(ADD, {"user": cast.dispatcher.pk, "role": Role.GRID_WORKER})
+    text = " ".join(" ".join(v) for v in page.context["adminform"].form.errors.values())
+    assert "授权范围须是一个区域" in text and "acc_assign_holder" not in text
