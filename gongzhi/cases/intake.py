@@ -82,6 +82,12 @@ def _statement(case_sql: str, event_sql: str, upserts: tuple[str, ...]) -> str:
 CODE_DIGITS = 8
 
 
+def _lies_in(area_code: str, area: Any) -> bool:
+    from gongzhi.accounts import scoping
+
+    return scoping.lies_in(area_code, area)
+
+
 def _holds(actor: Any, area_code: str) -> bool:
     from gongzhi.accounts import scoping
     from gongzhi.areas.models import Area
@@ -115,7 +121,7 @@ def report(*, actor: Any, channel: str, category: Category, description: str, lo
     if actor is not None and actor.is_authenticated and not _holds(actor, area_code):
         # Staff file cases where they work: no case created in a grid they do not hold.
         raise IntakeError(_("该位置不在您负责的区域内"), "location")
-    if within is not None and not area_code.startswith(within.prefix):  # scoping.lies_in's rule
+    if within is not None and not _lies_in(area_code, within):
         raise IntakeError(_("该位置不在“%(area)s”的范围内") % {"area": within.name}, "location")
     phone = ""
     if reporter_phone:
