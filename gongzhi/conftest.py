@@ -300,3 +300,16 @@ def screenshot(page, name: str) -> Path:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# ---------------------------------------------------------------- slow tests
+# `./dev test --fast` runs `pytest -m "not slow"`. A test that drives the browser or starts the
+# live server is slow wherever it is written; fuzzing and tests that start processes are marked
+# in their files (gongzhi/tests/test_fast_selection.py checks both).
+SLOW_FIXTURES = {"browse", "chromium", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from gongzhi.common.tests.schema_fuzz import CHECKS, ENVIRON, SETTINGS, Tally, in_process, load
 from gongzhi.conftest import WUHOU
 
+pytestmark = pytest.mark.slow  # hundreds of fuzzed requests: ./dev test --fast leaves them out
+
 # Fuzzing examples per operation, on top of schemathesis' boundary cases (about 700 requests; the
 # JSON API's fuzz in common/tests/test_api_schema.py makes over 2,000 more).
 EXAMPLES = 60

@@ -20,6 +20,8 @@ from gongzhi.registry.tests.factories import id_number, uscc
 
 from .schema_fuzz import CHECKS, ENVIRON, SETTINGS, Tally, in_process, load
 
+pytestmark = pytest.mark.slow  # thousands of fuzzed requests: ./dev test --fast leaves them out
+
 # Fuzzing examples per operation; with schemathesis' boundary cases the JSON API alone gets over
 # the 2,000 requests the proof asks for (about 2,200; Open311's fuzz in
 # cases/tests/test_open311_schema.py adds about 700).

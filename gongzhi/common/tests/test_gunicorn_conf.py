@@ -10,6 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # starts Python processes and a gunicorn server
+
 ROOT = Path(__file__).resolve().parents[3]
 
 

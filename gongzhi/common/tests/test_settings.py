@@ -59,11 +59,13 @@ def check_deploy(env):
     )
 
 
+@pytest.mark.slow  # starts `gongzhi check --deploy` in a process
 def test_production_configuration_passes_the_deploy_check(tmp_path):
     result = check_deploy(production_env(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow  # starts `gongzhi check --deploy` in a process
 @pytest.mark.parametrize(("variable", "demo_file"), [("GONGZHI_DATA_KEYS", "data_keys.json"),
                                                       ("GONGZHI_AUDIT_KEYS", "audit_keys")])
 def test_production_refuses_to_start_without_data_keys(tmp_path, variable, demo_file):

@@ -114,6 +114,7 @@ def test_running_it_again_reuses_what_exists(small):
     assert log.verify().ok
 
 
+@pytest.mark.slow  # migrates and seeds a fresh database in processes of its own
 def test_the_console_command_prints_role_username_password(tmp_path):
     """End to end as `./dev demo` runs it: a fresh SQLite database, migrate, seed-demo."""
     import os
