@@ -160,13 +160,15 @@ def start_import(user_id: int, path: str) -> None:
     print(job.pk)
 
 
-def people_csv(run: str) -> bytes:
+def people_csv(run: str, block: int = 0) -> bytes:
+    """PEOPLE new people; each `block` its own birth dates, so that the imports of one cluster
+    never share an ID number (a shared one would update a person, not create one)."""
     import datetime as dt
 
     from gongzhi.registry.tests.factories import id_number
     from gongzhi.registry.tests.test_imports import H1_CODE_TEXT, PEOPLE_HEADER, csv_bytes
 
-    born = dt.date(1950, 1, 1)
+    born = dt.date(1950, 1, 1) + dt.timedelta(days=block * PEOPLE)
     rows = [[f"故障{run}-{i}", id_number(born=(born + dt.timedelta(days=i)).strftime("%Y%m%d"), serial="246"),
              "户籍人口", H1_CODE_TEXT, "子女", "2021-05-01", "", ""] for i in range(PEOPLE)]
     return csv_bytes([PEOPLE_HEADER, *rows])
@@ -177,8 +179,10 @@ def people_csv(run: str) -> bytes:
 class Platform:
     """The platform's processes on the cluster, each in its own process group, logging to a file."""
 
-    def __init__(self, folder: Path, cluster: Cluster) -> None:
-        self.folder, self.cluster, self.port = folder, cluster, free_port()
+    def __init__(self, folder: Path, cluster: Cluster, logs: str = "") -> None:
+        # One var folder (keys, uploads) for every platform on the cluster; logs per test.
+        self.folder, self.cluster, self.port = folder / logs if logs else folder, cluster, free_port()
+        self.folder.mkdir(exist_ok=True)
         self.processes: dict[str, subprocess.Popen] = {}
         self.env = {key: value for key, value in os.environ.items()
                     if not key.startswith(("DATABASE_", "GONGZHI_", "PYTEST_", "MEDIA_ROOT", "REDIS_URL"))}
@@ -210,12 +214,15 @@ class Platform:
                                                 stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
 
+    def worker(self, name: str, queue: str) -> None:
+        self.spawn(name, "-m", "gongzhi.cli", "worker", "--queue-name", queue, "--interval", "0.5",
+                   "--no-startup-delay")
+
     def start(self) -> None:
         self.spawn("gunicorn", "-m", "gunicorn", "-c", "python:gongzhi.gunicorn_conf", "gongzhi.wsgi",
                    "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--log-level", "warning")
         for queue in ("default", "imports"):
-            self.spawn(f"worker-{queue}", "-m", "gongzhi.cli", "worker", "--queue-name", queue, "--interval", "0.5",
-                       "--no-startup-delay")
+            self.worker(f"worker-{queue}", queue)
         self.spawn("scheduler", "-m", "gongzhi.cli", "scheduler", "--every", "2")
         deadline = time.monotonic() + 60
         while True:
@@ -327,17 +334,32 @@ def wait_for(condition, seconds: float, what: str, platform: Platform, every: fl
         time.sleep(every)
 
 
-def test_a_postgresql_restart_under_intake_and_import_loses_and_duplicates_nothing():
+@pytest.fixture(scope="module")
+def city():
+    """The private cluster, migrated, with the test city: built once for the tests of this file
+    (folder, cluster, the Open311 key and the importing worker's id)."""
     # As root, in /tmp: the postgres OS user must reach the folder (a TMPDIR under /root it could not).
     folder = Path(tempfile.mkdtemp(prefix="gongzhi-fault-", dir="/tmp" if AS_ROOT else None))  # noqa: S108
     cluster = Cluster(folder)
-    platform = Platform(folder, cluster)
+    try:
+        cluster.start()
+        setup = Platform(folder, cluster)
+        setup.python("-m", "gongzhi.cli", "migrate", "--verbosity", "0", timeout=300)
+        prepared = json.loads(setup.call("prepare_city").strip().splitlines()[-1])
+        yield folder, cluster, prepared
+    finally:
+        with contextlib.suppress(Exception):
+            cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_postgresql_restart_under_intake_and_import_loses_and_duplicates_nothing(city):
+    root, cluster, prepared = city
+    platform = Platform(root, cluster, "restart")
+    folder = platform.folder
     run = f"{int(time.time() * 1000) % 10**9:09d}"
     clients = None
     try:
-        cluster.start()
-        platform.python("-m", "gongzhi.cli", "migrate", "--verbosity", "0", timeout=300)
-        prepared = json.loads(platform.call("prepare_city").strip().splitlines()[-1])
         upload = folder / "people.csv"
         upload.write_bytes(people_csv(run))
         platform.start()
@@ -411,6 +433,118 @@ def test_a_postgresql_restart_under_intake_and_import_loses_and_duplicates_nothi
         if clients is not None:
             clients.stop()
         platform.stop()
-        with contextlib.suppress(Exception):
-            cluster.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+
+
+def proc_stat(pid: int) -> tuple[str, int, int] | None:
+    """(state, parent pid, start time) of a process from /proc, or None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return fields[0], int(fields[1]), int(fields[19])
+
+
+def children_of(pid: int) -> dict[int, int]:
+    """The processes whose parent is `pid` (pid → start time, to tell a reused pid apart)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := proc_stat(int(entry.name))) and stat[1] == pid and stat[0] != "Z":
+            found[int(entry.name)] = stat[2]
+    return found
+
+
+def running(pid: int, started: int) -> bool:
+    stat = proc_stat(pid)
+    return stat is not None and stat[2] == started and stat[0] not in {"Z", "X"}
+
+
+def stop_mid_import(platform: Platform, name: str, job: int, signals: int) -> dict:
+    """Sends SIGTERM `signals` times (half a second apart) to the imports worker `name` (the process,
+    not its group, as systemd's KillMode=mixed does) once its pool of two has committed a chunk of
+    `job` and has more to do; asserts that the worker exits within 30 s and that none of its pool's
+    children (found in /proc before the signal) outlives it. Returns what was seen."""
+    worker, cluster = platform.processes[name], platform.cluster
+
+    def progress() -> tuple[str, int, int]:
+        return cluster.query("SELECT status, processed, total FROM registry_importjob WHERE id = %s", (job,))[0]
+
+    pool: dict[int, int] = {}
+
+    def mid_way() -> bool:
+        status, processed, total = progress()
+        assert status not in {"done", "failed"}, f"the import ended before the signal: {status}"
+        pool.update(children_of(worker.pid))
+        return 0 < processed < total and len(pool) >= 2
+
+    wait_for(mid_way, 90, "the parallel import began", platform, every=0.05)
+    at_signal = progress()
+    signalled = time.monotonic()
+    for n in range(signals):
+        if n:
+            time.sleep(0.5)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker.pid, signal.SIGTERM)
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the imports worker did not exit within 30 s of SIGTERM\n{platform.logs()}")
+    exited = time.monotonic() - signalled
+    wait_for(lambda: not [pid for pid, started in pool.items() if running(pid, started)], 10,
+             f"the pool's children {sorted(pool)} ended with the worker", platform, every=0.1)
+    return {"at signal": at_signal, "exited in": round(exited, 1), "children": len(pool), "at exit": progress()}
+
+
+def assert_imported(cluster: Cluster, root: Path, job: int, run: str, platform: Platform) -> None:
+    """The job is done, its counts add up to the file and to the register, and its upload is gone."""
+    status, total, created, updated, unchanged, failed, message, source = cluster.query(
+        "SELECT status, total, created, updated, unchanged, failed, message, source FROM registry_importjob "
+        "WHERE id = %s", (job,))[0]
+    people = cluster.query("SELECT count(*) FROM registry_person WHERE name LIKE %s", (f"故障{run}-%",))[0][0]
+    chunks = cluster.query("SELECT count(*), sum(rows) FROM registry_importchunk WHERE job_id = %s", (job,))[0]
+    assert status == "done", (message, platform.logs())
+    assert total == PEOPLE and created + updated + unchanged + failed == total, (total, created, failed)
+    assert created == people == PEOPLE and failed == 0, (created, updated, unchanged, people, failed)
+    assert chunks == (PEOPLE // CHUNK, PEOPLE)
+    # The upload (residents' data in a sealed file) is deleted once the job is done.
+    assert source == "" and not list((root / "var").rglob(f"{job}-*.sealed")), source
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the pool's children through /proc (Linux)")
+def test_sigterm_to_the_imports_worker_mid_import_leaves_nothing_hung_and_the_job_ends_done(city):
+    """Issue 15 item 17, end to end, on a real `gongzhi worker --queue-name imports` whose pool
+    of two imports a file chunk by chunk. One SIGTERM (a supervisor's stop): the worker finishes
+    the running import (docs/operations.md: TimeoutStopSec) and exits, no pool child left. Two
+    (the forced stop): the worker leaves the import mid-way and exits at once, no child left; a
+    new worker (the supervisor's restart) and the scheduler resume it from its last chunk. Both
+    jobs end done, their counts equal to the people in the register, their uploads deleted."""
+    root, cluster, prepared = city
+    platform = Platform(root, cluster, "sigterm")
+    seen = []
+    try:
+        platform.spawn("scheduler", "-m", "gongzhi.cli", "scheduler", "--every", "2")
+        for attempt, signals in enumerate((1, 2)):
+            run = f"{int(time.time() * 1000) % 10**9:09d}"
+            upload = platform.folder / f"people-{run}.csv"
+            upload.write_bytes(people_csv(run, block=1 + attempt))
+            name = f"worker-imports-{attempt}"
+            platform.worker(name, "imports")
+            job = int(platform.call("start_import", prepared["user"], str(upload)).strip().splitlines()[-1])
+            seen.append(stop_mid_import(platform, name, job, signals))
+            if signals > 1:
+                # Left mid-way: still running (its worker gone), or queued again by the scheduler.
+                assert seen[-1]["at exit"][0] in {"running", "queued"} and seen[-1]["at exit"][1] < PEOPLE, seen
+            # The supervisor starts the worker again: a job left mid-way resumes and ends.
+            platform.worker(f"{name}-again", "imports")
+
+            def ended() -> bool:
+                return cluster.query("SELECT status FROM registry_importjob WHERE id = %s",
+                                     (job,))[0][0] in {"done", "failed"}  # noqa: B023
+
+            wait_for(ended, 120, "the import ended", platform)
+            assert_imported(cluster, root, job, run, platform)
+            # Idle, it stops at once; the next import is the next worker's alone.
+            platform.processes[f"{name}-again"].send_signal(signal.SIGTERM)
+            platform.processes[f"{name}-again"].wait(timeout=30)
+        print(f"\nsigterm test: {seen}")
+    finally:
+        platform.stop()
