@@ -27,7 +27,6 @@ from . import (
     linked,
     matching,
     people,
-    phones,
     rights,
     search,
 )
@@ -411,11 +410,8 @@ def create_person(request, body: PersonIn):
     house = _optional(House, request.user, body.house_id)
     if body.area_code:
         scoping.get_in_scope_or_404(Area, request.user, code=body.area_code)
-    data = body.dict(exclude={"house_id", "phones"})
-    person = people.register_person(actor=request.user, house=house, **data)
-    for number in body.phones:
-        phones.link_phone(actor=request.user, number=number, person=person)
-    return Status(201, person)
+    data = body.dict(exclude={"house_id"})
+    return Status(201, people.register_person(actor=request.user, house=house, **data))
 
 
 class PersonChange(Schema):
@@ -503,9 +499,8 @@ def create_entity(request, body: EntityIn):
     entity = entities.register_entity(
         actor=request.user, kind=body.kind, name=body.name, uscc=body.uscc, address=address,
         area_code=body.area_code, legal_rep=_optional(Person, request.user, body.legal_rep_id),
-        business_scope=body.business_scope, headcount=body.headcount, established_on=body.established_on)
-    for number in body.phones:
-        phones.link_phone(actor=request.user, number=number, entity=entity)
+        business_scope=body.business_scope, headcount=body.headcount, established_on=body.established_on,
+        phones=body.phones)
     return Status(201, entity)
 
 

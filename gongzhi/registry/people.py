@@ -139,9 +139,13 @@ def register_person(
     passport_number: str | None = None, nationality: str = "", birth_date: dt.date | None = None,
     sex: str = "", ethnicity: str = "", house: House | None = None, area_code: str | None = None,
     relation_to_head: str = "", tenure: str = Tenure.OWN, since: dt.date | None = None,
-    tags: list[str] = (),
+    tags: list[str] = (), phones: list[str] = (),
 ) -> Person:
-    """A new person, living at `house` from `since` (today if not given), or placed in an area."""
+    """A new person, living at `house` from `since` (today if not given), or placed in an area,
+    with their phones: one transaction, so a refused number leaves no person behind."""
+    from . import phones as phone_service
+
+    numbers = phone_service.checked(list(phones))
     name = (name or "").strip()
     if not name:
         raise RegistryError(_("姓名不能为空"), "name")
@@ -164,6 +168,7 @@ def register_person(
                                  tenure=tenure, area_id=house.area_id)
     history.record(actor=actor, obj=person, action="created", changes=history.snapshot(person, TRACKED))
     _ensure_in_scope(person, actor)
+    phone_service.link_all(actor=actor, numbers=numbers, person=person)
     if holder is not None:
         from . import identity
 

@@ -45,6 +45,24 @@ def link_phone(*, actor: Any, number: str, person: Person | None = None, entity:
     return link
 
 
+def checked(numbers: list[str]) -> list[str]:
+    """Every number of a registration read before anything is written; a bad one is refused
+    naming its place in the list (the whole registration with it)."""
+    clear = []
+    for place, number in enumerate(numbers, start=1):
+        try:
+            clear.append(parse_phone(number))
+        except IdentifierError as exc:
+            raise RegistryError(_("第%(n)s个电话号码：%(why)s") % {"n": place, "why": exc}, "phones") from exc
+    return clear
+
+
+def link_all(*, actor: Any, numbers: list[str], person: Person | None = None, entity: Entity | None = None) -> None:
+    """The numbers `checked` returned, tied to the record just registered (in its transaction)."""
+    for number in numbers:
+        link_phone(actor=actor, number=number, person=person, entity=entity)
+
+
 @transaction.atomic
 def unlink_phone(*, actor: Any, link: PhoneLink) -> None:
     owner = link.person or link.entity
