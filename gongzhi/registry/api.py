@@ -438,7 +438,10 @@ def change_person(request, person_id: int, body: PersonChange):
 
 
 class MoveIn(Schema):
-    house_id: int
+    """Where to: a house, or a typed address (a standard address code or its text)."""
+
+    house_id: int | None = None
+    address: text(300) | None = None
     day: dt.date
     relation_to_head: text(12) = ""
     tenure: text(6) = "own"
@@ -450,9 +453,13 @@ class MoveIn(Schema):
 def person_move_in(request, person_id: int, body: MoveIn):
     require(request, "registry.change_person")
     person = scoping.get_in_scope_or_404(Person, request.user, pk=person_id)
-    house = scoping.get_in_scope_or_404(House, request.user, pk=body.house_id)
-    return people.move_in(actor=request.user, person=person, house=house, day=body.day,
-                          relation_to_head=body.relation_to_head, tenure=body.tenure, note=body.note)
+    where = {"relation_to_head": body.relation_to_head, "tenure": body.tenure, "note": body.note}
+    if body.house_id is not None:
+        house = scoping.get_in_scope_or_404(House, request.user, pk=body.house_id)
+        return people.move_in(actor=request.user, person=person, house=house, day=body.day, **where)
+    if not body.address:
+        raise people.RegistryError(_("请填写房屋编号或新住址"), "address")
+    return people.move_in_at(actor=request.user, person=person, address=body.address, day=body.day, **where)
 
 
 class Dated(Schema):

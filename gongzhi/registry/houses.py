@@ -43,6 +43,12 @@ def register_house(*, actor: Any, address: Address, use: str = HouseUse.SELF_OCC
     return house
 
 
+def house_at(*, actor: Any, address: Address) -> House:
+    """The house at `address`, registering a self-occupied one where none is yet (a person moving
+    in at an address the register holds no house for)."""
+    return House.objects.unscoped().filter(address=address).first() or register_house(actor=actor, address=address)
+
+
 @transaction.atomic
 def update_house(*, actor: Any, house: House, **changes: Any) -> House:
     return history.edit(actor=actor, obj=house, changes=changes, editable=EDITABLE, tracked=TRACKED,

@@ -287,6 +287,22 @@ def move_in(*, actor: Any, person: Person, house: House, day: dt.date, relation_
     return person
 
 
+@transaction.atomic
+def move_in_at(*, actor: Any, person: Person, address: str, day: dt.date, relation_to_head: str = "",
+               tenure: str = Tenure.OWN, note: str = "") -> Person:
+    """`move_in` at a typed address (a standard address code, or text that matches one with
+    certainty, in the actor's scope), registering the house there if the register has none; a
+    refused move leaves no house behind."""
+    from . import houses, matching
+
+    found, why = matching.find_address(actor, address)
+    if found is None:
+        raise RegistryError(why, "address")
+    house = houses.house_at(actor=actor, address=found)
+    return move_in(actor=actor, person=person, house=house, day=day, relation_to_head=relation_to_head,
+                   tenure=tenure, note=note)
+
+
 def _leave(*, actor: Any, person: Person, day: dt.date, note: str, kind: str, status: str) -> Person:
     """The person no longer lives here from `day` (moved away, or died): the residence ends, the
     record stays with its status, the event and the history are written."""

@@ -23,7 +23,6 @@ from gongzhi.accounts import scoping
 from . import (
     disclosure,
     exporters,
-    houses,
     identity,
     imports,
     linked,
@@ -191,13 +190,8 @@ def person_event(request, pk: int):
         try:
             with transaction.atomic():
                 if data["event"] == "move_in":
-                    address, why = matching.find_address(request.user, data["address"])
-                    if address is None:
-                        raise RegistryError(why, "address")
-                    house = House.objects.unscoped().filter(address=address).first() or houses.register_house(
-                        actor=request.user, address=address)
-                    people.move_in(actor=request.user, person=person, house=house, day=data["day"],
-                                   tenure=data["tenure"] or "own", note=data["note"])
+                    people.move_in_at(actor=request.user, person=person, address=data["address"], day=data["day"],
+                                      tenure=data["tenure"] or "own", note=data["note"])
                 elif data["event"] == "move_out":
                     people.move_out(actor=request.user, person=person, day=data["day"], note=data["note"])
                 else:

@@ -49,3 +49,48 @@ def test_the_page_refuses_a_bad_phone_on_its_field_and_keeps_nothing(login, regi
                              "tenure": "own", "phones": "13900001111; 12345"})
     assert page.status_code == 200 and "第2个" in page.content.decode()
     assert dbstate.changed(before, dbstate.dump()) == {}
+
+
+def _unhoused_address(register):
+    """A room beside 张三's, in G1, that the register holds no house for yet."""
+    from gongzhi.registry import addresses
+
+    community = register.h1.address.community
+    return addresses.ensure_address(community=community, lon=0.25, lat=0.5, components=[
+        ("road", "桂溪路"), ("number", "18号"), ("estate", "锦绣花园"), ("building", "1栋"), ("unit", "2单元"),
+        ("room", "302")])
+
+
+def test_moving_in_at_a_typed_address_through_the_api_is_one_service(login, register):
+    from gongzhi.registry.models import House
+
+    client = login("grid_worker")
+    address = _unhoused_address(register)
+    url = f"/api/v1/registry/people/{register.zhang.pk}/move-in"
+    before = dbstate.dump()
+    early = post(client, url, {"address": address.code, "day": "2019-01-01"})  # before 张三 came to h1
+    assert early.status_code == 422 and early.json()["detail"][0]["loc"] == ["body", "date"]
+    assert dbstate.changed(before, dbstate.dump()) == {}  # not even the house at the address
+    nowhere = post(client, url, {"address": "火星基地", "day": "2024-01-01"})
+    assert nowhere.status_code == 422 and nowhere.json()["detail"][0]["loc"] == ["body", "address"]
+    neither = post(client, url, {"day": "2024-01-01"})
+    assert neither.status_code == 422 and neither.json()["detail"][0]["loc"] == ["body", "address"]
+    moved = post(client, url, {"address": address.code, "day": "2024-01-01", "tenure": "rent"})
+    assert moved.status_code == 200, moved.content
+    house = House.objects.unscoped().get(address=address)
+    assert moved.json()["house_id"] == house.pk and house.use == "self_occupied"
+
+
+def test_the_page_moves_in_through_the_same_service(login, register, monkeypatch):
+    from gongzhi.registry import people
+
+    calls = []
+    real = people.move_in_at
+    monkeypatch.setattr(people, "move_in_at", lambda **kw: calls.append(kw) or real(**kw))
+    address = _unhoused_address(register)
+    client = login("grid_worker")
+    before = dbstate.dump()
+    early = client.post(f"/w/registry/people/{register.zhang.pk}/event/", {
+        "event": "move_in", "day": "2019-01-01", "tenure": "own", "address": address.code})
+    assert "早于入住日期" in early.content.decode() and len(calls) == 1
+    assert dbstate.changed(before, dbstate.dump()) == {}
