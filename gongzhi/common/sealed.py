@@ -59,6 +59,11 @@ class Sealed:
         return (crypto.encrypt(value, purpose=self.purpose), crypto.digest(value, kind=self.kind),
                 mask(value, self.mask_kind))
 
+    def digest(self, value: str) -> str:
+        """The blind index of a clear value (already normalised): for exact search and for
+        matching bulk rows against stored ones."""
+        return crypto.digest(value, kind=self.kind)
+
     def __set__(self, obj, value: str | None) -> None:
         token, digest, masked = self.columns(value)
         setattr(obj, f"{self.name}_token", token)

@@ -27,7 +27,6 @@ from . import (
     linked,
     matching,
     people,
-    phones,
     rights,
     search,
 )
@@ -411,11 +410,8 @@ def create_person(request, body: PersonIn):
     house = _optional(House, request.user, body.house_id)
     if body.area_code:
         scoping.get_in_scope_or_404(Area, request.user, code=body.area_code)
-    data = body.dict(exclude={"house_id", "phones"})
-    person = people.register_person(actor=request.user, house=house, **data)
-    for number in body.phones:
-        phones.link_phone(actor=request.user, number=number, person=person)
-    return Status(201, person)
+    data = body.dict(exclude={"house_id"})
+    return Status(201, people.register_person(actor=request.user, house=house, **data))
 
 
 class PersonChange(Schema):
@@ -442,7 +438,10 @@ def change_person(request, person_id: int, body: PersonChange):
 
 
 class MoveIn(Schema):
-    house_id: int
+    """Where to: a house, or a typed address (a standard address code or its text)."""
+
+    house_id: int | None = None
+    address: text(300) | None = None
     day: dt.date
     relation_to_head: text(12) = ""
     tenure: text(6) = "own"
@@ -454,9 +453,13 @@ class MoveIn(Schema):
 def person_move_in(request, person_id: int, body: MoveIn):
     require(request, "registry.change_person")
     person = scoping.get_in_scope_or_404(Person, request.user, pk=person_id)
-    house = scoping.get_in_scope_or_404(House, request.user, pk=body.house_id)
-    return people.move_in(actor=request.user, person=person, house=house, day=body.day,
-                          relation_to_head=body.relation_to_head, tenure=body.tenure, note=body.note)
+    where = {"relation_to_head": body.relation_to_head, "tenure": body.tenure, "note": body.note}
+    if body.house_id is not None:
+        house = scoping.get_in_scope_or_404(House, request.user, pk=body.house_id)
+        return people.move_in(actor=request.user, person=person, house=house, day=body.day, **where)
+    if not body.address:
+        raise people.RegistryError(_("请填写房屋编号或新住址"), "address")
+    return people.move_in_at(actor=request.user, person=person, address=body.address, day=body.day, **where)
 
 
 class Dated(Schema):
@@ -503,9 +506,8 @@ def create_entity(request, body: EntityIn):
     entity = entities.register_entity(
         actor=request.user, kind=body.kind, name=body.name, uscc=body.uscc, address=address,
         area_code=body.area_code, legal_rep=_optional(Person, request.user, body.legal_rep_id),
-        business_scope=body.business_scope, headcount=body.headcount, established_on=body.established_on)
-    for number in body.phones:
-        phones.link_phone(actor=request.user, number=number, entity=entity)
+        business_scope=body.business_scope, headcount=body.headcount, established_on=body.established_on,
+        phones=body.phones)
     return Status(201, entity)
 
 

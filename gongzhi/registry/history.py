@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import models
@@ -55,6 +56,18 @@ def record(*, actor: Any, obj: models.Model, action: str, changes: dict[str, Any
     )
     log.record(f"registry.{kind}.{action}", actor=actor, actor_name="system", target=obj, changes=changes)
     return change
+
+
+def record_many(*, actor: Any, objects: Iterable[models.Model], action: str,
+                changes: Callable[[models.Model], dict[str, Any]]) -> None:
+    """The history rows of many records at once (an import: its one audit entry is the caller's)."""
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    RecordChange.objects.bulk_create([
+        RecordChange(target_type=o._meta.model_name, target_id=o.pk, action=action,
+                     changes=log._jsonable(changes(o)), actor=actor if authenticated else None,
+                     actor_name=actor.get_username() if authenticated else "system", area_id=o.area_id)
+        for o in objects
+    ], batch_size=2000)
 
 
 def edit(*, actor: Any, obj: models.Model, changes: dict[str, Any], editable: set[str], tracked: list[str],

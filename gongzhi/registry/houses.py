@@ -43,6 +43,27 @@ def register_house(*, actor: Any, address: Address, use: str = HouseUse.SELF_OCC
     return house
 
 
+def house_at(*, actor: Any, address: Address) -> House:
+    """The house at `address`, registering a self-occupied one where none is yet (a person moving
+    in at an address the register holds no house for)."""
+    return House.objects.unscoped().filter(address=address).first() or register_house(actor=actor, address=address)
+
+
+def houses_at(*, actor: Any, addresses: set[Address]) -> dict[int, House]:
+    """`house_at` for many addresses at once (an import), by address id: the missing houses are
+    registered self-occupied in bulk, with their history."""
+    found = {h.address_id: h for h in House.objects.unscoped().filter(address__in=addresses)}
+    missing = [House(address=a, area_id=a.area_id) for a in addresses if a.pk not in found]
+    if missing:
+        # Another import may register the same house at the same moment: keep whichever won.
+        House.objects.bulk_create(missing, batch_size=2000, ignore_conflicts=True)
+        made = list(House.objects.unscoped().filter(address__in=[h.address_id for h in missing]))
+        found.update({h.address_id: h for h in made})
+        history.record_many(actor=actor, objects=made, action="created",
+                            changes=lambda h: {"use": h.use, "source": "import"})
+    return found
+
+
 @transaction.atomic
 def update_house(*, actor: Any, house: House, **changes: Any) -> House:
     return history.edit(actor=actor, obj=house, changes=changes, editable=EDITABLE, tracked=TRACKED,

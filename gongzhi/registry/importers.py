@@ -29,10 +29,10 @@ from gongzhi.accounts import scoping
 from gongzhi.areas.models import Area, Level
 from gongzhi.audit import log
 from gongzhi.common import bulk, crypto
-from gongzhi.common.masking import mask
 from gongzhi.common.text import strip_controls, with_nul
 
 from . import addresses, matching
+from . import houses as house_service
 from .identifiers import IdentifierError, normalise, parse_id_number, parse_phone, parse_uscc
 from .models import (
     Address,
@@ -63,9 +63,6 @@ PERSON_FIELDS = [
     "created_at", "updated_at", "identity_check",
 ]
 IMPORT_NOTE = "import"
-ID_PURPOSE = Person.id_number.purpose
-PASSPORT_PURPOSE = Person.passport_number.purpose
-PHONE_PURPOSE = Phone.number.purpose
 _SPLIT = re.compile(r"[;；,，、\s]+")
 
 
@@ -206,15 +203,6 @@ class Importer(ABC):
     def commit(self, records: list[Any]) -> Counts:
         """Writes a chunk of checked records in one transaction."""
 
-    def _history(self, objects: Iterable[Any], action: str, changes: Callable[[Any], dict]) -> None:
-        authenticated = self.actor is not None and self.actor.is_authenticated
-        RecordChange.objects.bulk_create([
-            RecordChange(target_type=o._meta.model_name, target_id=o.pk, action=action,
-                         changes=log._jsonable(changes(o)), actor=self.actor if authenticated else None,
-                         actor_name=self.actor.get_username() if authenticated else "system", area_id=o.area_id)
-            for o in objects
-        ], batch_size=2000)
-
 
 # ---------------------------------------------------------------- people
 @dataclass
@@ -265,7 +253,7 @@ class PeopleImporter(Importer):
             try:
                 parsed = parse_id_number(raw_id)
                 record.id_number, record.birth_date, record.sex = parsed.value, parsed.birth_date, parsed.sex
-                record.id_digest = crypto.digest(parsed.value, kind="id_number")
+                record.id_digest = Person.id_number.digest(parsed.value)
                 self.duplicate(("id", record.id_digest), row, p, "id_number")
             except IdentifierError as exc:
                 p["id_number"] = str(exc)
@@ -282,7 +270,7 @@ class PeopleImporter(Importer):
             if not re.fullmatch(r"[A-Z]{3}", record.nationality):
                 p["nationality"] = _("国籍应为ISO三位字母代码，如 GBR")
             if record.passport_number and "nationality" not in p:
-                record.passport_digest = crypto.digest(record.passport_number, kind="document")
+                record.passport_digest = Person.passport_number.digest(record.passport_number)
                 self.duplicate(("passport", record.passport_digest, record.nationality), row, p, "passport_number")
         record.ethnicity = v.get("ethnicity", "").strip()[:20]
         record.address = self.address(v.get("address", ""), p)
@@ -303,7 +291,7 @@ class PeopleImporter(Importer):
     def commit(self, records: list[PersonRow]) -> Counts:
         counts = Counts()
         with transaction.atomic():
-            houses = self._houses({r.address for r in records})
+            houses = house_service.houses_at(actor=self.actor, addresses={r.address for r in records})
             new, updates = [], []
             for r, mine, elsewhere in self._holders(records):
                 (updates if mine is not None else new).append((r, mine if mine is not None else elsewhere))
@@ -344,18 +332,6 @@ class PeopleImporter(Importer):
             elsewhere = next((h for h in found if h.pk not in seen and not h.identity_check), None)
             yield r, mine, elsewhere
 
-    def _houses(self, addresses_: set[Address]) -> dict[int, House]:
-        """The house at each address, registering one (self-occupied) where none is yet."""
-        found = {h.address_id: h for h in House.objects.unscoped().filter(address__in=addresses_)}
-        missing = [House(address=a, area_id=a.area_id) for a in addresses_ if a.pk not in found]
-        if missing:
-            # Another import may register the same house at the same moment: keep whichever won.
-            House.objects.bulk_create(missing, batch_size=2000, ignore_conflicts=True)
-            made = list(House.objects.unscoped().filter(address__in=[h.address_id for h in missing]))
-            found.update({h.address_id: h for h in made})
-            self._history(made, "created", lambda h: {"use": h.use, "source": "import"})
-        return found
-
     def _create(self, new: list[tuple[PersonRow, Person | None]], houses: dict[int, House]) -> list[int]:
         """New people and everything that hangs on them, written with COPY on PostgreSQL; a row
         whose number a record elsewhere holds (paired with it) is provisional, with its review."""
@@ -368,12 +344,12 @@ class PeopleImporter(Importer):
         for r, elsewhere in new:
             house = houses[r.address.pk]
             pinyin, initials = pinyin_and_initials(r.name)
-            id_token = crypto.encrypt(r.id_number, purpose=ID_PURPOSE) if r.id_number else ""
-            passport_token = crypto.encrypt(r.passport_number, purpose=PASSPORT_PURPOSE) if r.passport_number else ""
+            # Sealed as assignment seals them; the digests the check computed are kept.
+            id_token, _digest, id_masked = Person.id_number.columns(r.id_number)
+            passport_token, _digest, passport_masked = Person.passport_number.columns(r.passport_number)
             people.append((
-                r.name, pinyin, initials, id_token, r.id_digest, mask(r.id_number, "id_number") if r.id_number else "",
-                r.passport_type, passport_token, r.passport_digest,
-                mask(r.passport_number, "document") if r.passport_number else "", r.nationality, r.birth_date, r.sex,
+                r.name, pinyin, initials, id_token, r.id_digest, id_masked,
+                r.passport_type, passport_token, r.passport_digest, passport_masked, r.nationality, r.birth_date, r.sex,
                 r.ethnicity, r.residency, house.pk, r.relation_to_head, "active", None, house.area_id, now, now,
                 IdentityCheck.PENDING if elsewhere is not None else IdentityCheck.NONE,
             ))
@@ -419,7 +395,7 @@ class PeopleImporter(Importer):
                 any(getattr(r, k) and getattr(r, k) != getattr(person, k)
                     for k in ("name", "residency", "ethnicity", "relation_to_head"))
                 or (person.house_id != houses[r.address.pk].pk and person.status != "deceased")
-                or any(crypto.digest(n, kind="phone") not in phones.get(person.pk, ()) for n in r.phones)
+                or any(Phone.number.digest(n) not in phones.get(person.pk, ()) for n in r.phones)
                 or any(t.pk not in tags.get(person.pk, ()) for t in r.tags)
             )
             if differs:
@@ -466,20 +442,24 @@ def refusing(row: int, column: str):
         raise RowRefused(row, getattr(exc, "field", "") or column, str(exc)) from exc
 
 
+def _sealed_phone(number: str) -> Phone:
+    phone = Phone()
+    phone.number = number  # sealed as the register's own phones are
+    return phone
+
+
 def link_phones(owners: list[tuple[int, str, list[str]]], *, owner: str) -> None:
     """Phones for many new owners at once, as (owner id, area code, numbers): existing numbers
     are reused, new ones sealed once; `owner` is "person_id" or "entity_id"."""
     wanted = {n for _o, _a, numbers in owners for n in numbers}
     if not wanted:
         return
-    digests = {n: crypto.digest(n, kind="phone") for n in wanted}
+    digests = {n: Phone.number.digest(n) for n in wanted}
     phones = dict(Phone.objects.filter(number_digest__in=digests.values()).values_list("number_digest", "id"))
     fresh = [n for n, d in digests.items() if d not in phones]
     if fresh:
         # A number may be sealed by another import at the same moment: the unique digest decides.
-        Phone.objects.bulk_create([Phone(number_token=crypto.encrypt(n, purpose=PHONE_PURPOSE),
-                                         number_digest=digests[n], number_masked=mask(n, "phone")) for n in fresh],
-                                  batch_size=2000, ignore_conflicts=True)
+        Phone.objects.bulk_create([_sealed_phone(n) for n in fresh], batch_size=2000, ignore_conflicts=True)
         phones.update(Phone.objects.filter(number_digest__in=[digests[n] for n in fresh])
                       .values_list("number_digest", "id"))
     other = "entity_id" if owner == "person_id" else "person_id"
@@ -580,8 +560,6 @@ class HousesImporter(Importer):
         return (None if p else HouseRow(row, address, use, area, owner, v.get("note", "").strip()[:200])), p
 
     def commit(self, records: list[HouseRow]) -> Counts:
-        from . import houses as house_service
-
         counts = Counts()
         with transaction.atomic():
             existing = {h.address_id: h for h in House.objects.unscoped().filter(address__in=[r.address for r in records])}
@@ -613,7 +591,7 @@ def _person_by_id(actor: Any, value: str, p: RowProblems, key: str) -> Person | 
     except IdentifierError as exc:
         p[key] = str(exc)
         return None
-    person = scoping.scoped(Person, actor).filter(id_number_digest=crypto.digest(number, kind="id_number")).first()
+    person = scoping.scoped(Person, actor).filter(id_number_digest=Person.id_number.digest(number)).first()
     if person is None:
         p[key] = _("该身份证号的人员未登记或不在您的管辖范围")
     return person

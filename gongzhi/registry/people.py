@@ -139,9 +139,13 @@ def register_person(
     passport_number: str | None = None, nationality: str = "", birth_date: dt.date | None = None,
     sex: str = "", ethnicity: str = "", house: House | None = None, area_code: str | None = None,
     relation_to_head: str = "", tenure: str = Tenure.OWN, since: dt.date | None = None,
-    tags: list[str] = (),
+    tags: list[str] = (), phones: list[str] = (),
 ) -> Person:
-    """A new person, living at `house` from `since` (today if not given), or placed in an area."""
+    """A new person, living at `house` from `since` (today if not given), or placed in an area,
+    with their phones: one transaction, so a refused number leaves no person behind."""
+    from . import phones as phone_service
+
+    numbers = phone_service.checked(list(phones))
     name = (name or "").strip()
     if not name:
         raise RegistryError(_("姓名不能为空"), "name")
@@ -164,6 +168,7 @@ def register_person(
                                  tenure=tenure, area_id=house.area_id)
     history.record(actor=actor, obj=person, action="created", changes=history.snapshot(person, TRACKED))
     _ensure_in_scope(person, actor)
+    phone_service.link_all(actor=actor, numbers=numbers, person=person)
     if holder is not None:
         from . import identity
 
@@ -280,6 +285,22 @@ def move_in(*, actor: Any, person: Person, house: House, day: dt.date, relation_
     if not handover:
         _ensure_in_scope(person, actor)
     return person
+
+
+@transaction.atomic
+def move_in_at(*, actor: Any, person: Person, address: str, day: dt.date, relation_to_head: str = "",
+               tenure: str = Tenure.OWN, note: str = "") -> Person:
+    """`move_in` at a typed address (a standard address code, or text that matches one with
+    certainty, in the actor's scope), registering the house there if the register has none; a
+    refused move leaves no house behind."""
+    from . import houses, matching
+
+    found, why = matching.find_address(actor, address)
+    if found is None:
+        raise RegistryError(why, "address")
+    house = houses.house_at(actor=actor, address=found)
+    return move_in(actor=actor, person=person, house=house, day=day, relation_to_head=relation_to_head,
+                   tenure=tenure, note=note)
 
 
 def _leave(*, actor: Any, person: Person, day: dt.date, note: str, kind: str, status: str) -> Person:

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.audit import log
-from gongzhi.common import crypto
 
 from .identifiers import IdentifierError, parse_phone
 from .models import Entity, Person, Phone, PhoneLink
@@ -17,7 +16,7 @@ from .people import RegistryError, _ensure_in_scope
 
 def phone_digest(raw: str) -> str:
     """The blind index of a number as typed (normalised first), for exact search."""
-    return crypto.digest(parse_phone(raw), kind="phone")
+    return Phone.number.digest(parse_phone(raw))
 
 
 @transaction.atomic
@@ -29,7 +28,7 @@ def link_phone(*, actor: Any, number: str, person: Person | None = None, entity:
         clear = parse_phone(number)
     except IdentifierError as exc:
         raise RegistryError(str(exc), "phone") from exc
-    digest = crypto.digest(clear, kind="phone")
+    digest = Phone.number.digest(clear)
     phone = Phone.objects.filter(number_digest=digest).first()
     if phone is None:
         phone = Phone()
@@ -43,6 +42,24 @@ def link_phone(*, actor: Any, number: str, person: Person | None = None, entity:
                    changes={"phone": phone.number_masked})
         _ensure_in_scope(link, actor)
     return link
+
+
+def checked(numbers: list[str]) -> list[str]:
+    """Every number of a registration read before anything is written; a bad one is refused
+    naming its place in the list (the whole registration with it)."""
+    clear = []
+    for place, number in enumerate(numbers, start=1):
+        try:
+            clear.append(parse_phone(number))
+        except IdentifierError as exc:
+            raise RegistryError(_("第%(n)s个电话号码：%(why)s") % {"n": place, "why": exc}, "phones") from exc
+    return clear
+
+
+def link_all(*, actor: Any, numbers: list[str], person: Person | None = None, entity: Entity | None = None) -> None:
+    """The numbers `checked` returned, tied to the record just registered (in its transaction)."""
+    for number in numbers:
+        link_phone(actor=actor, number=number, person=person, entity=entity)
 
 
 @transaction.atomic

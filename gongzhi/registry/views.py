@@ -23,13 +23,11 @@ from gongzhi.accounts import scoping
 from . import (
     disclosure,
     exporters,
-    houses,
     identity,
     imports,
     linked,
     matching,
     people,
-    phones,
     rights,
     search,
     sheets,
@@ -132,19 +130,14 @@ def person_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                person = people.register_person(
-                    actor=request.user, house=house, name=data["name"], residency=data["residency"],
-                    id_number=data["id_number"] or None, passport_type=data["passport_type"],
-                    passport_number=data["passport_number"] or None, nationality=data["nationality"],
-                    ethnicity=data["ethnicity"], relation_to_head=data["relation_to_head"], tenure=data["tenure"],
-                    since=data["since"], tags=[t.code for t in data["tags"]],
-                    area_code=None if house else _only_area(request.user))
-                for number in [n for n in re.split(r"[;；,，\s]+", data["phones"]) if n]:
-                    try:
-                        phones.link_phone(actor=request.user, number=number, person=person)
-                    except RegistryError as exc:
-                        raise RegistryError(str(exc), "phones") from exc
+            person = people.register_person(
+                actor=request.user, house=house, name=data["name"], residency=data["residency"],
+                id_number=data["id_number"] or None, passport_type=data["passport_type"],
+                passport_number=data["passport_number"] or None, nationality=data["nationality"],
+                ethnicity=data["ethnicity"], relation_to_head=data["relation_to_head"], tenure=data["tenure"],
+                since=data["since"], tags=[t.code for t in data["tags"]],
+                area_code=None if house else _only_area(request.user),
+                phones=[n for n in re.split(r"[;；,，\s]+", data["phones"]) if n])
         except RegistryError as exc:
             _refused(form, exc)
             clash = getattr(exc, "person", None)  # a record holding the number that the user sees
@@ -197,13 +190,8 @@ def person_event(request, pk: int):
         try:
             with transaction.atomic():
                 if data["event"] == "move_in":
-                    address, why = matching.find_address(request.user, data["address"])
-                    if address is None:
-                        raise RegistryError(why, "address")
-                    house = House.objects.unscoped().filter(address=address).first() or houses.register_house(
-                        actor=request.user, address=address)
-                    people.move_in(actor=request.user, person=person, house=house, day=data["day"],
-                                   tenure=data["tenure"] or "own", note=data["note"])
+                    people.move_in_at(actor=request.user, person=person, address=data["address"], day=data["day"],
+                                      tenure=data["tenure"] or "own", note=data["note"])
                 elif data["event"] == "move_out":
                     people.move_out(actor=request.user, person=person, day=data["day"], note=data["note"])
                 else:
