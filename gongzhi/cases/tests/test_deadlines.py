@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from gongzhi.cases import categories, deadlines, workdays
-from gongzhi.cases.models import CalendarDay, Category
+from gongzhi.cases import categories, deadlines
+from gongzhi.cases.models import Category
+from gongzhi.workcalendar import workdays
+from gongzhi.workcalendar.models import CalendarDay
 
 SH = ZoneInfo("Asia/Shanghai")
 
