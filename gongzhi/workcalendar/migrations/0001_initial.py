@@ -5,20 +5,16 @@ any group holding them, admin log entries naming it) follow under the new app la
 from django.db import migrations, models
 
 
-def move_content_type(apps, schema_editor):
-    content_types = apps.get_model("contenttypes", "ContentType")
-    db = schema_editor.connection.alias
-    if content_types.objects.using(db).filter(app_label="workcalendar", model="calendarday").exists():
-        return
-    content_types.objects.using(db).filter(app_label="cases", model="calendarday").update(app_label="workcalendar")
+def relabel(source: str, target: str):
+    """Moves the content type of CalendarDay from app `source` to app `target` (unless `target`
+    already has one): its permissions, and anything holding them, go with it."""
 
+    def run(apps, schema_editor):
+        content_types = apps.get_model("contenttypes", "ContentType").objects.using(schema_editor.connection.alias)
+        if not content_types.filter(app_label=target, model="calendarday").exists():
+            content_types.filter(app_label=source, model="calendarday").update(app_label=target)
 
-def return_content_type(apps, schema_editor):
-    content_types = apps.get_model("contenttypes", "ContentType")
-    db = schema_editor.connection.alias
-    if content_types.objects.using(db).filter(app_label="cases", model="calendarday").exists():
-        return
-    content_types.objects.using(db).filter(app_label="workcalendar", model="calendarday").update(app_label="cases")
+    return run
 
 
 class Migration(migrations.Migration):
@@ -53,5 +49,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
-        migrations.RunPython(move_content_type, return_content_type),
+        migrations.RunPython(relabel("cases", "workcalendar"), relabel("workcalendar", "cases")),
     ]
