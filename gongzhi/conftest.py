@@ -89,7 +89,8 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from gongzhi.areas import lookup
-    from gongzhi.cases import numbers, workdays
+    from gongzhi.cases import numbers
+    from gongzhi.workcalendar import workdays
 
     cache.clear()
     lookup.forget()

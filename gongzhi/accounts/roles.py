@@ -76,7 +76,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         *_CREDENTIAL_RESETS,
         "registry.view_tag", "registry.add_tag", "registry.change_tag",
         "cases.view_category", "cases.add_category", "cases.change_category",
-        "cases.view_calendarday", "cases.add_calendarday", "cases.change_calendarday", "cases.delete_calendarday",
+        "workcalendar.view_calendarday", "workcalendar.add_calendarday", "workcalendar.change_calendarday",
+        "workcalendar.delete_calendarday",
         "cases.view_open311key", "cases.add_open311key", "cases.change_open311key",
     }),
     Role.SECURITY_ADMIN: frozenset({

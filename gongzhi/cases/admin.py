@@ -3,8 +3,8 @@ from django.contrib import admin
 from gongzhi.accounts import scoping
 from gongzhi.accounts.admin_base import AuditedAdmin, ScopedChoicesAdmin
 
-from . import open311, workdays
-from .models import CalendarDay, Category, Open311Key, RoutingRule
+from . import open311
+from .models import Category, Open311Key, RoutingRule
 
 
 @admin.register(Category)
@@ -13,20 +13,6 @@ class CategoryAdmin(AuditedAdmin):
                     "dispatch_unit", "handle_within", "handle_unit", "is_active")
     list_filter = ("parent", "default_level", "is_active")
     search_fields = ("code", "name")
-
-
-@admin.register(CalendarDay)
-class CalendarDayAdmin(AuditedAdmin):
-    list_display = ("date", "is_workday", "note")
-    date_hierarchy = "date"
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        workdays.overrides_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        workdays.overrides_changed()
 
 
 @admin.register(RoutingRule)

@@ -1,80 +1,17 @@
-"""Deadlines of a case's steps: computed when the step starts, from the category's limit, in
-calendar hours, working hours (the office hours of working days) or working days (until the
-end of office hours on the N-th working day after the start). Warning (yellow) starts when the
-category's share of the span is used; overdue (red) at the deadline."""
+"""Deadlines of a case's steps: computed when the step starts, from the category's limit, in a
+unit of the working calendar (`gongzhi.workcalendar.units`: calendar hours, days or months,
+working hours or working days). Warning (yellow) starts when the category's share of the span
+from start to deadline is used, whatever the unit (the span is wall-clock time); overdue (red)
+at the deadline."""
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
-from django.conf import settings
-from django.utils import timezone
+from gongzhi.workcalendar import units
 
-from .models import LimitUnit
-from .workdays import is_workday
-
-
-def office_hours() -> tuple[tuple[dt.time, dt.time], ...]:
-    """GONGZHI_OFFICE_HOURS, e.g. "09:00-12:00,13:30-17:30", as time pairs (local time)."""
-    return _spans(settings.GONGZHI_OFFICE_HOURS)
-
-
-@lru_cache(maxsize=8)
-def _spans(text: str) -> tuple[tuple[dt.time, dt.time], ...]:
-    spans = []
-    for part in text.split(","):
-        start, end = part.strip().split("-")
-        spans.append((dt.time.fromisoformat(start), dt.time.fromisoformat(end)))
-    return tuple(spans)
-
-
-def _local(moment: dt.datetime) -> dt.datetime:
-    return timezone.localtime(moment) if timezone.is_aware(moment) else timezone.make_aware(moment)
-
-
-def add_work_hours(start: dt.datetime, hours: float) -> dt.datetime:
-    """The moment `hours` of office time after `start` (time outside office hours does not count)."""
-    remaining = dt.timedelta(hours=hours)
-    moment = _local(start)
-    spans = office_hours()
-    tz = moment.tzinfo
-    day = moment.date()
-    while True:
-        if is_workday(day):
-            for opens, closes in spans:
-                span_start = dt.datetime.combine(day, opens, tzinfo=tz)
-                span_end = dt.datetime.combine(day, closes, tzinfo=tz)
-                begin = max(span_start, moment)
-                if begin >= span_end:
-                    continue
-                available = span_end - begin
-                if remaining <= available:
-                    return begin + remaining
-                remaining -= available
-        day += dt.timedelta(days=1)
-        moment = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-
-
-def add_work_days(start: dt.datetime, days: int) -> dt.datetime:
-    """Close of office on the `days`-th working day after the day of `start`."""
-    moment = _local(start)
-    day, counted = moment.date(), 0
-    while counted < days:
-        day += dt.timedelta(days=1)
-        if is_workday(day):
-            counted += 1
-    return dt.datetime.combine(day, office_hours()[-1][1], tzinfo=moment.tzinfo)
-
-
-def deadline(start: dt.datetime, amount: int, unit: str) -> dt.datetime:
-    if unit == LimitUnit.HOURS:
-        return _local(start) + dt.timedelta(hours=amount)
-    if unit == LimitUnit.WORK_HOURS:
-        return add_work_hours(start, amount)
-    if unit == LimitUnit.WORK_DAYS:
-        return add_work_days(start, amount)
-    raise ValueError(f"unknown limit unit {unit!r}")
+# The end of a step's limit: the working calendar's rule, named here for the case loop's callers.
+deadline = units.deadline
 
 
 def warning_from(start: dt.datetime, due: dt.datetime, warn_at_percent: int) -> dt.datetime:

@@ -1,5 +1,6 @@
 """Cases (事件与诉求). This first part holds what every case is measured against: the category
-tree with each leaf's deadline policy and default level, and the working calendar."""
+tree with each leaf's deadline policy and default level (the working calendar and the units of
+a limit are `gongzhi.workcalendar`'s)."""
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from gongzhi.common.scoped import ScopedModel, ScopeRule
 from gongzhi.common.sealed import Sealed
+from gongzhi.workcalendar.units import LimitUnit
 
 
 class CaseLevel(models.TextChoices):
@@ -19,16 +21,11 @@ class CaseLevel(models.TextChoices):
     DISTRICT = "district", _("区")
 
 
-class LimitUnit(models.TextChoices):
-    HOURS = "hours", _("自然小时")
-    WORK_HOURS = "work_hours", _("工作小时")
-    WORK_DAYS = "work_days", _("工作日")
-
-
 class Category(models.Model):
     """A two-level tree (大类 › 小类). Cases are filed under leaves; each leaf says how long each
-    step may take (accept, dispatch, handle), in calendar hours, working hours or working days
-    on the Chinese calendar, and at which level it is handled by default."""
+    step may take (accept, dispatch, handle), in a unit of `workcalendar.units.LimitUnit` (calendar
+    hours, days or months, working hours or days on the Chinese calendar), and at which level it
+    is handled by default."""
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=60)
@@ -60,25 +57,6 @@ class Category(models.Model):
     @property
     def is_leaf(self) -> bool:
         return self.parent_id is not None
-
-
-class CalendarDay(models.Model):
-    """A day whose status the State Council's holiday notice decides: a holiday on a weekday or
-    a working day on a weekend (调休). Entered here for years the bundled calendar does not know
-    yet; an entry here overrides the bundled calendar."""
-
-    date = models.DateField(_("日期"), unique=True)
-    is_workday = models.BooleanField(_("工作日"))
-    note = models.CharField(_("说明"), max_length=60, blank=True)
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = _("节假日调整")
-        verbose_name_plural = pgettext_lazy("plural", "节假日调整")
-
-    def __str__(self) -> str:
-        state = _("上班") if self.is_workday else _("休息")
-        return f"{self.date} {state} {self.note}"
 
 
 class RoutingRule(models.Model):

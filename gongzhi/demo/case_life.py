@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from gongzhi.cases import deadlines
 from gongzhi.cases.models import CaseState as S
-from gongzhi.cases.models import LimitUnit
 from gongzhi.cases.workflow import LEVELS_UP, OPEN, TRANSITIONS
+from gongzhi.workcalendar.units import LimitUnit
 
 MINUTE = dt.timedelta(minutes=1)
 

@@ -29,10 +29,11 @@ from gongzhi.accounts import scoping
 from gongzhi.accounts.models import User
 from gongzhi.areas import codes
 from gongzhi.areas.models import Area
-from gongzhi.cases import rollups, routing, workdays
+from gongzhi.cases import rollups, routing
 from gongzhi.cases.models import Case, CaseEvent, CaseStat, CaseState, Category, DailyCounter
 from gongzhi.common import bulk, crypto
 from gongzhi.orgs.models import Department, DepartmentKind
+from gongzhi.workcalendar import workdays
 
 from . import case_life, names
 from .case_life import Leaf, Life, Place, Plan

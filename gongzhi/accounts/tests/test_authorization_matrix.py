@@ -90,12 +90,13 @@ def _build(media) -> World:
 
     from gongzhi.areas.models import Area
     from gongzhi.cases import categories, intake, open311, workflow
-    from gongzhi.cases.models import CalendarDay, Category, RoutingRule
+    from gongzhi.cases.models import Category, RoutingRule
     from gongzhi.common import crypto
     from gongzhi.orgs.models import Department, DepartmentKind, Organization
     from gongzhi.registry import addresses, entities, houses, imports, people, phones
     from gongzhi.registry.models import AddressReview, ImportJob, Tag
     from gongzhi.registry.tests.factories import id_number, uscc
+    from gongzhi.workcalendar.models import CalendarDay
 
     world = build_world()
     departments = build_departments()

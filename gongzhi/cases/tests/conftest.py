@@ -1,7 +1,8 @@
 import pytest
 
-from gongzhi.cases import categories, open311, workdays
+from gongzhi.cases import categories, open311
 from gongzhi.cases.models import Category
+from gongzhi.workcalendar import workdays
 
 
 @pytest.fixture(autouse=True)

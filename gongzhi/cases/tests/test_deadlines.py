@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from gongzhi.cases import categories, deadlines, workdays
-from gongzhi.cases.models import CalendarDay, Category
+from gongzhi.cases import categories, deadlines
+from gongzhi.cases.models import Category
+from gongzhi.workcalendar import workdays
+from gongzhi.workcalendar.models import CalendarDay
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -76,3 +78,17 @@ def test_the_default_tree_has_two_levels_and_sixty_leaves(db):
     assert not Category.objects.filter(parent__parent__isnull=False).exists()
     assert str(Category.objects.get(code="fire_lane_blocked")) == "安全隐患/消防通道堵塞"
     assert categories.load_defaults() == 0
+
+
+def test_a_category_may_count_its_limits_in_calendar_months_and_days(garbage, cast):
+    from gongzhi.cases import intake
+    from gongzhi.workcalendar import units
+
+    garbage.accept_unit, garbage.accept_within = "months", 1
+    garbage.handle_unit, garbage.handle_within = "days", 10
+    garbage.full_clean()  # the new units are choices of the category's fields
+    garbage.save()
+    case = intake.report(actor=cast.grid_worker, channel="grid_patrol", category=garbage, description="楼道堆物",
+                         lon=0.25, lat=0.5).case
+    assert case.due_at == units.add_months(case.step_started_at, 1)
+    assert case.warn_at == deadlines.warning_from(case.step_started_at, case.due_at, garbage.warn_at)
