@@ -17,7 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gongzhi.areas.models import Area
-from gongzhi.cases import categories, intake, open311, workdays, workflow
+from gongzhi.cases import categories, intake, open311, workflow
 from gongzhi.cases.models import Category
 from gongzhi.conftest import C1, G1, S1, sign_in
 from gongzhi.deliberation import topics
@@ -27,6 +27,7 @@ from gongzhi.orgs.models import Department, DepartmentKind, Organization, OrgKin
 from gongzhi.portal import places
 from gongzhi.registry.models import AddressReview
 from gongzhi.registry.tests.conftest import register  # noqa: F401  (the register's test world)
+from gongzhi.workcalendar import workdays
 
 pytestmark = pytest.mark.django_db
 
