@@ -1,7 +1,7 @@
 """A model attribute for a sensitive value kept as three columns: the sealed token, the blind
 index digest and the masked form. Reading it gives a SealedValue that prints masked; the clear
 value needs `.reveal()`, which callers reach only through a service that checks the role and
-writes the audit entry (registry.disclosure.reveal)."""
+writes the audit entry (registry.sensitive.reveal)."""
 
 from __future__ import annotations
 

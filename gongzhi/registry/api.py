@@ -20,7 +20,6 @@ from gongzhi.common.api_types import Count, Latitude, Longitude, text
 
 from . import (
     addresses,
-    disclosure,
     entities,
     exporters,
     houses,
@@ -29,6 +28,7 @@ from . import (
     people,
     rights,
     search,
+    sensitive,
 )
 from .models import Address, AddressReview, Entity, House, Person, PhoneLink, ReviewStatus
 
@@ -308,7 +308,7 @@ class RevealOut(Schema):
              summary="Reveal a sealed value (audited)")
 def reveal_person(request, person_id: int, body: RevealIn):
     person = scoping.get_in_scope_or_404(Person, request.user, pk=person_id)
-    return {"field": body.field, "value": disclosure.reveal(user=request.user, obj=person, field=body.field,
+    return {"field": body.field, "value": sensitive.reveal(user=request.user, obj=person, field=body.field,
                                                             reason=body.reason)}
 
 
@@ -332,7 +332,7 @@ def subject_copy(request, person_id: int, body: SubjectCopyIn):
              summary="Reveal a phone number (audited)")
 def reveal_phone(request, link_id: int, body: RevealIn):
     link = scoping.get_in_scope_or_404(PhoneLink, request.user, pk=link_id)
-    return {"field": "phone", "value": disclosure.reveal(user=request.user, obj=link, field="phone",
+    return {"field": "phone", "value": sensitive.reveal(user=request.user, obj=link, field="phone",
                                                          reason=body.reason)}
 
 

@@ -16,9 +16,9 @@ from gongzhi.accounts import scoping
 from gongzhi.audit import log
 from gongzhi.common.cells import cell_text, neutralise
 
-from .disclosure import may_reveal
 from .models import Person
 from .people import RegistryError
+from .sensitive import may_reveal
 
 
 def _sheets(person: Person) -> list[tuple[str, list[str], list[list[Any]]]]:

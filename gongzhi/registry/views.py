@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 from gongzhi.accounts import scoping
 
 from . import (
-    disclosure,
     exporters,
     identity,
     imports,
@@ -30,6 +29,7 @@ from . import (
     people,
     rights,
     search,
+    sensitive,
     sheets,
 )
 from .forms import LifeEventForm, PersonChangeForm, PersonForm
@@ -71,7 +71,7 @@ class RevealForm(forms.Form):
 @view("registry.view_person")
 def person_view(request, pk: int):
     context = linked.of_person(request.user, pk)
-    context["may_reveal"] = disclosure.may_reveal(request.user)
+    context["may_reveal"] = sensitive.may_reveal(request.user)
     context["revealed"] = {}
     if request.method == "POST":
         form = RevealForm(request.POST)
@@ -81,7 +81,7 @@ def person_view(request, pk: int):
                 obj = scoping.get_in_scope_or_404(PhoneLink, request.user, pk=field.removeprefix("phone:"))
                 field = "phone"
             try:
-                value = disclosure.reveal(user=request.user, obj=obj, field=field,
+                value = sensitive.reveal(user=request.user, obj=obj, field=field,
                                           reason=form.cleaned_data["reason"])
                 context["revealed"][form.cleaned_data["field"]] = value
             except (RegistryError, PermissionDenied) as exc:
