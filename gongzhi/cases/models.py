@@ -60,7 +60,7 @@ class Category(models.Model):
 
 
 class RoutingRule(models.Model):
-    """Category + place → the unit that handles it. The most specific rule wins: a leaf over its
+    """Category + place → the department that handles it. The most specific rule wins: a leaf over its
     top category, a longer area code (a subdistrict's) over a shorter one (the district's)."""
 
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="routing_rules",
@@ -120,7 +120,7 @@ class Satisfaction(models.TextChoices):
 
 class Case(ScopedModel):
     """One matter to be handled, whatever its channel. `area` is where it is (a grid where the
-    point or address says so); `department` is the unit holding it after dispatch, which is
+    point or address says so); `department` is the department holding it after dispatch, which is
     what a handler's scope matches. `due_at`/`warn_at` belong to the step in progress."""
 
     scope_rule = ScopeRule(area_fields=("area__code",), department_fields=("department",), roles=CASE_ROLES)
@@ -257,7 +257,7 @@ class Counts(models.Model):
 
 
 class CaseStat(ScopedModel, Counts):
-    """Rollup of case events per day, grid, category and channel (and unit where one holds
+    """Rollup of case events per day, grid, category and channel (and department where one holds
     it), kept up to date by each transition in its own transaction, so that rates over a city
     and a month read thousands of rows, not millions of cases."""
 
@@ -274,7 +274,7 @@ class CaseStat(ScopedModel, Counts):
     class Meta:
         verbose_name = _("事件统计")
         verbose_name_plural = pgettext_lazy("plural", "事件统计")
-        # One row per key, a missing unit included (a plain unique key lets NULLs repeat).
+        # One row per key, a missing department included (a plain unique key lets NULLs repeat).
         constraints = [models.UniqueConstraint("day", "area", "category", "channel", Coalesce("department", 0),
                                                name="cases_stat_key")]
         # On PostgreSQL also a block-range index on day (migration 0013): a period over many
@@ -287,7 +287,7 @@ class CaseStat(ScopedModel, Counts):
 
 
 class CommunityStat(ScopedModel, Counts):
-    """The same counts summed per day and community (no grid, category, channel or unit), added
+    """The same counts summed per day and community (no grid, category, channel or department), added
     to by each transition next to its fine row, in the same transaction: the rates of a city, a
     district or a subdistrict read one row per community and day, about 1,400 a day in the demo
     city instead of some 30,000 fine rows (rates.py picks the grain)."""

@@ -19,7 +19,7 @@ LINK = "/w/cases/{number}/"
 
 
 def _holders(case: Case) -> list[Any]:
-    """Whoever holds the case now: the unit's handlers once dispatched, else the dispatchers."""
+    """Whoever holds the case now: the department's handlers once dispatched, else the dispatchers."""
     if case.state == CaseState.DISPATCHED and case.department_id:
         return list(scoping.holders(area_code=case.area_id, roles={"handler"}, department_id=case.department_id))
     return list(scoping.holders(area_code=case.area_id, roles={"dispatcher"}))

@@ -199,7 +199,7 @@ SCHEMAS: dict[str, Any] = {
             "service_name": {"type": "string"},
             "service_code": {"type": "string"},
             "description": {"type": "string", "description": "Empty without an api_key of the request's area"},
-            "agency_responsible": {"type": "string", "description": "The unit handling it, once dispatched"},
+            "agency_responsible": {"type": "string", "description": "The department handling it, once dispatched"},
             "service_notice": {"type": "string"},
             "requested_datetime": W3C,
             "updated_datetime": W3C,

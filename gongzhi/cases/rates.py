@@ -9,7 +9,7 @@
 Counts are taken on the day each event happened; a rate over a period sums the days.
 
 Two grains of the same counts, both added to by every transition: per day, grid, category,
-channel and unit (`CaseStat`), and per day and community (`CommunityStat`). A question that
+channel and department (`CaseStat`), and per day and community (`CommunityStat`). A question that
 needs nothing finer than whole communities (overall or by district, subdistrict or community,
 for someone whose scope is whole communities) reads the second, a city's month being ~44,000
 rows instead of a million; every other one the first. Both give the same answers.
@@ -107,7 +107,7 @@ def for_action(case: Case, action: str, now: dt.datetime, due_at: dt.datetime | 
 def _whole_communities(user: Any, group_by: str, prefix: str) -> bool:
     """Whether the question is about whole communities only, so the community rollup answers
     it: grouped no finer than by community, narrowed to no less than a community, asked by
-    someone whose every case assignment covers whole communities (a handler's scope is a unit
+    someone whose every case assignment covers whole communities (a handler's scope is a department
     and a grid worker's a grid, which only the fine rollup tells apart)."""
     if group_by not in COMMUNITY_GROUPS or len(prefix) > COMMUNITY:
         return False

@@ -6,8 +6,8 @@ and `tracking.rate`), read back from each event:
 
   day          the local date of the event
   place, kind  the case's area, category and channel (none of them changes after intake)
-  unit         the `department` the event records (the unit holding the case then; workflow
-               records it on every change while a unit holds the case); none otherwise, which
+  department   the `department` the event records (the one holding the case then; workflow
+               records it on every change while a department holds the case); none otherwise, which
                is also what a report, an acceptance or a rejection count under
   reported     report
   responded    accept, reject, self_resolve; on time unless the event says `on_time: false`
@@ -16,7 +16,7 @@ and `tracking.rate`), read back from each event:
   rated        evaluate, and its `satisfaction`
 
 Events written before they recorded `on_time` and `department` count as on time and under no
-unit. One INSERT … SELECT … GROUP BY after deleting the days' rows, then the community rollup
+department. One INSERT … SELECT … GROUP BY after deleting the days' rows, then the community rollup
 (`CommunityStat`) of those days summed from them the same way, all in one transaction.
 """
 
@@ -83,11 +83,11 @@ def rebuild(start: dt.date | None = None, end: dt.date | None = None) -> int:
         events = events.filter(at__gte=_local_midnight(start))
     if end is not None:
         events = events.filter(at__lt=_local_midnight(end + dt.timedelta(days=1)))
-    unit = Cast(KeyTextTransform("department", "data"), IntegerField())
+    department = Cast(KeyTextTransform("department", "data"), IntegerField())
     grouped = (events.order_by()
                .annotate(stat_day=TruncDate("at"), stat_area=F("case__area_id"),
                          stat_category=F("case__category_id"), stat_channel=F("case__channel"),
-                         stat_department=unit)
+                         stat_department=department)
                .values("stat_day", "stat_area", "stat_category", "stat_channel", "stat_department")
                .annotate(**_counts()))
     select, params = grouped.query.sql_with_params()

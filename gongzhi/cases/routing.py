@@ -1,4 +1,4 @@
-"""Which unit handles a case: the most specific active routing rule for its category and place
+"""Which department handles a case: the most specific active routing rule for its category and place
 (a leaf's rule before its top category's, a smaller area's before a larger one's)."""
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def suggest_many(categories: list[Category], area_codes: list[str]) -> dict[tupl
     return found
 
 
-# Which kind of unit handles each top category by default (a new installation's starting rules).
+# Which kind of department handles each top category by default (a new installation's starting rules).
 DEFAULT_KINDS = {
     "city_management": "city_management", "sanitation": "city_management", "disputes": "justice",
     "safety": "emergency", "livelihood": "civil_affairs", "public_utilities": "housing",
@@ -66,19 +66,19 @@ DEFAULT_KINDS = {
 
 
 def default_rules(area_codes: list[str]) -> int:
-    """For each area (a subdistrict or district), a rule per top category to the area's unit of the
+    """For each area (a subdistrict or district), a rule per top category to the area's department of the
     default kind, where the area has one and no rule exists yet. Returns how many were made."""
     from gongzhi.orgs.models import Department
 
     tops = {c.code: c for c in Category.objects.filter(parent__isnull=True)}
-    units = {(d.area_id, d.kind): d for d in Department.objects.unscoped().filter(area_id__in=area_codes,
-                                                                                 is_active=True)}
+    departments = {(d.area_id, d.kind): d for d in Department.objects.unscoped().filter(area_id__in=area_codes,
+                                                                                       is_active=True)}
     existing = set(RoutingRule.objects.filter(area_id__in=area_codes).values_list("category_id", "area_id"))
     rules = []
     for area in area_codes:
         for code, kind in DEFAULT_KINDS.items():
-            unit, top = units.get((area, kind)), tops.get(code)
-            if unit is not None and top is not None and (top.pk, area) not in existing:
-                rules.append(RoutingRule(category=top, area_id=area, department=unit))
+            department, top = departments.get((area, kind)), tops.get(code)
+            if department is not None and top is not None and (top.pk, area) not in existing:
+                rules.append(RoutingRule(category=top, area_id=area, department=department))
     RoutingRule.objects.bulk_create(rules)
     return len(rules)

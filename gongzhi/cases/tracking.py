@@ -85,7 +85,7 @@ def rate(*, number: str, code: str, satisfaction: str, comment: str = "", reques
         case.save(update_fields=["state", "satisfaction"])
         data = {"satisfaction": satisfaction, "by": "reporter"}
         if case.department_id is not None:
-            data["department"] = case.department_id  # the unit it counts for (rollups.rebuild)
+            data["department"] = case.department_id  # the department it counts for (rollups.rebuild)
         CaseEvent.objects.create(case=case, at=now, actor_name=_("反映人"), action="evaluate",
                                  from_state=CaseState.CLOSED, to_state=CaseState.EVALUATED,
                                  note=(comment or "")[:2000], data=data)

@@ -63,7 +63,7 @@ def _map(case: Case) -> dict | None:
     if case.lon is None or case.lat is None:
         return None
     # The case is in the user's scope, and its place goes with it (a handler, whose scope is a
-    # unit, sees no places of their own).
+    # department, sees no places of their own).
     area = Area.objects.unscoped().filter(code=case.area_id).only("code", "name", "short_name", "geometry").first()
     outline = None
     if area is not None and area.geometry:

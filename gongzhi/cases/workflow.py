@@ -56,7 +56,7 @@ TRANSITIONS: dict[str, Transition] = {
     "escalate": Transition(frozenset({S.REPORTED, S.ACCEPTED, S.DISPATCHED}), S.ACCEPTED,
                            frozenset({"grid_worker", "community_worker", "dispatcher", "handler"}), step="dispatch",
                            needs_note=True),
-    # Sent to the wrong unit: back to the dispatcher, with the reason.
+    # Sent to the wrong department: back to the dispatcher, with the reason.
     "return": Transition(frozenset({S.DISPATCHED}), S.ACCEPTED, frozenset({"handler"}), step="dispatch",
                          needs_note=True),
     "request_extension": Transition(frozenset({S.DISPATCHED}), None, frozenset({"handler", "community_worker"}),
@@ -163,7 +163,7 @@ def act(*, actor: Any, case: Case, action: str, note: str = "", department=None,
         locked.save()
         # The event keeps what its rollup counts depend on, so that rollups.rebuild() can
         # recount them from the events alone: whether the step it ends kept its deadline, and
-        # the unit holding the case (a dispatch names the unit it sends to).
+        # the department holding the case (a dispatch names the department it sends to).
         if ending_due is not None:
             data["on_time"] = now <= ending_due
         if locked.department_id is not None:
