@@ -85,7 +85,8 @@ def record(
     return append(
         AuditEntry, AuditHead,
         actor_id=actor.pk if authenticated else None,
-        actor_name=(actor.get_username() if authenticated else actor_name)[:150],
+        # The system and a resident (common/actors.py) are named, not linked.
+        actor_name=(actor.get_username() if authenticated or (actor is not None and not actor_name) else actor_name)[:150],
         action=action,
         target_type=target_type or t_type,
         target_id=(target_id or t_id)[:100],
