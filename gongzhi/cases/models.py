@@ -95,6 +95,9 @@ class CaseState(models.TextChoices):
     EVALUATED = "evaluated", _("已评价")
     SELF_RESOLVED = "self_resolved", _("自办结")
     MERGED = "merged", _("已合并")
+    # Waiting on another process (a deliberation topic; later a dispute or a care visit): no
+    # clock runs until that process ends and the case resumes or closes.
+    REFERRED = "referred", _("已转办")
 
 
 # The states a case is still being worked on in (workflow.OPEN; the sweep's indexes need them here),

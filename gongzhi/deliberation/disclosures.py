@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from gongzhi.accounts import scoping
 from gongzhi.audit import log
 
+from . import topics
 from .models import DeliberationError, Disclosure, DisclosureKind, Topic, TopicState
 from .scope import KEEPERS, locked, require_keeper
 
@@ -110,7 +111,9 @@ def disclose_implementation(*, actor: Any, topic: Topic, body: str) -> Disclosur
         raise DeliberationError(_("请先公开决议"))
     row = draft(actor=actor, area=topic.area, kind=DisclosureKind.IMPLEMENTATION, title=topic.title, body=body,
                 topic=topic)
-    return publish(actor=actor, disclosure=row)
+    published = publish(actor=actor, disclosure=row)
+    topics.case_back(actor, topic, settled=True, note=body)
+    return published
 
 
 def public(area: Any) -> QuerySet[Disclosure]:

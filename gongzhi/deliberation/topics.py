@@ -116,7 +116,7 @@ def from_case(*, actor: Any, case: Any, title: str = "", description: str = "") 
     topic = Topic.objects.create(area=community, title=title[:200], description=description.strip() or case.description,
                                  source=TopicSource.CASE, case=case, created_by=actor)
     scoping.ensure_in_scope(topic, actor, KEEPERS)
-    links.refer_to_topic(actor=actor, case=case, topic_id=topic.pk, title=topic.title)
+    links.refer(actor=actor, case=case, process="topic", ref=topic.pk, title=topic.title)
     log.record("deliberation.topic.proposed", actor=actor, target=topic,
                changes={"area": community.code, "source": TopicSource.CASE, "case": case.number})
     return topic
@@ -184,5 +184,15 @@ def decline(*, actor: Any, topic: Topic, note: str) -> Topic:
         raise DeliberationError(_("请填写不予受理的理由"))
     topic.state, topic.decision_note = TopicState.DECLINED, note.strip()
     topic.save(update_fields=["state", "decision_note"])
+    case_back(actor, topic, settled=False, note=topic.decision_note)
     log.record("deliberation.topic.declined", actor=actor, target=topic, changes={"note": topic.decision_note})
     return topic
+
+
+def case_back(actor: Any, topic: Topic, *, settled: bool, note: str) -> None:
+    """The topic's process has ended: a case waiting on it is closed by it (settled: the
+    implementation result is public) or goes back to its desk (declined, or voted down)."""
+    if topic.case_id is not None:
+        from gongzhi.cases import links
+
+        links.ended(actor=actor, case_id=topic.case_id, process="topic", ref=topic.pk, settled=settled, note=note)

@@ -71,8 +71,10 @@ def test_a_case_becomes_a_topic_linked_both_ways(cast, register):
         case = Case.objects.unscoped().get(pk=case.pk)
         assert topic.case == case and case.topic == topic
         assert (topic.source, topic.area_id, topic.description) == ("case", community().code, "楼道堆放杂物无人清理")
-        event = case.events.get(action="topic")
-        assert event.data == {"topic": topic.pk} and event.from_state == event.to_state == case.state
+        # The case waits on the topic: referred, its clock stopped, its history saying to what.
+        event = case.events.get(action="refer")
+        assert event.data["topic"] == topic.pk and (event.from_state, event.to_state) == ("reported", "referred")
+        assert case.state == "referred" and case.due_at is None and event.note == topic.title
         with pytest.raises(DeliberationError, match="已转为议题"):
             topics.from_case(actor=cast.community_worker, case=case)
     finally:

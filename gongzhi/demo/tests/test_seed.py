@@ -161,7 +161,8 @@ def _forget_cases() -> None:
 
     with connection.cursor() as cursor:  # events are never deleted by the models; a test may
         for sql in ("DELETE FROM cases_caseevent", "DELETE FROM cases_casestat", "DELETE FROM cases_dailycounter",
-                    "UPDATE cases_case SET duplicate_of_id = NULL", "DELETE FROM cases_case"):
+                    "UPDATE cases_case SET duplicate_of_id = NULL", "UPDATE deliberation_topic SET case_id = NULL",
+                    "DELETE FROM cases_case"):
             cursor.execute(sql)
 
 
@@ -169,6 +170,8 @@ def test_the_same_seed_and_time_make_the_same_cases(small):
     from gongzhi.demo.cases import seed_cases
 
     grids = list(Area.objects.unscoped().filter(level="grid"))
+    _forget_cases()  # (the demo's deliberation referred one of the seeded cases since)
+    seed_cases(seed=1, scale="small", grids=grids, now=NOW)
     first = _fingerprint()
     _forget_cases()
     assert seed_cases(seed=1, scale="small", grids=grids, now=NOW)["cases"] == 600
@@ -312,11 +315,16 @@ def test_the_demo_logins_find_work_in_their_inboxes(small):
 
 
 def test_the_first_community_deliberates_and_discloses(small):
+    from gongzhi.cases.models import Case
     from gongzhi.deliberation import followthrough, funds
     from gongzhi.deliberation.models import Disclosure, Topic
 
-    assert small.deliberation == {"councils": 2, "topics": 1, "tasks": 2, "disclosures": 2}
+    assert small.deliberation == {"councils": 2, "topics": 2, "tasks": 2, "disclosures": 2}
     topic = Topic.objects.unscoped().get(state="resolved")
+    # A case waits on the council as a new topic, its clock stopped.
+    referred = Case.objects.unscoped().get(state="referred")
+    assert referred.topic.state == "proposed" and referred.due_at is None and referred.area_id.startswith(
+        topic.area_id[:12])
     progress = followthrough.progress(topic)
     assert (progress.open, progress.done, progress.resolution_disclosed) == (1, 1, True)
     fund = Disclosure.objects.unscoped().get(kind="fund", area=topic.area)
