@@ -8,4 +8,11 @@ class AuditConfig(AppConfig):
     verbose_name = _("审计日志")
 
     def ready(self) -> None:
+        from gongzhi.common import periodic
+
         from . import signals  # noqa: F401  (connects the login hooks)
+        from .integrity import verify_daily
+        from .retention import prune_audit_log
+
+        periodic.daily(prune_audit_log)
+        periodic.daily(verify_daily)

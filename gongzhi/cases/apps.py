@@ -10,8 +10,15 @@ class CasesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from gongzhi.common import periodic
+
         from . import categories, open311, photos
         from .models import Category, Open311Key
+        from .retention import clear_case_contacts
+        from .sweeps import sweep_deadlines
+
+        periodic.every_minute(sweep_deadlines)
+        periodic.daily(clear_case_contacts)
 
         photos.pillow_bound()
         for signal in (post_save, post_delete):

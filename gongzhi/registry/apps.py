@@ -6,3 +6,13 @@ class RegistryConfig(AppConfig):
     name = "gongzhi.registry"
     label = "registry"
     verbose_name = _("基础信息（五码关联）")
+
+    def ready(self) -> None:
+        from gongzhi.common import periodic
+
+        from .deidentify import deidentify_people
+        from .imports import recover_stalled, remove_expired_downloads
+
+        periodic.every_minute(recover_stalled)  # in the scheduler: it queues the stalled jobs itself
+        periodic.daily(deidentify_people)
+        periodic.daily(remove_expired_downloads)
