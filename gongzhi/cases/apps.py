@@ -11,14 +11,16 @@ class CasesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from gongzhi.common import periodic
+        from gongzhi.registry import import_kinds
 
-        from . import categories, open311, photos
+        from . import categories, open311, photos, routing_import
         from .models import Category, Open311Key
         from .retention import clear_case_contacts
         from .sweeps import sweep_deadlines
 
         periodic.every_minute(sweep_deadlines)
         periodic.daily(clear_case_contacts)
+        import_kinds.register(routing_import.KIND)
 
         photos.pillow_bound()
         for signal in (post_save, post_delete):

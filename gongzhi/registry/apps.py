@@ -10,8 +10,13 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from gongzhi.common import periodic
 
+        from . import import_kinds
         from .deidentify import deidentify_people
+        from .importers import REGISTER_KINDS
         from .imports import recover_stalled, remove_expired_downloads
+
+        for kind in REGISTER_KINDS:
+            import_kinds.register(kind)
 
         periodic.every_minute(recover_stalled)  # in the scheduler: it queues the stalled jobs itself
         periodic.daily(deidentify_people)

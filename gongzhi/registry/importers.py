@@ -1,11 +1,12 @@
-"""Importing the register from spreadsheets: every row checked, the valid ones committed.
+"""Importing from spreadsheets: every row checked, the valid ones committed, for every import
+kind (import_kinds); the register's own kinds are here.
 
-Each kind has an Importer: `check(row)` turns a row's cells into a record or names each bad
-cell and why (in the user's language); `commit(records)` writes a chunk of valid records in one
-transaction, in bulk, with their history. A row that repeats an earlier row of the file is
-refused; a row that is already in the register updates it, or changes nothing, so importing
-the same file twice changes nothing. Everything the importer touches is in the importing
-user's scope, or the row is refused.
+Each kind has an importer (a RowImporter): `check(row)` turns a row's cells into a record or
+names each bad cell and why (in the user's language); `commit(records)` writes a chunk of valid
+records in one transaction (the register's: in bulk, with their history). A row that repeats
+an earlier row of the file is refused; a row that is already in the register updates it, or
+changes nothing, so importing the same file twice changes nothing. Everything the importer
+touches is in the importing user's scope, or the row is refused.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.accounts import scoping
 from gongzhi.areas.models import Area, Level
@@ -31,9 +33,10 @@ from gongzhi.audit import log
 from gongzhi.common import bulk, crypto
 from gongzhi.common.text import strip_controls, with_nul
 
-from . import addresses, matching
+from . import addresses, import_kinds, matching, sheets
 from . import houses as house_service
 from .identifiers import IdentifierError, normalise, parse_id_number, parse_phone, parse_uscc
+from .import_kinds import ImportKind
 from .models import (
     Address,
     Entity,
@@ -138,26 +141,61 @@ def phones_in(value: str, problems: RowProblems, key: str = "phones") -> list[st
     return numbers
 
 
-class Importer(ABC):
-    """What every kind shares: the actor's scope, address lookup, in-file duplicates."""
+class RowImporter(ABC):
+    """What every import kind's importer shares (import_kinds.ImportKind.importer): the importing
+    user and the scope its rows must lie in, chunks, rows the file repeats, cells holding a NUL."""
 
     kind = ""
 
-    def __init__(self, *, actor: Any) -> None:
+    def __init__(self, *, actor: Any, scope: frozenset[str] | None = None) -> None:
         from django.conf import settings
 
         self.chunk = settings.GONGZHI_IMPORT_CHUNK
         self.actor = actor
+        self.scope = scope
         self.seen: dict[Any, int] = {}
-        self.within = matching.reading_area(actor)
-        self._matcher = matching.Matcher(self.within) if self.within is not None else None
-        self._addresses: dict[str, Address | str] = {}
+
+    def in_scope(self, queryset):
+        """The rows of `queryset` (a scoped model's) the importer holds, through the grants of the
+        kind's scope roles (all of them when the kind names none)."""
+        return scoping.restrict(queryset, self.actor, self.scope)
 
     def duplicate(self, key: Any, row: int, problems: RowProblems, column: str) -> None:
         if key in self.seen:
             problems[column] = _("与第%(n)s行重复") % {"n": self.seen[key]}
         else:
             self.seen[key] = row
+
+    def prefetch(self, rows: list[dict[str, str]]) -> None:  # noqa: B027 - optional, nothing by default
+        """Reads what a block of rows refers to in a few queries, before each row is checked."""
+
+    def examine(self, row: int, values: dict[str, str]) -> tuple[Any, RowProblems]:
+        """`check`, after refusing each cell that holds a NUL: PostgreSQL stores none, and one
+        reaching a query or a COPY would fail the whole chunk; so the row alone is refused."""
+        nul = with_nul(values.items())
+        if nul:
+            return None, RowProblems({key: _("含有空字符（NUL），请删除后重新导入") for key in nul})
+        return self.check(row, values)
+
+    @abstractmethod
+    def check(self, row: int, values: dict[str, str]) -> tuple[Any, RowProblems]:
+        """A record ready to commit (with its row number as `.row`), or the problems of the row's
+        cells by column key."""
+
+    @abstractmethod
+    def commit(self, records: list[Any]) -> Counts:
+        """Writes a chunk of checked records in one transaction; a record the data refuses at this
+        point raises RowRefused (the chunk is committed without it)."""
+
+
+class Importer(RowImporter):
+    """The register's kinds: addresses typed as codes or text, found in the importer's scope."""
+
+    def __init__(self, *, actor: Any, scope: frozenset[str] | None = None) -> None:
+        super().__init__(actor=actor, scope=scope)
+        self.within = matching.reading_area(actor)
+        self._matcher = matching.Matcher(self.within) if self.within is not None else None
+        self._addresses: dict[str, Address | str] = {}
 
     def address(self, value: str, problems: RowProblems, key: str = "address") -> Address | None:
         """An address code, or free text that matches one with certainty, in the actor's scope."""
@@ -187,22 +225,6 @@ class Importer(ABC):
         address, why = matching.find_address(self.actor, text, self._matcher)
         return address if address is not None else why
 
-    def examine(self, row: int, values: dict[str, str]) -> tuple[Any, RowProblems]:
-        """`check`, after refusing each cell that holds a NUL: PostgreSQL stores none, and one
-        reaching a query or a COPY would fail the whole chunk; so the row alone is refused."""
-        nul = with_nul(values.items())
-        if nul:
-            return None, RowProblems({key: _("含有空字符（NUL），请删除后重新导入") for key in nul})
-        return self.check(row, values)
-
-    @abstractmethod
-    def check(self, row: int, values: dict[str, str]) -> tuple[Any, RowProblems]:
-        """A record ready to commit, or the problems of the row's cells."""
-
-    @abstractmethod
-    def commit(self, records: list[Any]) -> Counts:
-        """Writes a chunk of checked records in one transaction."""
-
 
 # ---------------------------------------------------------------- people
 @dataclass
@@ -230,8 +252,8 @@ class PersonRow:
 class PeopleImporter(Importer):
     kind = "people"
 
-    def __init__(self, *, actor: Any) -> None:
-        super().__init__(actor=actor)
+    def __init__(self, *, actor: Any, scope: frozenset[str] | None = None) -> None:
+        super().__init__(actor=actor, scope=scope)
         self.tags = {}
         for tag in Tag.objects.all():
             self.tags[tag.code] = tag
@@ -681,12 +703,25 @@ class EntitiesImporter(Importer):
         return counts
 
 
-IMPORTERS: dict[str, type[Importer]] = {
-    "people": PeopleImporter,
-    "addresses": AddressesImporter,
-    "houses": HousesImporter,
-    "entities": EntitiesImporter,
-}
+def _register_kind(key: str, label: Any, importer: type[Importer]) -> ImportKind:
+    return ImportKind(key=key, label=label, columns=tuple(sheets.COLUMNS[key]), importer=importer,
+                      permission="registry.import")
+
+
+# The register's own kinds (registered by RegistryConfig.ready); its rows lie in any of the
+# importer's grants, as the register's pages read them.
+REGISTER_KINDS = (
+    _register_kind("people", pgettext_lazy("plural", "人口"), PeopleImporter),
+    _register_kind("houses", pgettext_lazy("plural", "房屋"), HousesImporter),
+    _register_kind("entities", pgettext_lazy("plural", "法人"), EntitiesImporter),
+    _register_kind("addresses", pgettext_lazy("plural", "标准地址"), AddressesImporter),
+)
+
+
+def importer_for(kind: str, actor: Any) -> RowImporter:
+    """The importer of a registered kind for `actor`, holding the kind's scope."""
+    spec = import_kinds.get(kind)
+    return spec.importer(actor=actor, scope=spec.scope)
 
 
 @dataclass
@@ -715,7 +750,7 @@ class Outcome:
             del self.bad[keep:]
 
 
-def commit_chunk(importer: Importer, chunk: list[tuple[Any, list[Any]]]) -> tuple[Counts, list]:
+def commit_chunk(importer: RowImporter, chunk: list[tuple[Any, list[Any]]]) -> tuple[Counts, list]:
     """Commits a chunk of checked records. A row the register refuses at commit time (it clashes
     with a record outside the importer's scope) is set aside and the chunk committed without it."""
     refused = []
@@ -775,7 +810,7 @@ class Ledger:
 REFUSED_PURPOSE = "registry.importchunk.refused"
 
 
-def commit_block(importer: Importer, index: int, rows: int, pending: list[tuple[Any, list[Any]]], bad: list,
+def commit_block(importer: RowImporter, index: int, rows: int, pending: list[tuple[Any, list[Any]]], bad: list,
                  ledger: Ledger) -> tuple[Counts, list]:
     """Commits chunk `index` of the file (`rows` rows: `pending` valid, `bad` refused by the check)
     and records it in the ledger, in one transaction."""
@@ -813,7 +848,7 @@ def run(kind: str, rows: Iterable[list[Any]], *, actor: Any,
     from .sheets import SheetError, header_map
 
     ledger = ledger or Ledger()
-    importer = IMPORTERS[kind](actor=actor)
+    importer = importer_for(kind, actor)
     iterator = iter(rows)
     outcome = Outcome()
     try:
