@@ -11,8 +11,6 @@ class AuditConfig(AppConfig):
         from gongzhi.common import periodic
 
         from . import signals  # noqa: F401  (connects the login hooks)
-        from .integrity import verify_daily
-        from .retention import prune_audit_log
 
-        periodic.daily(prune_audit_log)
-        periodic.daily(verify_daily)
+        periodic.daily("gongzhi.audit.retention.prune_audit_log")
+        periodic.daily("gongzhi.audit.integrity.verify_daily")

@@ -15,11 +15,9 @@ class CasesConfig(AppConfig):
 
         from . import categories, open311, photos, routing_import
         from .models import Category, Open311Key
-        from .retention import clear_case_contacts
-        from .sweeps import sweep_deadlines
 
-        periodic.every_minute(sweep_deadlines)
-        periodic.daily(clear_case_contacts)
+        periodic.every_minute("gongzhi.cases.sweeps.sweep_deadlines")
+        periodic.daily("gongzhi.cases.retention.clear_case_contacts")
         import_kinds.register(routing_import.KIND)
 
         photos.pillow_bound()

@@ -23,8 +23,7 @@ from gongzhi.accounts.roles import ROLE_PERMISSIONS
 from gongzhi.areas.models import Area
 from gongzhi.audit import log
 from gongzhi.orgs.models import Department
-from gongzhi.registry.import_kinds import Column, ImportKind
-from gongzhi.registry.importers import Counts, RowImporter, RowProblems
+from gongzhi.registry.import_kinds import Column, Counts, ImportKind, RowImporter, RowProblems
 
 from .models import Category, RoutingRule
 
@@ -159,7 +158,8 @@ class RoutingRulesImporter(RowImporter):
 
 
 KIND = ImportKind(
-    key=KEY, label=gettext_lazy("派遣规则"), columns=COLUMNS, importer=RoutingRulesImporter, permission=PERMISSION,
+    key=KEY, label=gettext_lazy("派遣规则"), columns=COLUMNS, importer=RoutingRulesImporter,
+    permission=PERMISSION,
     # The place and department lie in the grants of the roles that may add rules: dispatchers'.
     scope=frozenset(role for role, held in ROLE_PERMISSIONS.items() if PERMISSION in held),
 )

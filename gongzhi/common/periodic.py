@@ -3,11 +3,13 @@ command of this app) knows no domain: each tick it runs what is registered here,
 adds its sweeps and retention jobs in its own `AppConfig.ready()` and edits nothing else:
 
     from gongzhi.common import periodic
-    periodic.every_minute(sweep_deadlines)   # a task: queued for the workers each tick
-    periodic.daily(prune_audit_log)          # queued once a day, at the first tick of the day
+    periodic.every_minute("gongzhi.cases.sweeps.sweep_deadlines")  # queued for the workers each tick
+    periodic.daily("gongzhi.audit.retention.prune_audit_log")      # once a day, at the day's first tick
 
-A task (`common.tasks.task`) is queued and runs in a worker; a plain function runs in the
-scheduler's own process, so it must be short (it may queue tasks itself:
+A job is named by its dotted path (or given itself), so that registering it loads nothing: the
+modules behind the jobs are imported by the scheduler when it first runs them, not by every
+process that starts Django. A task (`common.tasks.task`) is queued and runs in a worker; a plain
+function runs in the scheduler's own process, so it must be short (it may queue tasks itself:
 `registry.imports.recover_stalled` looks at running imports and queues the stalled ones)."""
 
 from __future__ import annotations
@@ -15,58 +17,64 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.module_loading import import_string
+
 EVERY_MINUTE, DAILY = "every_minute", "daily"
 
 
 @dataclass(frozen=True)
 class Job:
-    name: str  # dotted path of the task or function: one registration per name
-    target: Any  # a task (queued) or a plain function (run in the scheduler)
+    name: str  # the dotted path of the task or function: one registration per name
     when: str
+
+    @property
+    def target(self) -> Any:
+        return import_string(self.name)
 
     @property
     def queued(self) -> bool:
         return hasattr(self.target, "enqueue")
 
     def run(self) -> None:
-        if self.queued:
-            self.target.enqueue()
+        target = self.target
+        if hasattr(target, "enqueue"):
+            target.enqueue()
         else:
-            self.target()
+            target()
 
 
 _JOBS: dict[str, Job] = {}
 
 
 def _name(target: Any) -> str:
+    if isinstance(target, str):
+        return target
     if hasattr(target, "module_path"):  # a task
         return str(target.module_path)
     return f"{target.__module__}.{target.__qualname__}"
 
 
-def register(target: Any, when: str) -> Any:
-    """Adds a job; registering the same one again with the same schedule changes nothing (an
-    app's ready() may run twice), with another schedule is a mistake."""
+def register(target: Any, when: str) -> None:
+    """Adds a job (a task, a function, or the dotted path of one); registering the same one again
+    with the same schedule changes nothing (an app's ready() may run twice), with another
+    schedule is a mistake."""
     if when not in (EVERY_MINUTE, DAILY):
         raise ValueError(f"unknown schedule {when!r}")
-    if not callable(target) and not hasattr(target, "enqueue"):
-        raise TypeError(f"{target!r} is neither a task nor a function")
     name = _name(target)
     known = _JOBS.get(name)
     if known is not None and known.when != when:
         raise ValueError(f"{name} is already registered {known.when}")
-    _JOBS[name] = Job(name, target, when)
-    return target
+    _JOBS[name] = Job(name, when)
 
 
-def every_minute(target: Any) -> Any:
+def every_minute(target: Any) -> None:
     """At every tick of the scheduler (every --every seconds, 60 by default)."""
-    return register(target, EVERY_MINUTE)
+    register(target, EVERY_MINUTE)
 
 
-def daily(target: Any) -> Any:
+def daily(target: Any) -> None:
     """At the scheduler's first tick of each local day (and at its start)."""
-    return register(target, DAILY)
+    register(target, DAILY)
 
 
 def jobs(when: str | None = None) -> list[Job]:

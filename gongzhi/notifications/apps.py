@@ -10,6 +10,4 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from gongzhi.common import periodic
 
-        from .outbox import deliver
-
-        periodic.every_minute(deliver)  # retries: what failed earlier is due again
+        periodic.every_minute("gongzhi.notifications.outbox.deliver")  # retries: what failed is due again

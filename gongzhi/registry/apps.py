@@ -11,13 +11,11 @@ class RegistryConfig(AppConfig):
         from gongzhi.common import periodic
 
         from . import import_kinds
-        from .deidentify import deidentify_people
-        from .importers import REGISTER_KINDS
-        from .imports import recover_stalled, remove_expired_downloads
+        from .sheets import REGISTER_KINDS
 
         for kind in REGISTER_KINDS:
             import_kinds.register(kind)
-
-        periodic.every_minute(recover_stalled)  # in the scheduler: it queues the stalled jobs itself
-        periodic.daily(deidentify_people)
-        periodic.daily(remove_expired_downloads)
+        # A function, run in the scheduler's process: it queues the stalled imports itself.
+        periodic.every_minute("gongzhi.registry.imports.recover_stalled")
+        periodic.daily("gongzhi.registry.deidentify.deidentify_people")
+        periodic.daily("gongzhi.registry.imports.remove_expired_downloads")

@@ -2,24 +2,30 @@
 gives every kind the same job (sealed upload, chunks committed and resumed, `ImportJob`), progress
 bar, error workbook, blank templates and `gongzhi registry import KIND FILE --as USERNAME`.
 
-The register registers its own (people, houses, entities, addresses: `importers.REGISTER_KINDS`);
+The register registers its own (people, houses, entities, addresses: `sheets.REGISTER_KINDS`);
 an app above the register registers its kinds in its `AppConfig.ready()` and edits nothing here
 nor in the import (cases' routing rules: `cases/routing_import.py`):
 
     from gongzhi.registry import import_kinds
     import_kinds.register(import_kinds.ImportKind(key="routing_rules", label=_("派遣规则"),
-        columns=COLUMNS, importer=RoutingRulesImporter, permission="cases.add_routingrule",
-        scope=frozenset({Role.DISPATCHER})))
+        columns=COLUMNS, importer="gongzhi.cases.routing_import.RoutingRulesImporter",
+        permission="cases.add_routingrule", scope=frozenset({Role.DISPATCHER})))
 
-Who may reach the pages of each kind is restated in `accounts/access.py` (IMPORT_PERMISSIONS);
-the authorization matrix fails until a new kind is listed there."""
+A kind names its importer by dotted path, so registering it loads nothing but its columns. Who
+may reach the pages of each kind is restated in `accounts/access.py` (IMPORT_PERMISSIONS); the
+authorization matrix fails until a new kind is listed there."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+
+from gongzhi.accounts import scoping
+from gongzhi.common.text import with_nul
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,7 @@ class ImportKind:
     key: its name in URLs, file names, the command line and `ImportJob.kind` (at most 40 letters).
     label: what the pages call it (Chinese, lazy).
     columns: the sheet (its template; headers are read by key or by label in either language).
-    importer: an `importers.RowImporter` class, made once per job with the importing user:
+    importer: a RowImporter class, or its dotted path; made once per job for the importing user:
         `check(row, values)` gives a record or the row's errors by column key (Chinese, for the
         error workbook), `commit(records)` writes a chunk of valid records in one transaction.
     permission: what the importing user must hold (ROLE_PERMISSIONS), checked at upload, on the
@@ -54,12 +60,86 @@ class ImportKind:
     key: str
     label: Any
     columns: tuple[Column, ...]
-    importer: type
+    importer: str | type
     permission: str
     scope: frozenset[str] | None = None
 
     def allows(self, user: Any) -> bool:
         return bool(user is not None and user.has_perm(self.permission))
+
+    def make_importer(self, actor: Any) -> RowImporter:
+        """The kind's importer for `actor`, holding the kind's scope."""
+        importer = import_string(self.importer) if isinstance(self.importer, str) else self.importer
+        return importer(actor=actor, scope=self.scope)
+
+
+class RowProblems(dict):
+    """{column key: reason}; empty when the row is fine."""
+
+
+@dataclass
+class Counts:
+    """What a committed chunk did."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class RowImporter(ABC):
+    """What every kind's importer shares (ImportKind.importer): the importing user and the scope
+    its rows must lie in, chunks, rows the file repeats, cells holding a NUL."""
+
+    kind = ""
+
+    def __init__(self, *, actor: Any, scope: frozenset[str] | None = None) -> None:
+        from django.conf import settings
+
+        self.chunk = settings.GONGZHI_IMPORT_CHUNK
+        self.actor = actor
+        self.scope = scope
+        self.seen: dict[Any, int] = {}
+
+    def in_scope(self, queryset):
+        """The rows of `queryset` (a scoped model's) the importer holds, through the grants of the
+        kind's scope roles (all of them when the kind names none)."""
+        return scoping.restrict(queryset, self.actor, self.scope)
+
+    def duplicate(self, key: Any, row: int, problems: RowProblems, column: str) -> None:
+        if key in self.seen:
+            problems[column] = _("与第%(n)s行重复") % {"n": self.seen[key]}
+        else:
+            self.seen[key] = row
+
+    def prefetch(self, rows: list[dict[str, str]]) -> None:  # noqa: B027 - optional, nothing by default
+        """Reads what a block of rows refers to in a few queries, before each row is checked."""
+
+    def examine(self, row: int, values: dict[str, str]) -> tuple[Any, RowProblems]:
+        """`check`, after refusing each cell that holds a NUL: PostgreSQL stores none, and one
+        reaching a query or a COPY would fail the whole chunk; so the row alone is refused."""
+        nul = with_nul(values.items())
+        if nul:
+            return None, RowProblems({key: _("含有空字符（NUL），请删除后重新导入") for key in nul})
+        return self.check(row, values)
+
+    @abstractmethod
+    def check(self, row: int, values: dict[str, str]) -> tuple[Any, RowProblems]:
+        """A record ready to commit (with its row number as `.row`), or the problems of the row's
+        cells by column key."""
+
+    @abstractmethod
+    def commit(self, records: list[Any]) -> Counts:
+        """Writes a chunk of checked records in one transaction; a record the data refuses at this
+        point raises RowRefused (the chunk is committed without it)."""
+
+
+class RowRefused(Exception):
+    """A row that passed its own checks but clashes with the data at commit time (a record
+    outside the importer's scope, a rule of the register): the chunk is committed without it."""
+
+    def __init__(self, row: int, column: str, message: str) -> None:
+        super().__init__(message)
+        self.row, self.column, self.message = row, column, message
 
 
 KEY_LENGTH = 40  # ImportJob.kind

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,18 +24,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from gongzhi.accounts import scoping
 from gongzhi.areas.models import Area, Level
 from gongzhi.audit import log
 from gongzhi.common import bulk, crypto
-from gongzhi.common.text import strip_controls, with_nul
+from gongzhi.common.text import strip_controls
 
-from . import addresses, import_kinds, matching, sheets
+from . import addresses, import_kinds, matching
 from . import houses as house_service
 from .identifiers import IdentifierError, normalise, parse_id_number, parse_phone, parse_uscc
-from .import_kinds import ImportKind
+from .import_kinds import Counts, RowImporter, RowProblems, RowRefused
 from .models import (
     Address,
     Entity,
@@ -67,17 +65,6 @@ PERSON_FIELDS = [
 ]
 IMPORT_NOTE = "import"
 _SPLIT = re.compile(r"[;；,，、\s]+")
-
-
-class RowProblems(dict):
-    """{column key: reason}; empty when the row is fine."""
-
-
-@dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
 
 
 @lru_cache(maxsize=64)
@@ -139,53 +126,6 @@ def phones_in(value: str, problems: RowProblems, key: str = "phones") -> list[st
         except IdentifierError as exc:
             problems[key] = f"{part}：{exc}"
     return numbers
-
-
-class RowImporter(ABC):
-    """What every import kind's importer shares (import_kinds.ImportKind.importer): the importing
-    user and the scope its rows must lie in, chunks, rows the file repeats, cells holding a NUL."""
-
-    kind = ""
-
-    def __init__(self, *, actor: Any, scope: frozenset[str] | None = None) -> None:
-        from django.conf import settings
-
-        self.chunk = settings.GONGZHI_IMPORT_CHUNK
-        self.actor = actor
-        self.scope = scope
-        self.seen: dict[Any, int] = {}
-
-    def in_scope(self, queryset):
-        """The rows of `queryset` (a scoped model's) the importer holds, through the grants of the
-        kind's scope roles (all of them when the kind names none)."""
-        return scoping.restrict(queryset, self.actor, self.scope)
-
-    def duplicate(self, key: Any, row: int, problems: RowProblems, column: str) -> None:
-        if key in self.seen:
-            problems[column] = _("与第%(n)s行重复") % {"n": self.seen[key]}
-        else:
-            self.seen[key] = row
-
-    def prefetch(self, rows: list[dict[str, str]]) -> None:  # noqa: B027 - optional, nothing by default
-        """Reads what a block of rows refers to in a few queries, before each row is checked."""
-
-    def examine(self, row: int, values: dict[str, str]) -> tuple[Any, RowProblems]:
-        """`check`, after refusing each cell that holds a NUL: PostgreSQL stores none, and one
-        reaching a query or a COPY would fail the whole chunk; so the row alone is refused."""
-        nul = with_nul(values.items())
-        if nul:
-            return None, RowProblems({key: _("含有空字符（NUL），请删除后重新导入") for key in nul})
-        return self.check(row, values)
-
-    @abstractmethod
-    def check(self, row: int, values: dict[str, str]) -> tuple[Any, RowProblems]:
-        """A record ready to commit (with its row number as `.row`), or the problems of the row's
-        cells by column key."""
-
-    @abstractmethod
-    def commit(self, records: list[Any]) -> Counts:
-        """Writes a chunk of checked records in one transaction; a record the data refuses at this
-        point raises RowRefused (the chunk is committed without it)."""
 
 
 class Importer(RowImporter):
@@ -443,14 +383,6 @@ class PeopleImporter(Importer):
         person.tags.add(*r.tags)
 
 
-class RowRefused(Exception):
-    """A row that passed its own checks but clashes with the register at commit time."""
-
-    def __init__(self, row: int, column: str, message: str) -> None:
-        super().__init__(message)
-        self.row, self.column, self.message = row, column, message
-
-
 @contextmanager
 def refusing(row: int, column: str):
     """A rule of the register that says no while a row is committed (a move dated before the
@@ -703,27 +635,6 @@ class EntitiesImporter(Importer):
         return counts
 
 
-def _register_kind(key: str, label: Any, importer: type[Importer]) -> ImportKind:
-    return ImportKind(key=key, label=label, columns=tuple(sheets.COLUMNS[key]), importer=importer,
-                      permission="registry.import")
-
-
-# The register's own kinds (registered by RegistryConfig.ready); its rows lie in any of the
-# importer's grants, as the register's pages read them.
-REGISTER_KINDS = (
-    _register_kind("people", pgettext_lazy("plural", "人口"), PeopleImporter),
-    _register_kind("houses", pgettext_lazy("plural", "房屋"), HousesImporter),
-    _register_kind("entities", pgettext_lazy("plural", "法人"), EntitiesImporter),
-    _register_kind("addresses", pgettext_lazy("plural", "标准地址"), AddressesImporter),
-)
-
-
-def importer_for(kind: str, actor: Any) -> RowImporter:
-    """The importer of a registered kind for `actor`, holding the kind's scope."""
-    spec = import_kinds.get(kind)
-    return spec.importer(actor=actor, scope=spec.scope)
-
-
 @dataclass
 class Outcome:
     """What an import did. `failed` counts every refused row; `bad` keeps the first
@@ -848,7 +759,7 @@ def run(kind: str, rows: Iterable[list[Any]], *, actor: Any,
     from .sheets import SheetError, header_map
 
     ledger = ledger or Ledger()
-    importer = importer_for(kind, actor)
+    importer = import_kinds.get(kind).make_importer(actor)
     iterator = iter(rows)
     outcome = Outcome()
     try:

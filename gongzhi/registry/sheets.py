@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.common.cells import cell_text, neutralise
 from gongzhi.common.text import visible
@@ -34,7 +35,7 @@ ADDRESS_PARTS = [
     Column("room", _("房间"), _("如：1503")),
 ]
 
-# The register's own kinds (importers.REGISTER_KINDS); other apps' columns live with their importers.
+# The columns of the register's own kinds (REGISTER_KINDS, below); other apps' live with their importers.
 COLUMNS: dict[str, list[Column]] = {
     "addresses": [
         Column("community_code", _("社区代码"), _("12位区划代码"), required=True, text=True, width=16),
@@ -76,6 +77,19 @@ COLUMNS: dict[str, list[Column]] = {
         Column("phones", _("联系电话"), _("多个用分号隔开"), text=True, width=18),
     ],
 }
+# The register's own kinds (registered by RegistryConfig.ready): its rows lie in any of the
+# importer's grants, as the register's pages read them.
+REGISTER_KINDS = tuple(
+    import_kinds.ImportKind(key=key, label=label, columns=tuple(COLUMNS[key]), permission="registry.import",
+                            importer=f"gongzhi.registry.importers.{importer}")
+    for key, label, importer in (
+        ("people", pgettext_lazy("plural", "人口"), "PeopleImporter"),
+        ("houses", pgettext_lazy("plural", "房屋"), "HousesImporter"),
+        ("entities", pgettext_lazy("plural", "法人"), "EntitiesImporter"),
+        ("addresses", pgettext_lazy("plural", "标准地址"), "AddressesImporter"),
+    )
+)
+
 
 class SheetError(ValueError):
     """The file as a whole cannot be read (format, encoding, header)."""

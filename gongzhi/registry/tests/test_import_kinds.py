@@ -33,4 +33,4 @@ def test_only_the_kinds_a_user_may_import_are_offered(cast):
                                                                            "addresses"]
     assert [k.key for k in import_kinds.allowed(cast.dispatcher)] == ["routing_rules"]
     assert import_kinds.allowed(cast.leader) == [] and import_kinds.allowed(None) == []
-    assert import_kinds.get("people").importer is PeopleImporter
+    assert type(import_kinds.get("people").make_importer(cast.community_worker)) is PeopleImporter
