@@ -10,8 +10,15 @@ class CasesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from . import categories, open311, photos
+        from gongzhi.common import periodic
+        from gongzhi.registry import import_kinds
+
+        from . import categories, open311, photos, routing_import
         from .models import Category, Open311Key
+
+        periodic.every_minute("gongzhi.cases.sweeps.sweep_deadlines")
+        periodic.daily("gongzhi.cases.retention.clear_case_contacts")
+        import_kinds.register(routing_import.KIND)
 
         photos.pillow_bound()
         for signal in (post_save, post_delete):

@@ -561,7 +561,7 @@ class ImportJob(models.Model):
     """One uploaded spreadsheet and what became of it. The upload and the error workbook are
     stored sealed (they hold residents' data in clear); only the uploader sees the job."""
 
-    kind = models.CharField(_("类型"), max_length=12)
+    kind = models.CharField(_("类型"), max_length=40)  # an import kind's key (import_kinds)
     file_name = models.CharField(_("文件名"), max_length=200)
     source = models.FileField(upload_to="imports/", max_length=300, blank=True)
     status = models.CharField(_("状态"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED)

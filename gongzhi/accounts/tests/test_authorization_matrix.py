@@ -327,10 +327,7 @@ def expected(rule: access.Rule, user, obj, kwargs: dict) -> set[str]:
         if not rule.permission:  # entered; inside, each page by its model's permissions
             return {"admitted", "forbidden", "not found"}
         return {"admitted"} if rule.permission in perms else {"forbidden"}
-    if rule.kind == access.PERMISSION:
-        may = (rule.permissions[kwargs[rule.by]] if rule.by else rule.permission) in perms
-    else:
-        may = bool(roles & rule.roles)
+    may = rule.admits(perms, kwargs) if rule.kind == access.PERMISSION else bool(roles & rule.roles)
     inside = in_scope(user, obj, rule.roles if rule.kind == access.ROLES else None) if rule.scoped else True
     if may:
         return {"admitted"} if inside else {"not found"}
@@ -588,12 +585,14 @@ def test_rules_agree_with_the_tables_they_restate():
     from gongzhi.cases.workflow import TRANSITIONS
     from gongzhi.deliberation.models import DELIBERATION_ROLES
     from gongzhi.deliberation.scope import KEEPERS
+    from gongzhi.registry import import_kinds
     from gongzhi.registry.exporters import EXPORTS
 
     assert set(access.CASE_WORK) == CASE_ROLES == {r for t in TRANSITIONS.values() for r in t.roles}
     assert set(access.CASE_PHOTO) == PHOTO_ROLES
     assert set(access.DELIBERATION) == DELIBERATION_ROLES and set(access.DELIBERATION_KEEP) == KEEPERS
     assert {kind: spec[2] for kind, spec in EXPORTS.items()} == access.EXPORT_PERMISSIONS
+    assert {kind.key: kind.permission for kind in import_kinds.kinds()} == access.IMPORT_PERMISSIONS
 
 
 def test_every_permission_a_rule_names_exists(db):
