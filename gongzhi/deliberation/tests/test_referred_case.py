@@ -12,11 +12,9 @@ from gongzhi.cases.models import Case, Category
 from gongzhi.deliberation import disclosures, meetings, procedures, topics, votes
 from gongzhi.deliberation.models import Topic
 
-from .conftest import community
-
 
 @pytest.fixture
-def case(cast, register):  # noqa: ARG001  (the register's world: residents for the council)
+def case(cast, register):
     categories.forget()
     categories.load_defaults()
     yield intake.report(actor=cast.grid_worker, channel="grid_patrol",
