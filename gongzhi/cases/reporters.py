@@ -20,6 +20,7 @@ use. `intake.report` reads the rest; its callers only parse and render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,7 +64,7 @@ class Reporter:
     addresses: str  # IN_SCOPE or CERTAIN
     keys: str  # the idempotency key's prefix, from the source's `via` and `sender`
     photos: int  # at most this many with one report
-    actor: Any  # which actor the kind is (a predicate of common/actors.py)
+    actor: Callable[[Any], bool]  # which actor the kind is (a predicate of common/actors.py)
 
 
 REPORTERS: dict[str, Reporter] = {
