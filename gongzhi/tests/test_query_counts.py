@@ -17,7 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gongzhi.areas.models import Area
-from gongzhi.cases import categories, intake, open311, workflow
+from gongzhi.cases import categories, intake, open311, reporters, workflow
 from gongzhi.cases.models import Category
 from gongzhi.conftest import C1, G1, S1, sign_in
 from gongzhi.deliberation import topics
@@ -87,7 +87,7 @@ def city(world, departments, cast, register, settings):  # noqa: F811
         forget()
     categories.load_defaults()
     kinds = list(Category.objects.filter(parent__isnull=False, is_active=True).order_by("code")[:8])
-    cases = [intake.report(actor=cast.grid_worker, channel="grid_patrol", category=kinds[i % len(kinds)],
+    cases = [intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=kinds[i % len(kinds)],
                            description=f"门口垃圾{i}", lon=0.1 + i / 100, lat=0.5).case for i in range(ROWS + 4)]
     for case in cases[-4:]:  # 24 wait in the inbox; these have a longer history for the case page
         workflow.act(actor=cast.dispatcher, case=case, action="accept")

@@ -141,19 +141,19 @@ def _build(media) -> World:
         return made
 
     leaf = Category.objects.filter(parent__isnull=False, is_active=True).order_by("code").first()
-    case_in = intake.report(actor=None, channel="hotline", category=leaf, description="门口垃圾", **IN_G1).case
-    case_out = intake.report(actor=None, channel="hotline", category=leaf, description="路灯不亮", **IN_JINJIANG).case
+    # Reported by a resident on the portal, each with a photo as such a report leaves it.
+    from gongzhi.cases import photos, reporters
+    from gongzhi.common.actors import ResidentActor
+
+    resident = reporters.portal(ResidentActor("反映人"), Area.objects.unscoped().get(level="city"))
+    case_in, case_out = (intake.report(source=resident, category=leaf, description=text,
+                                       photos=[photos.clean(_png())], **where).case
+                         for text, where in (("门口垃圾", IN_G1), ("路灯不亮", IN_JINJIANG)))
     # Dispatched to the handler's unit, so the handler's scope (a department) holds it too.
     workflow.act(actor=cast.dispatcher, case=case_in, action="accept")
     workflow.act(actor=cast.dispatcher, case=case_in, action="dispatch", department=departments["s1_city_management"])
     case_in.refresh_from_db()
-    # A photo on each, as a resident's report leaves it.
-    from gongzhi.cases import photos
-
-    def photo(case) -> Any:
-        [made] = photos.attach_reported(case=case, photos=[photos.clean(_png())])
-        return made
-    case_photos = {case.pk: photo(case) for case in (case_in, case_out)}
+    case_photos = {case.pk: case.photos.get() for case in (case_in, case_out)}
 
     deliberation = _deliberation(world, (zhang, smith))
     org_in = Organization.objects.create(kind="workstation", name="洗面桥社区工作站", area_id=C1)

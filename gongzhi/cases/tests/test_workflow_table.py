@@ -10,7 +10,7 @@ import random
 import pytest
 from django.utils import timezone
 
-from gongzhi.cases import categories, intake, rollups, tracking, workflow
+from gongzhi.cases import categories, intake, reporters, rollups, tracking, workflow
 from gongzhi.cases.models import Case, CaseEvent, CaseStat, Category
 from gongzhi.cases.rates import COUNTERS
 from gongzhi.demo import case_life
@@ -112,10 +112,10 @@ def _replay(cast, case: Case) -> case_life.Life:
 @pytest.mark.parametrize("target", sorted(PATHS))
 def test_act_and_the_demo_replay_give_the_same_events_case_and_rollups(target, cast, departments, clock):
     leaf = Category.objects.get(code="garbage_pileup")
-    earlier = intake.report(actor=cast.grid_worker, channel="grid_patrol", category=leaf, description="先报的",
+    earlier = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=leaf, description="先报的",
                             lon=0.25, lat=0.5).case
     clock.at += dt.timedelta(minutes=1)
-    case = intake.report(actor=cast.grid_worker, channel="grid_patrol", category=leaf, description="楼下垃圾堆放",
+    case = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=leaf, description="楼下垃圾堆放",
                          lon=0.25, lat=0.5).case
     life = _replay(cast, case)
     for action, who in PATHS[target]:
@@ -142,7 +142,7 @@ def test_act_and_the_demo_replay_give_the_same_events_case_and_rollups(target, c
 
 def test_the_reporters_rating_is_the_loops_evaluate_as_the_replay_takes_it(cast, departments, clock):
     leaf = Category.objects.get(code="garbage_pileup")
-    receipt = intake.report(actor=cast.grid_worker, channel="grid_patrol", category=leaf, description="楼下垃圾堆放",
+    receipt = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=leaf, description="楼下垃圾堆放",
                             lon=0.25, lat=0.5)
     case = receipt.case
     life = _replay(cast, case)
@@ -169,7 +169,7 @@ def test_the_reporters_rating_is_the_loops_evaluate_as_the_replay_takes_it(cast,
 def test_an_action_no_page_offers_is_unknown_to_the_page_and_the_api(cast, monkeypatch):
     categories.load_defaults()
     leaf = Category.objects.get(code="garbage_pileup")
-    case = intake.report(actor=cast.grid_worker, channel="grid_patrol", category=leaf, description="楼下垃圾堆放",
+    case = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=leaf, description="楼下垃圾堆放",
                          lon=0.25, lat=0.5).case
     with pytest.raises(workflow.WorkflowError, match="未知的操作"):
         workflow.act(actor=cast.community_worker, case=case, action="refer", process="topic", ref=1)
@@ -180,7 +180,7 @@ def test_an_action_no_page_offers_is_unknown_to_the_page_and_the_api(cast, monke
 def test_no_actor_is_no_skip_of_the_checks(cast):
     categories.load_defaults()
     leaf = Category.objects.get(code="garbage_pileup")
-    case = intake.report(actor=cast.grid_worker, channel="grid_patrol", category=leaf, description="楼下垃圾堆放",
+    case = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=leaf, description="楼下垃圾堆放",
                          lon=0.25, lat=0.5).case
     from django.contrib.auth.models import AnonymousUser
 

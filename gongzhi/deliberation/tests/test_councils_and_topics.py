@@ -58,13 +58,13 @@ def test_one_support_per_person(cast, register):
 
 
 def test_a_case_becomes_a_topic_linked_both_ways(cast, register):
-    from gongzhi.cases import categories, intake
+    from gongzhi.cases import categories, intake, reporters
     from gongzhi.cases.models import Case, Category
 
     categories.forget()
     categories.load_defaults()
     try:
-        case = intake.report(actor=cast.grid_worker, channel="grid_patrol",
+        case = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"),
                              category=Category.objects.get(code="garbage_pileup"), description="楼道堆放杂物无人清理",
                              lon=0.25, lat=0.5).case
         topic = topics.from_case(actor=cast.community_worker, case=case)

@@ -260,13 +260,13 @@ def test_bad_input_is_named_and_changes_nothing(login, cast, council, templates)
 
 # ---------------------------------------------------------------- a case becomes a topic
 def test_a_case_becomes_a_topic_from_its_page(login, cast, register):
-    from gongzhi.cases import categories, intake
+    from gongzhi.cases import categories, intake, reporters
     from gongzhi.cases.models import Case, Category
 
     categories.forget()
     categories.load_defaults()
     try:
-        case = intake.report(actor=cast.grid_worker, channel="grid_patrol", description="楼道堆放杂物无人清理",
+        case = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), description="楼道堆放杂物无人清理",
                              category=Category.objects.get(code="garbage_pileup"), lon=0.25, lat=0.5).case
         case_url = f"/w/cases/{case.number}/"
         assert "转为议题" not in login("grid_worker").get(case_url).content.decode()  # reads, does not keep

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from gongzhi.cases import categories, inbox, intake, rates
+from gongzhi.cases import categories, inbox, intake, rates, reporters
 from gongzhi.cases.models import Case, Category
 from gongzhi.deliberation import disclosures, meetings, procedures, topics, votes
 from gongzhi.deliberation.models import Topic
@@ -17,7 +17,7 @@ from gongzhi.deliberation.models import Topic
 def case(cast, register):
     categories.forget()
     categories.load_defaults()
-    yield intake.report(actor=cast.grid_worker, channel="grid_patrol",
+    yield intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"),
                         category=Category.objects.get(code="garbage_pileup"), description="院内空地被长期占用",
                         lon=0.25, lat=0.5).case
     categories.forget()

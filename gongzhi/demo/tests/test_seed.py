@@ -256,7 +256,7 @@ def test_each_history_is_a_path_through_the_workflow(small):
 def test_case_numbers_count_each_day_and_live_intake_continues(small, monkeypatch):
     from collections import Counter
 
-    from gongzhi.cases import categories, intake
+    from gongzhi.cases import categories, intake, reporters
     from gongzhi.cases.models import Case, Category, DailyCounter
 
     numbers = list(Case.objects.unscoped().values_list("number", "reported_at"))
@@ -274,7 +274,7 @@ def test_case_numbers_count_each_day_and_live_intake_continues(small, monkeypatc
 
     point = shape(grid.geometry).representative_point()
     monkeypatch.setattr(timezone, "now", lambda: NOW + dt.timedelta(minutes=5))
-    receipt = intake.report(actor=User.objects.get(username="gridworker"), channel="grid_patrol",
+    receipt = intake.report(source=reporters.staff(User.objects.get(username="gridworker"), "grid_patrol"),
                             category=Category.objects.get(code="garbage_pileup"), description="垃圾",
                             lon=point.x, lat=point.y)
     assert receipt.case.number == f"GZ{day}{per_day[day] + 1:06d}"
