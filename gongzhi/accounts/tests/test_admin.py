@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from gongzhi.accounts.models import RoleAssignment
 from gongzhi.areas.models import Area
 from gongzhi.audit.models import AuditEntry
-from gongzhi.conftest import C1, CITY, G1, JINJIANG, PASSWORD, S1, box, feature, sign_in
+from gongzhi.conftest import C1, CITY, G1, JINJIANG, PASSWORD, S1, SYSTEM, box, feature, sign_in
 from gongzhi.orgs.models import Organization
 
 
@@ -136,7 +136,7 @@ def test_the_coverage_page_lists_gaps_within_scope(client, cast):
     from gongzhi.areas import importers
 
     features, _ = importers.read_geojson(json.dumps(feature_doc))
-    assert importers.import_areas(features, actor=None).ok
+    assert importers.import_areas(features, actor=SYSTEM).ok
     sign_in(client, cast.city_dispatcher)
     page = client.get("/admin/areas/area/coverage/").content.decode()
     assert "和平社区居委会" in page and "平方米" in page and "全覆盖" in page
