@@ -100,3 +100,16 @@ def test_the_phone_page_names_only_the_people_the_viewer_may_see(client, cast, r
     assert "张三" in page and "李四" not in page
     sign_in(client, granted)
     assert "李四" in client.post("/w/registry/phone/", {"number": SHARED_PHONE}).content.decode()
+
+
+def test_flagging_a_tag_sensitive_in_the_admin_is_audited(client, cast, register):
+    from gongzhi.audit.models import AuditEntry
+
+    tag = Tag.objects.get(code="disabled")
+    sign_in(client, cast.system_admin)
+    assert "敏感类别" in client.get("/admin/registry/tag/").content.decode()
+    response = client.post(f"/admin/registry/tag/{tag.pk}/change/", {"code": "disabled", "name": tag.name,
+                                                                      "sensitive": "on"})
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action="registry.tag.changed").latest("seq")
+    assert entry.actor_id == cast.system_admin.pk and entry.changes == {"sensitive": [False, True]}
