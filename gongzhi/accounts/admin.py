@@ -109,7 +109,11 @@ class RoleAssignmentAdmin(ScopedAdmin):
                 label=db_field.verbose_name, required=False, widget=forms.CheckboxSelectMultiple,
                 choices=lambda: scoping.sensitive_categories()[0],
                 help_text=_("带这些标签的人员只对列明该类别的授权可见；仅查阅人口信息的角色可授予"))
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "organization":
+            # The choices are the granter's scope (ScopedChoicesAdmin): any other is outside it.
+            field.error_messages["invalid_choice"] = _("所选组织不存在或不在您的管辖范围内，不能在其上授权")
+        return field
 
     def get_readonly_fields(self, request, obj=None):
         # An assignment is never edited: revoke it and grant a new one, so history stays true.

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from gongzhi.accounts import services as accounts
 from gongzhi.accounts.models import RoleAssignment
 from gongzhi.areas.models import Area
 from gongzhi.audit.models import AuditEntry
@@ -106,6 +107,14 @@ def test_granting_an_organisations_staff_and_a_sensitive_group_in_the_admin(clie
     wrong_kind = client.post(add, {"user": newcomer.pk, "role": "org_staff", "organization": org.pk,
                                    "categories": ["drug"]})
     assert "只有查阅人口信息的角色才能授予敏感类别" in " ".join(wrong_kind.context["adminform"].form.errors["categories"])
+    elsewhere = Organization.objects.create(kind="workstation", name="和平社区工作站", area_id="510104001001")
+    wuhou_admin = accounts.create_staff(actor=None, username="wuhou_admin", password=PASSWORD, must_change=False)
+    accounts.assign_role(actor=None, user=wuhou_admin, role="system_admin", area=Area.objects.unscoped().get(
+        code="510107000000"))
+    sign_in(client, wuhou_admin)
+    outside = client.post(add, {"user": newcomer.pk, "role": "org_staff", "organization": elsewhere.pk})
+    assert "不在您的管辖范围内" in " ".join(outside.context["adminform"].form.errors["organization"])
+    sign_in(client, cast.system_admin)
     assert not RoleAssignment.objects.unscoped().filter(user=newcomer).exists()
     ok = client.post(add, {"user": newcomer.pk, "role": "org_staff", "organization": org.pk})
     assert ok.status_code == 302
