@@ -15,7 +15,7 @@ from gongzhi.accounts.roles import Role
 from gongzhi.areas import importers
 from gongzhi.areas.models import Area
 from gongzhi.common.actors import ResidentActor, SystemActor
-from gongzhi.orgs.models import Department, DepartmentKind
+from gongzhi.orgs.models import Department, DepartmentKind, Organization, OrgKind
 
 PASSWORD = "Test-pass-2026"
 
@@ -142,13 +142,30 @@ def departments(world) -> dict[str, Department]:
     return build_departments()
 
 
-def build_cast(world: dict[str, Area], departments: dict[str, Department]) -> Cast:
+def build_organizations() -> dict[str, Organization]:
+    """A social organisation in each of C1 and C2: the org-staff member of the cast works for
+    the first."""
+    return {
+        "c1_social_org": Organization.objects.create(kind=OrgKind.SOCIAL_ORG, name="洗面桥邻里互助社", area_id=C1),
+        "c2_social_org": Organization.objects.create(kind=OrgKind.SOCIAL_ORG, name="锦里社工服务中心", area_id=C2),
+    }
+
+
+@pytest.fixture
+def social_orgs(world) -> dict[str, Organization]:
+    return build_organizations()
+
+
+def build_cast(world: dict[str, Area], departments: dict[str, Department],
+               organizations: dict[str, Organization]) -> Cast:
     """One user per role plus the awkward ones (two roles, a revoked role, no role)."""
     def user(name: str, *grants: tuple[str, object]) -> User:
         u = accounts.create_staff(actor=SYSTEM, username=name, password=PASSWORD, full_name=name, must_change=False)
         for role, where in grants:
             if isinstance(where, Department):
                 accounts.assign_role(actor=SYSTEM, user=u, role=role, department=where)
+            elif isinstance(where, Organization):
+                accounts.assign_role(actor=SYSTEM, user=u, role=role, organization=where)
             else:
                 accounts.assign_role(actor=SYSTEM, user=u, role=role, area=world[where])
         return u
@@ -161,6 +178,7 @@ def build_cast(world: dict[str, Area], departments: dict[str, Department]) -> Ca
         city_dispatcher=user("city_dispatcher", (Role.DISPATCHER, CITY)),
         leader=user("leader", (Role.LEADER, WUHOU)),
         handler=user("handler", (Role.HANDLER, departments["s1_city_management"])),
+        org_staff=user("org_staff", (Role.ORG_STAFF, organizations["c1_social_org"])),
         system_admin=user("system_admin", (Role.SYSTEM_ADMIN, CITY)),
         security_admin=user("security_admin", (Role.SECURITY_ADMIN, CITY)),
         audit_admin=user("audit_admin", (Role.AUDIT_ADMIN, CITY)),
@@ -174,8 +192,8 @@ def build_cast(world: dict[str, Area], departments: dict[str, Department]) -> Ca
 
 
 @pytest.fixture
-def cast(world, departments) -> Cast:
-    return build_cast(world, departments)
+def cast(world, departments, social_orgs) -> Cast:
+    return build_cast(world, departments, social_orgs)
 
 
 def verify_second_factor(client, user):

@@ -24,6 +24,10 @@ from . import names
 DEMO = SystemActor("演示数据")
 
 ROAD_SUFFIXES = ("路", "街", "北路", "南街", "巷")
+# One adult under 社区矫正 (a sensitive special group) in every grid, the grid's SPECIAL_NTH adult, so
+# the demo shows a grant naming the group (the demo's community worker) beside one that does not
+# (the grid worker of the same grids).
+SPECIAL_NTH = 5
 SHOPS = ("便利店", "餐馆", "理发店", "药房", "五金店", "水果店", "茶馆", "洗衣店")
 SCOPES = {"便利店": "日用百货零售", "餐馆": "餐饮服务", "理发店": "美发服务", "药房": "药品零售",
           "五金店": "五金交电零售", "水果店": "水果零售", "茶馆": "茶水服务", "洗衣店": "洗染服务"}
@@ -96,6 +100,7 @@ def seed_register(*, seed: int, scale: str, communities: list[Area], grids: dict
         if not todo:
             continue
         rng = random.Random(f"{seed}:register:{community.code}")  # nosec B311  # a deterministic synthetic city, not security
+        adults: dict[str, int] = {}  # by grid
         stem = community.display_name.removesuffix("社区").removesuffix("村")[:3]
         roads = [stem + s for s in rng.sample(ROAD_SUFFIXES, 2)]
         chains, shop_chains = [], []
@@ -149,6 +154,10 @@ def seed_register(*, seed: int, scale: str, communities: list[Area], grids: dict
                     row.tags.append(tags["elderly"])
                 if rng.random() < 0.08:
                     row.tags.append(tags["party_member"])
+                if age >= 18:
+                    adults[address.area_id] = adults.get(address.area_id, 0) + 1
+                    if adults[address.area_id] == SPECIAL_NTH:
+                        row.tags.append(tags["community_correction"])  # sensitive: seen through a grant naming it
                 rows.append(row)
         for start in range(0, len(rows), 2000):
             counts["people"] += people_importer.commit(rows[start:start + 2000]).created

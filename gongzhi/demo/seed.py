@@ -72,6 +72,11 @@ DISTRICT_DEPARTMENTS = (
     (DepartmentKind.CIVIL_AFFAIRS, "民政局"),
     (DepartmentKind.EMERGENCY, "应急管理局"),
 )
+# The demo logins whose grant names a sensitive group (the register's special-group tags; demo
+# residents carry them, demo/register.py): the community worker sees those residents, the grid
+# worker in the same community does not.
+DEMO_CATEGORIES = {"communityworker": ["community_correction"]}
+
 SUBDISTRICT_DEPARTMENTS = (
     (DepartmentKind.COMMAND_CENTER, "综治中心"),
     (DepartmentKind.POLICE, "派出所"),
@@ -199,6 +204,7 @@ class SeedResult:
     register: dict[str, int] = field(default_factory=dict)
     cases: dict[str, int] = field(default_factory=dict)
     deliberation: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the logins show beyond their role
 
 
 def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD, cases: int | None = None,
@@ -236,13 +242,13 @@ def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD, 
     procedures.load_defaults()
     routing.default_rules([a.code for a in by_level["district"] + by_level["subdistrict"]])
 
-    logins, users = _staff(seed, by_level, password)
+    logins, users, notes = _staff(seed, by_level, password)
     register = seed_register(seed=seed, scale=scale, communities=by_level["community"], grids=grids_by_comm)
     history = seed_cases(seed=seed, scale=scale, grids=by_level["grid"], count=cases, now=now, progress=progress)
     deliberation = seed_deliberation(community=by_level["community"][0], now=now)
     bulk.analyze(*apps.get_models())  # the planner must see what was just loaded
     return SeedResult(len(report.created), [], len(created_orgs), len(created_deps), users, logins, register,
-                      history, deliberation)
+                      history, deliberation, notes)
 
 
 def _staff(seed: int, by_level: dict[str, list[Area]], password: str):
@@ -255,8 +261,10 @@ def _staff(seed: int, by_level: dict[str, list[Area]], password: str):
     first_grids = [g for g in by_level["grid"] if g.parent_id == first_comm.code][:2]
     handler_dep = (Department.objects.unscoped()
                    .filter(area_id=first_sub.code, kind=DepartmentKind.CITY_MANAGEMENT).first())
+    social_org = (Organization.objects.unscoped().filter(area_id=first_comm.code, kind=OrgKind.SOCIAL_ORG)
+                  .order_by("id").first())
 
-    plan: list[tuple[str, str, str, list[Area] | Department]] = [
+    plan: list[tuple[str, str, str, list[Area] | Department | Organization]] = [
         ("sysadmin", Role.SYSTEM_ADMIN, "系统管理员", [city]),
         ("secadmin", Role.SECURITY_ADMIN, "安全管理员", [city]),
         ("auditadmin", Role.AUDIT_ADMIN, "审计管理员", [city]),
@@ -265,6 +273,7 @@ def _staff(seed: int, by_level: dict[str, list[Area]], password: str):
         ("communityworker", Role.COMMUNITY_WORKER, names.person_name(rng), [first_comm]),
         ("gridworker", Role.GRID_WORKER, names.person_name(rng), first_grids),
         ("handler", Role.HANDLER, names.person_name(rng), handler_dep),
+        ("orgstaff", Role.ORG_STAFF, names.person_name(rng), social_org),
     ]
     bulk: list[tuple[str, str, str, Area | Department]] = []
     for g in by_level["grid"]:
@@ -290,8 +299,11 @@ def _staff(seed: int, by_level: dict[str, list[Area]], password: str):
         for target in (where if isinstance(where, list) else [where]):
             if isinstance(target, Department):
                 accounts.assign_role(actor=DEMO, user=by_name[username], role=role, department=target)
+            elif isinstance(target, Organization):
+                accounts.assign_role(actor=DEMO, user=by_name[username], role=role, organization=target)
             else:
-                accounts.assign_role(actor=DEMO, user=by_name[username], role=role, area=target)
+                accounts.assign_role(actor=DEMO, user=by_name[username], role=role, area=target,
+                                     categories=DEMO_CATEGORIES.get(username, ()))
     grants = []
     for username, role, _, where in bulk:
         if username not in by_name:
@@ -302,4 +314,8 @@ def _staff(seed: int, by_level: dict[str, list[Area]], password: str):
             grants.append(RoleAssignment(user=by_name[username], role=role, area=where))
     accounts.grant_in_bulk(actor=DEMO, assignments=grants)
     logins = [(str(role), username, password) for username, role, _, _ in plan]
-    return logins, len(new_users)
+    notes = [f"{username}'s grant names the sensitive group {', '.join(kinds)} (gridworker's does not)"
+             for username, kinds in DEMO_CATEGORIES.items()]
+    if social_org is not None:
+        notes.append(f"orgstaff works for {social_org.name} and sees its record only")
+    return logins, len(new_users), notes

@@ -194,10 +194,15 @@ class PeopleImporter(Importer):
 
     def __init__(self, *, actor: Any, scope: frozenset[str] | None = None) -> None:
         super().__init__(actor=actor, scope=scope)
+        from . import people as people_service
+
         self.tags = {}
+        self.barred_tags = set()  # sensitive tags the uploader's grants do not name
         for tag in Tag.objects.all():
             self.tags[tag.code] = tag
             self.tags[tag.name] = tag
+            if not people_service.may_tag(actor, tag):
+                self.barred_tags.add(tag.code)
 
     def check(self, row: int, v: dict[str, str]) -> tuple[PersonRow | None, RowProblems]:
         p = RowProblems()
@@ -246,6 +251,10 @@ class PeopleImporter(Importer):
             tag = self.tags.get(word)
             if tag is None:
                 p["tags"] = _("未知标签“%(t)s”") % {"t": word}
+            elif tag.code in self.barred_tags:
+                from .people import sensitive_refusal
+
+                p["tags"] = sensitive_refusal([tag])
             elif tag not in record.tags:
                 record.tags.append(tag)
         return (None if p else record), p

@@ -125,7 +125,7 @@ def person_new(request):
     if request.GET.get("house"):
         house = scoping.get_in_scope_or_404(House.objects.select_related("address"), request.user,
                                             pk=request.GET["house"])
-    form = PersonForm(request.POST or None)
+    form = PersonForm(request.POST or None, tags=people.usable_tags(request.user))
     clash = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -162,7 +162,7 @@ def person_edit(request, pk: int):
     person = scoping.get_in_scope_or_404(Person, request.user, pk=pk)
     initial = {"name": person.name, "residency": person.residency, "ethnicity": person.ethnicity,
                "relation_to_head": person.relation_to_head, "tags": list(person.tags.all())}
-    form = PersonChangeForm(request.POST or None, initial=initial)
+    form = PersonChangeForm(request.POST or None, initial=initial, tags=people.usable_tags(request.user))
     clash = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -46,6 +46,7 @@ from gongzhi.conftest import (
     SYSTEM,
     build_cast,
     build_departments,
+    build_organizations,
     build_world,
     sign_in,
 )
@@ -55,6 +56,8 @@ IN_G1 = {"lon": 0.25, "lat": 0.5}
 IN_JINJIANG = {"lon": 3.0, "lat": 1.0}
 PHONE_IN, PHONE_OUT = "13812345678", "13700001111"
 ANONYMOUS = "anonymous"
+GRANTED = "granted_worker"  # beside the cast: a community worker whose grant names SENSITIVE_TAG
+SENSITIVE_TAG, SENSITIVE_NAME = "community_correction", "钱七"
 
 
 # ---------------------------------------------------------------- the URL patterns
@@ -110,7 +113,8 @@ def _build(media) -> World:
 
     world = build_world()
     departments = build_departments()
-    cast = build_cast(world, departments)
+    social_orgs = build_organizations()
+    cast = build_cast(world, departments, social_orgs)
     users = {name: getattr(cast, name) for name in cast}
     categories.load_defaults()
 
@@ -166,7 +170,8 @@ def _build(media) -> World:
     case_photos = {case.pk: case.photos.get() for case in (case_in, case_out)}
 
     deliberation = _deliberation(world, (zhang, smith))
-    org_in = Organization.objects.create(kind="workstation", name="洗面桥社区工作站", area_id=C1)
+    org_in = social_orgs["c1_social_org"]  # the org-staff member of the cast works for it
+    org_beside = Organization.objects.create(kind="workstation", name="洗面桥社区工作站", area_id=C1)
     org_out = Organization.objects.create(kind="workstation", name="和平社区工作站", area_id=JINJIANG_COMMUNITY)
     department_out = Department.objects.create(kind=DepartmentKind.CITY_MANAGEMENT, name="锦江区城管", area_id=JINJIANG)
     outsider = accounts.create_staff(actor=SYSTEM, username="jinjiang_grid_worker", password=PASSWORD,
@@ -176,8 +181,19 @@ def _build(media) -> World:
     outside_assignment = accounts.assign_role(actor=SYSTEM, user=outsider, role=Role.GRID_WORKER,
                                               area=world[JINJIANG_GRID])
 
+    # A person in a sensitive group (社区矫正) in G1, and a community worker of C1 whose grant
+    # names that group (the cast's community worker's does not).
+    Tag.objects.update_or_create(code=SENSITIVE_TAG, defaults={"name": "社区矫正对象", "sensitive": True})
+    corrected = people.register_person(actor=SYSTEM, name=SENSITIVE_NAME, residency="registered",
+                                       id_number=id_number(born="19750505", serial="357"),
+                                       house=h1, relation_to_head="other", since=day, tags=[SENSITIVE_TAG])
+    granted = accounts.create_staff(actor=SYSTEM, username="granted_worker", password=PASSWORD, full_name="矫正专干",
+                                    must_change=False)
+    accounts.assign_role(actor=SYSTEM, user=granted, role=Role.COMMUNITY_WORKER, area=world[C1],
+                         categories=[SENSITIVE_TAG])
+
     sessions: dict[str, str] = {}
-    for name, user in users.items():
+    for name, user in [*users.items(), (GRANTED, granted)]:
         client = sign_in(Client(), user)
         sessions[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
 
@@ -221,7 +237,7 @@ def _build(media) -> World:
     objects = SimpleNamespace(
         areas=(world[G1], world[JINJIANG_GRID]),
         communities=(world[C1], world[JINJIANG_COMMUNITY]),
-        organizations=(org_in, org_out),
+        organizations=(org_in, org_out), org_beside=org_beside, sensitive_person=corrected, granted=granted,
         departments=(departments["s1_city_management"], department_out),
         people=(zhang, smith), houses=(h1, h3), addresses=(h1.address, h3.address),
         spare_addresses=(spare_in, spare_out), entities=(shop, stall), phone_links=(link_in, link_out),
@@ -577,7 +593,8 @@ def send(client: Client, probe: Probe, url: str, obj, roles: set[str]):
 
 
 PRINCIPALS = [ANONYMOUS, "grid_worker", "other_grid_worker", "community_worker", "dispatcher", "city_dispatcher",
-              "leader", "handler", "system_admin", "security_admin", "audit_admin", "multi", "revoked", "nobody"]
+              "leader", "handler", "org_staff", "system_admin", "security_admin", "audit_admin", "multi", "revoked",
+              "nobody"]
 
 
 # ---------------------------------------------------------------- the declarations themselves
@@ -690,6 +707,59 @@ def test_model_admin_pages_answer_by_the_models_permissions(matrix, db, model):
                 wrong.append(f"{who:17} {label:14} {url}: {response.status_code} is {got}, "
                              f"expected {' or '.join(sorted(want))}")
     assert not wrong, f"{opts.label}'s admin pages:\n  " + "\n  ".join(wrong)
+
+
+# ---------------------------------------------------------------- holders: organisations and sensitive groups
+def test_an_organisations_staff_see_their_organisation_and_no_other(matrix, db):
+    """The walk above asks for one organisation in G1 and one in 锦江区; here the organisation
+    beside theirs in the same community too, and the list."""
+    o, client = matrix.o, _client(matrix, "org_staff")
+    own, beside, outside = o.organizations[0], o.org_beside, o.organizations[1]
+    assert client.get(f"/api/v1/organizations/{own.pk}").json()["name"] == own.name
+    for other in (beside, outside):
+        assert client.get(f"/api/v1/organizations/{other.pk}").status_code == 404
+    assert [row["id"] for row in client.get("/api/v1/organizations").json()["items"]] == [own.pk]
+    # Nothing else of the community: its places, register and cases hold no organisation.
+    assert client.get(f"/api/v1/areas/{own.area_id}").status_code in (403, 404)
+    assert client.get("/api/v1/registry/search?q=张").status_code == 403
+
+
+def _person_keys(table: dict[str, Probe], o: SimpleNamespace) -> list[str]:
+    """The patterns that name one person: their pages, API and writes."""
+    return sorted(key for key, probe in table.items() if probe.objects is o.people)
+
+
+@pytest.mark.parametrize(("who", "want"), [("community_worker", "not found"), (GRANTED, "admitted")])
+def test_a_person_in_a_sensitive_group_is_seen_only_through_a_grant_naming_it(matrix, db, who, want):
+    o = matrix.o
+    table = probes(o)
+    keys = _person_keys(table, o)
+    assert {"workbench:registry-person", "api:person_view", "api:reveal_person"} <= set(keys)
+    wrong = []
+    for key in keys:
+        probe = table[key]
+        kwargs = probe.args(o.sensitive_person) if callable(probe.args) else dict(probe.args)
+        query = probe.query(o.sensitive_person) if callable(probe.query) else dict(probe.query)
+        url = _url(key, probe, kwargs, query)
+        response = send(_client(matrix, who), probe, url, o.sensitive_person, {Role.COMMUNITY_WORKER})
+        got = outcome(response, url, missing_to=probe.missing_to)
+        if got != want:
+            wrong.append(f"{probe.method.upper()} {url}: {response.status_code} is {got}")
+    assert not wrong, f"{who}, expected {want}:\n  " + "\n  ".join(wrong)
+
+
+@pytest.mark.parametrize(("who", "listed"), [("community_worker", False), (GRANTED, True)])
+def test_lists_omit_a_person_in_a_sensitive_group_unless_the_grant_names_it(matrix, db, who, listed):
+    o, client = matrix.o, _client(matrix, who)
+    name, house_page = SENSITIVE_NAME, reverse("workbench:registry-house", kwargs={"pk": o.houses[0].pk})
+    api = client.get(f"/api/v1/registry/search?q={name[0]}").json()
+    assert (name in [p["name"] for p in api["people"]]) is listed
+    assert (name in client.get(reverse("workbench:registry-search"), {"q": name[0]}).content.decode()) is listed
+    residents = client.get(f"/api/v1/registry/houses/{o.houses[0].pk}").json()["residents"]
+    assert (o.sensitive_person.pk in [r["person"]["id"] for r in residents]) is listed
+    page = client.get(house_page).content.decode()
+    assert (name in page) is listed
+    assert "张三" in page  # the person beside them in the same house is listed either way
 
 
 # ---------------------------------------------------------------- administrators cannot help themselves

@@ -80,6 +80,22 @@ def test_the_demo_grid_worker_finds_their_residents_and_no_one_else(small, clien
     assert visible.exists() and set(visible.values_list("area_id", flat=True)) <= held
 
 
+def test_the_demo_community_worker_is_granted_a_sensitive_group_the_grid_worker_is_not(small):
+    from gongzhi.registry.models import Person
+
+    worker, gridworker = User.objects.get(username="communityworker"), User.objects.get(username="gridworker")
+    corrected = Person.objects.unscoped().filter(tags__code="community_correction")
+    held = [g.area_prefix for g in scoping.grants(gridworker)]
+    in_patch = corrected.filter(area_id__in=[p.ljust(15, "0")[:15] for p in held])
+    assert in_patch.exists()  # the demo has people in the group in the grid worker's grids
+    assert set(in_patch.values_list("pk", flat=True)) <= set(scoping.scoped(Person, worker).values_list("pk", flat=True))
+    assert not scoping.scoped(Person, gridworker).filter(pk__in=in_patch.values("pk")).exists()
+    assert any("community_correction" in note for note in small.notes)
+    orgstaff = User.objects.get(username="orgstaff")
+    [org] = scoping.scoped(Organization, orgstaff)
+    assert org.kind == OrgKind.SOCIAL_ORG and any(org.name in note for note in small.notes)
+
+
 def test_one_demo_login_per_role_and_each_works(small, client):
     assert sorted(role for role, _, _ in small.logins) == sorted(Role.values)
     for role, username, password in small.logins:

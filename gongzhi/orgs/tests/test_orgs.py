@@ -43,11 +43,16 @@ def test_adding_the_same_departments_twice_adds_them_once(world):
     assert services.add_departments(actor=SYSTEM, departments=again) == []
 
 
+# The cast's social organisations (gongzhi/conftest.py): 洗面桥邻里互助社 in C1, whose staff
+# member is the cast's org_staff, and 锦里社工服务中心 in C2.
 @pytest.mark.parametrize(("who", "names"), [
     ("grid_worker", {"洗面桥第1网格党支部"}),
-    ("community_worker", {"洗面桥社区综合党委", "洗面桥第1网格党支部"}),
-    ("multi", {"锦里社区居民委员会", "洗面桥第1网格党支部"}),
-    ("dispatcher", {"洗面桥社区综合党委", "锦里社区居民委员会", "洗面桥第1网格党支部"}),
+    ("community_worker", {"洗面桥社区综合党委", "洗面桥第1网格党支部", "洗面桥邻里互助社"}),
+    ("multi", {"锦里社区居民委员会", "洗面桥第1网格党支部", "锦里社工服务中心"}),
+    ("dispatcher", {"洗面桥社区综合党委", "锦里社区居民委员会", "洗面桥第1网格党支部", "洗面桥邻里互助社",
+                    "锦里社工服务中心"}),
+    # An organisation's staff: their own organisation, not the others of its community.
+    ("org_staff", {"洗面桥邻里互助社"}),
 ])
 def test_organisations_are_listed_within_scope(client, cast, organizations, who, names):
     sign_in(client, getattr(cast, who))
@@ -78,3 +83,17 @@ def test_organisation_detail_outside_scope_is_404(client, cast, organizations):
     assert client.get(f"/api/v1/organizations/{committee.pk}").status_code == 404
     sign_in(client, cast.community_worker)
     assert client.get(f"/api/v1/organizations/{committee.pk}").json()["kind"] == "party_committee"
+
+
+def test_an_organisations_staff_see_their_own_record_not_its_children(client, cast, social_orgs):
+    """Children (a party committee's branches) have staff of their own: a grant on the parent
+    does not reach them."""
+    own = social_orgs["c1_social_org"]
+    child = Organization.objects.create(kind=OrgKind.SOCIAL_ORG, name="互助社志愿服务队", area_id=G1, parent=own)
+    sign_in(client, cast.org_staff)
+    assert client.get(f"/api/v1/organizations/{own.pk}").json()["name"] == "洗面桥邻里互助社"
+    assert client.get(f"/api/v1/organizations/{child.pk}").status_code == 404
+    assert client.get(f"/api/v1/organizations/{social_orgs['c2_social_org'].pk}").status_code == 404
+    # Their role is held on the organisation: no place, department or register comes with it.
+    assert client.get("/api/v1/departments").status_code == 403
+    assert client.get("/api/v1/areas").status_code == 403

@@ -47,6 +47,10 @@ def _standard_tags() -> None:
 
     for code, name in importlib.import_module("gongzhi.registry.migrations.0002_standard_tags").TAGS:
         Tag.objects.get_or_create(code=code, defaults={"name": name})
+    sensitive = importlib.import_module("gongzhi.registry.migrations.0011_sensitive_tags")
+    for code, name in sensitive.SPECIAL_GROUPS:
+        Tag.objects.get_or_create(code=code, defaults={"name": name, "sensitive": True})
+    Tag.objects.filter(code__in=sensitive.FLAGGED).update(sensitive=True)
 
 
 @pytest.fixture
