@@ -14,6 +14,7 @@ from gongzhi.accounts.models import User
 from gongzhi.accounts.roles import Role
 from gongzhi.areas import importers
 from gongzhi.areas.models import Area
+from gongzhi.common.actors import ResidentActor, SystemActor
 from gongzhi.orgs.models import Department, DepartmentKind, Organization, OrgKind
 
 PASSWORD = "Test-pass-2026"
@@ -110,7 +111,7 @@ def build_world() -> dict[str, Area]:
     import json
 
     features, problems = importers.read_geojson(json.dumps(world_collection()))
-    report = importers.import_areas(features, actor=None, read_problems=problems)
+    report = importers.import_areas(features, actor=SystemActor("测试世界"), read_problems=problems)
     assert report.ok, [str(p) for p in report.problems]
     return {a.code: a for a in Area.objects.unscoped().all()}
 
@@ -159,14 +160,14 @@ def build_cast(world: dict[str, Area], departments: dict[str, Department],
                organizations: dict[str, Organization]) -> Cast:
     """One user per role plus the awkward ones (two roles, a revoked role, no role)."""
     def user(name: str, *grants: tuple[str, object]) -> User:
-        u = accounts.create_staff(actor=None, username=name, password=PASSWORD, full_name=name, must_change=False)
+        u = accounts.create_staff(actor=SYSTEM, username=name, password=PASSWORD, full_name=name, must_change=False)
         for role, where in grants:
             if isinstance(where, Department):
-                accounts.assign_role(actor=None, user=u, role=role, department=where)
+                accounts.assign_role(actor=SYSTEM, user=u, role=role, department=where)
             elif isinstance(where, Organization):
-                accounts.assign_role(actor=None, user=u, role=role, organization=where)
+                accounts.assign_role(actor=SYSTEM, user=u, role=role, organization=where)
             else:
-                accounts.assign_role(actor=None, user=u, role=role, area=world[where])
+                accounts.assign_role(actor=SYSTEM, user=u, role=role, area=world[where])
         return u
 
     people = Cast(
@@ -186,7 +187,7 @@ def build_cast(world: dict[str, Area], departments: dict[str, Department],
         nobody=user("nobody"),
     )
     assignment = people["revoked"].assignments.unscoped().get()
-    accounts.revoke_role(actor=None, assignment=assignment)
+    accounts.revoke_role(actor=SYSTEM, assignment=assignment)
     return people
 
 
@@ -332,3 +333,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+# A resident on the public side, as the portal's verified resident acts (common/actors.py).
+RESIDENT = ResidentActor("居民")
+# The platform acting on its own, as a command or a sweep does.
+SYSTEM = SystemActor("测试")

@@ -16,6 +16,8 @@ from .roles import DEPARTMENT_ROLES, ORGANIZATION_ROLES, Role
 class User(AbstractUser):
     """A person who signs in. What they may see comes only from their active role assignments."""
 
+    scope_exempt = "accounts: kept by administrators; what a user sees is their grants"
+
     full_name = models.CharField(_("姓名"), max_length=60, blank=True)
     must_change_password = models.BooleanField(
         _("须修改密码"), default=True,
@@ -117,6 +119,8 @@ class CredentialReset(models.Model):
     GONGZHI_CREDENTIAL_RESET_HOURS, so no single administrator can take over an account
     (accounts/resets.py). The new password is kept only as its hash."""
 
+    scope_exempt = "administrators' two-person requests, over every account"
+
     class Kind(models.TextChoices):
         PASSWORD = "password", _("密码")  # nosec B105  # a choice's name, not a password
         SECOND_FACTOR = "second_factor", _("动态口令验证器")
@@ -155,6 +159,8 @@ class CredentialReset(models.Model):
 class PasswordHistory(models.Model):
     """The hashes of an account's last passwords (accounts/passwords.py keeps `HISTORY` of
     them), so a new password cannot be one of them."""
+
+    scope_exempt = "an account's own past passwords, read only by the password policy"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     password = models.CharField(max_length=128)

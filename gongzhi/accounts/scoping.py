@@ -218,6 +218,19 @@ def lies_in(code: str, area: Any) -> bool:
     return str(code or "").startswith(area.prefix)
 
 
+def through(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M]:
+    """The child rows (a model declaring `read_through`, common/scoped.py) whose parent lies in
+    the user's scope: one subquery on the parent's scope rule."""
+    from gongzhi.common.scoped import parent_model
+
+    model = queryset.model
+    path = getattr(model, "read_through", "")
+    if not path:
+        raise ScopeNotApplied(f"{model.__name__} declares no read_through parent")
+    parent = parent_model(model)
+    return queryset.filter(**{f"{path}__in": restrict(parent._default_manager.all(), user)})
+
+
 def scoped(model: type[M], user: Any) -> models.QuerySet[M]:
     return restrict(model._default_manager.all(), user)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongzhi.audit import log
+from gongzhi.common import actors
 
 from . import scoping
 from .models import RoleAssignment, User
@@ -31,12 +32,18 @@ class RoleError(ValidationError):
         self.field = field
 
 
+def _staff(actor: Any) -> bool:
+    """Whether the actor is a signed-in account, whose roles and scope then bound what it grants
+    (the system, bootstrapping, is bound by the rules of the roles alone); None is refused."""
+    return actors.is_staff(actors.require(actor))
+
+
 def create_staff(*, actor: Any, username: str, password: str, full_name: str = "", email: str = "",
                  must_change: bool = True) -> User:
     """A new account with no roles yet (it sees nothing until a role is granted). Its first
     password was chosen by someone else, so by default it must be changed at first sign-in."""
     user = User(username=username, full_name=full_name, email=email, must_change_password=must_change,
-                created_by=actor if actor is not None and actor.pk is not None else None)
+                created_by=actors.user_or_none(actors.require(actor)))
     validate_password(password, user)
     user.set_password(password)
     with transaction.atomic():
@@ -50,11 +57,11 @@ def create_staff(*, actor: Any, username: str, password: str, full_name: str = "
 def check_assignment(*, actor: Any, user: User, role: str, area: Any = None, department: Any = None,
                      organization: Any = None, categories: Any = ()) -> None:
     """Raises RoleError unless `actor` may grant (role, area | department | organization, with
-    `categories`) to `user`. actor None is system bootstrap (the demo seed, the first administrator)."""
+    `categories`) to `user`. A SystemActor is bootstrap (the demo seed, the first administrator)."""
     if role not in Role.values:
         raise RoleError(_("未知角色“%(r)s”") % {"r": role}, field="role")
     _not_own(actor, user.pk, SELF_GRANT)
-    if actor is not None and not may_grant(scoping.roles(actor), role):
+    if _staff(actor) and not may_grant(scoping.roles(actor), role):
         raise RoleError(_("您无权授予“%(role)s”角色") % {"role": Role(role).label}, field="role")
     _not_created_by(actor, user.created_by_id)
     _check_holder(role, area=area, department=department, organization=organization)
@@ -100,14 +107,14 @@ def _check_categories(role: str, categories: Any, known: Any = None) -> None:
 
 def _not_own(actor: Any, user_id: Any, message: Any) -> None:
     """Nobody grants, changes or revokes their own assignments."""
-    if actor is not None and actor.pk is not None and actor.pk == user_id:
+    if _staff(actor) and actor.pk == user_id:
         raise RoleError(str(message), field="user")
 
 
 def _not_created_by(actor: Any, creator_id: Any) -> None:
     """Who created an account (and so knows its first password) does not also grant it a role:
     a second administrator does, so no one alone makes an account and works through it."""
-    if actor is not None and actor.pk is not None and actor.pk == creator_id:
+    if _staff(actor) and actor.pk == creator_id:
         raise RoleError(str(OWN_CREATION), field="user")
 
 
@@ -154,11 +161,11 @@ def assign_role(*, actor: Any, user: User, role: str, area: Any = None, departme
             return existing
         assignment = RoleAssignment.objects.create(
             user=user, role=role, area=area, department=department, organization=organization,
-            categories=categories, granted_by=actor if actor is not None else None,
+            categories=categories, granted_by=actors.user_or_none(actor),
         )
-        if actor is not None:
+        if _staff(actor):
             scoping.ensure_in_scope(assignment, actor)
-        log.record("accounts.role.granted", actor=actor, actor_name="system", target=assignment,
+        log.record("accounts.role.granted", actor=actor, target=assignment,
                    changes={"user": user.username, "role": role,
                             "area": getattr(area, "code", None), "department": getattr(department, "pk", None),
                             "organization": getattr(organization, "pk", None), "categories": categories})
@@ -169,18 +176,18 @@ def assign_role(*, actor: Any, user: User, role: str, area: Any = None, departme
 def revoke_role(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
     """Ends an assignment now; the row stays as history."""
     _not_own(actor, assignment.user_id, _("不能撤销自己的授权，须由另一位有权限的管理员撤销"))
-    if actor is not None and not may_grant(scoping.roles(actor), assignment.role):
+    if _staff(actor) and not may_grant(scoping.roles(actor), assignment.role):
         raise RoleError(_("您无权撤销“%(role)s”角色") % {"role": assignment.get_role_display()})
     if assignment.revoked_at is not None:
         return assignment
     with transaction.atomic():
-        if actor is not None:
+        if _staff(actor):
             scoping.ensure_in_scope(assignment, actor)
         assignment.revoked_at = timezone.now()
-        assignment.revoked_by = actor
+        assignment.revoked_by = actors.user_or_none(actor)
         RoleAssignment.objects.unscoped().filter(pk=assignment.pk).update(
-            revoked_at=assignment.revoked_at, revoked_by=actor)
-        log.record("accounts.role.revoked", actor=actor, actor_name="system", target=assignment,
+            revoked_at=assignment.revoked_at, revoked_by=assignment.revoked_by)
+        log.record("accounts.role.revoked", actor=actor, target=assignment,
                    changes={"user": assignment.user.username, "role": assignment.role})
     scoping.forget(assignment.user)
     return assignment
@@ -196,14 +203,14 @@ def create_staff_in_bulk(*, actor: Any, people: list[tuple[str, str]], password:
     probe = User()
     probe.set_password(password)
     encoded = probe.password
-    creator = actor if actor is not None and actor.pk is not None else None
+    creator = actors.user_or_none(actors.require(actor))
     users = [User(username=u, full_name=n, password=encoded, must_change_password=must_change,
                   password_changed_at=probe.password_changed_at, created_by=creator)
              for u, n in people if u not in taken]
     with transaction.atomic():
         User.objects.bulk_create(users, batch_size=2000)
         if users:
-            log.record("accounts.user.created_in_bulk", actor=actor, actor_name="system",
+            log.record("accounts.user.created_in_bulk", actor=actor,
                        target_type="accounts.user", changes={"usernames": [u.username for u in users]})
     return users
 
@@ -216,14 +223,14 @@ def grant_in_bulk(*, actor: Any, assignments: list[RoleAssignment]) -> list[Role
     for a in assignments:
         if a.role in ADMIN_ROLES:
             raise RoleError(_("管理员角色须逐个授权"))
-        if actor is not None and not may_grant(scoping.roles(actor), a.role):
+        if _staff(actor) and not may_grant(scoping.roles(actor), a.role):
             raise RoleError(_("您无权授予“%(role)s”角色") % {"role": Role(a.role).label})
         _check_holder(a.role, area=a.area if a.area_id else None, department=a.department_id,
                       organization=a.organization_id)
         a.categories = sorted(set(a.categories or ()))
         _check_categories(a.role, a.categories, known)
         _not_own(actor, a.user_id, SELF_GRANT)
-        a.granted_by = actor
+        a.granted_by = actors.user_or_none(actor)
     with transaction.atomic():
         users = {a.user_id for a in assignments}
         creators = dict(User.objects.select_for_update().filter(pk__in=users).values_list("pk", "created_by"))
@@ -238,7 +245,7 @@ def grant_in_bulk(*, actor: Any, assignments: list[RoleAssignment]) -> list[Role
         _organizations_in_scope(actor, {a.organization_id for a in assignments if a.organization_id})
         RoleAssignment.objects.bulk_create(assignments, batch_size=2000)
         if assignments:
-            log.record("accounts.role.granted_in_bulk", actor=actor, actor_name="system",
+            log.record("accounts.role.granted_in_bulk", actor=actor,
                        target_type="accounts.roleassignment",
                        changes={"count": len(assignments),
                                 "roles": sorted({a.role for a in assignments}),
@@ -250,7 +257,7 @@ def grant_in_bulk(*, actor: Any, assignments: list[RoleAssignment]) -> list[Role
 
 def _organizations_in_scope(actor: Any, ids: set[int]) -> None:
     """An organisation's staff are granted only by someone whose scope holds the organisation."""
-    if actor is None or not ids:
+    if not _staff(actor) or not ids:
         return
     model = RoleAssignment._meta.get_field("organization").related_model
     seen = set(scoping.restrict(model._default_manager.filter(pk__in=ids), actor).values_list("pk", flat=True))

@@ -180,3 +180,30 @@ class ScopedModel(models.Model):
     def validate_constraints(self, exclude=None):
         with unscoped_access():
             return super().validate_constraints(exclude=exclude)
+
+
+# Every other model of the platform says how its rows are read, as a class attribute (checked
+# against the models by common/tests/test_scope_declarations.py):
+#   read_through = "case"   a child row (an event, a photo, a vote …): read only through its
+#                           scoped parent, the lookup path to it (`scoping.through` filters by it);
+#   scope_exempt = "why"    a row that belongs to no area (configuration, the audit log, a
+#                           user's own notices), with the reason.
+READ_THROUGH, SCOPE_EXEMPT = "read_through", "scope_exempt"
+
+
+def declaration(model: type[models.Model]) -> str:
+    """How `model`'s rows are read: "scoped", "read_through" or "scope_exempt" ("" if undeclared)."""
+    if issubclass(model, ScopedModel):
+        return "scoped"
+    for kind in (READ_THROUGH, SCOPE_EXEMPT):
+        if getattr(model, kind, ""):
+            return kind
+    return ""
+
+
+def parent_model(model: type[models.Model]) -> type[models.Model]:
+    """The model a `read_through` path ends at."""
+    current = model
+    for part in model.read_through.split("__"):  # type: ignore[attr-defined]
+        current = current._meta.get_field(part).related_model
+    return current

@@ -13,12 +13,15 @@ from shapely.geometry import shape
 
 from gongzhi.areas.models import Area
 from gongzhi.common import crypto
+from gongzhi.common.actors import SystemActor
 from gongzhi.registry import addresses
 from gongzhi.registry.identifiers import id_check_character, org_check_character, uscc_check_character
 from gongzhi.registry.importers import EntitiesImporter, EntityRow, PeopleImporter, PersonRow
 from gongzhi.registry.models import House, HouseUse, Person, Tag
 
 from . import names
+
+DEMO = SystemActor("演示数据")
 
 ROAD_SUFFIXES = ("路", "街", "北路", "南街", "巷")
 # One adult under 社区矫正 (a sensitive special group) in every grid, the grid's SPECIAL_NTH adult, so
@@ -87,8 +90,8 @@ def seed_register(*, seed: int, scale: str, communities: list[Area], grids: dict
     done = set(Person.objects.unscoped().filter(area_id__in=[g.code for gs in grids.values() for g in gs])
                .values_list("area_id", flat=True).distinct())
     tags = {t.code: t for t in Tag.objects.all()}
-    people_importer = PeopleImporter(actor=None)
-    entity_importer = EntitiesImporter(actor=None)
+    people_importer = PeopleImporter(actor=DEMO)
+    entity_importer = EntitiesImporter(actor=DEMO)
     used_ids = set()
     used_usccs = set()
     counts = {"houses": 0, "people": 0, "entities": 0}

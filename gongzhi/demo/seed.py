@@ -28,6 +28,7 @@ from gongzhi.areas.geometry import to_geojson
 from gongzhi.areas.models import Area
 from gongzhi.cases import categories, routing
 from gongzhi.common import bulk
+from gongzhi.common.actors import SystemActor
 from gongzhi.deliberation import procedures
 from gongzhi.orgs import services as orgs
 from gongzhi.orgs.models import Department, DepartmentKind, Organization, OrgKind
@@ -36,6 +37,8 @@ from . import names
 from .cases import seed_cases
 from .deliberation import seed_deliberation
 from .register import seed_register
+
+DEMO = SystemActor("演示数据")  # the seed acts as the platform, with its reason
 
 DATA = Path(__file__).resolve().parent.parent / "areas" / "data" / "chengdu.csv"
 CITY_CODE = "510100000000"
@@ -210,7 +213,7 @@ def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD, 
     `cases` overrides the scale's number of cases (demo.cases.VOLUME); `now` is when the
     case history ends (the same seed and now give the same cases)."""
     features = build_features(SCALES[scale], seed)
-    report = importers.import_areas(features, actor=None)
+    report = importers.import_areas(features, actor=DEMO)
     if not report.committed:
         return SeedResult(0, [str(p) for p in report.problems], 0, 0, 0, [], {})
     codes = [f.code for f in features]
@@ -226,7 +229,7 @@ def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD, 
                                                         area_id__in=[c.code for c in by_level["community"]])
                  .values_list("area_id", flat=True))
     new_comms = [c for c in by_level["community"] if c.code not in seeded]
-    created_orgs = orgs.add_organizations(actor=None, organizations=_organizations(seed, new_comms, grids_by_comm))
+    created_orgs = orgs.add_organizations(actor=DEMO, organizations=_organizations(seed, new_comms, grids_by_comm))
 
     departments = [Department(kind=DepartmentKind.COMMAND_CENTER, name="成都市社会治理综合指挥中心", area_id=CITY_CODE)]
     for d in by_level["district"]:
@@ -234,7 +237,7 @@ def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD, 
     for s in by_level["subdistrict"]:
         departments += [Department(kind=k, name=f"{s.display_name}{n}", area_id=s.code)
                         for k, n in SUBDISTRICT_DEPARTMENTS]
-    created_deps = orgs.add_departments(actor=None, departments=departments)
+    created_deps = orgs.add_departments(actor=DEMO, departments=departments)
     categories.load_defaults()
     procedures.load_defaults()
     routing.default_rules([a.code for a in by_level["district"] + by_level["subdistrict"]])
@@ -287,7 +290,7 @@ def _staff(seed: int, by_level: dict[str, list[Area]], password: str):
         bulk.append((f"h{dep.pk}", Role.HANDLER, names.person_name(_rng(seed, f"h{dep.pk}")), dep))
 
     people = [(u, n) for u, _, n, _ in plan] + [(u, n) for u, _, n, _ in bulk]
-    new_users = {u.username for u in accounts.create_staff_in_bulk(actor=None, people=people, password=password,
+    new_users = {u.username for u in accounts.create_staff_in_bulk(actor=DEMO, people=people, password=password,
                                                                      must_change=False)}
     by_name = {u.username: u for u in User.objects.filter(username__in=new_users)}
     for username, role, _, where in plan:
@@ -295,11 +298,11 @@ def _staff(seed: int, by_level: dict[str, list[Area]], password: str):
             continue
         for target in (where if isinstance(where, list) else [where]):
             if isinstance(target, Department):
-                accounts.assign_role(actor=None, user=by_name[username], role=role, department=target)
+                accounts.assign_role(actor=DEMO, user=by_name[username], role=role, department=target)
             elif isinstance(target, Organization):
-                accounts.assign_role(actor=None, user=by_name[username], role=role, organization=target)
+                accounts.assign_role(actor=DEMO, user=by_name[username], role=role, organization=target)
             else:
-                accounts.assign_role(actor=None, user=by_name[username], role=role, area=target,
+                accounts.assign_role(actor=DEMO, user=by_name[username], role=role, area=target,
                                      categories=DEMO_CATEGORIES.get(username, ()))
     grants = []
     for username, role, _, where in bulk:
@@ -309,7 +312,7 @@ def _staff(seed: int, by_level: dict[str, list[Area]], password: str):
             grants.append(RoleAssignment(user=by_name[username], role=role, department=where))
         else:
             grants.append(RoleAssignment(user=by_name[username], role=role, area=where))
-    accounts.grant_in_bulk(actor=None, assignments=grants)
+    accounts.grant_in_bulk(actor=DEMO, assignments=grants)
     logins = [(str(role), username, password) for username, role, _, _ in plan]
     notes = [f"{username}'s grant names the sensitive group {', '.join(kinds)} (gridworker's does not)"
              for username, kinds in DEMO_CATEGORIES.items()]

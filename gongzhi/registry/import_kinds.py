@@ -25,6 +25,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts import scoping
+from gongzhi.common import actors
 from gongzhi.common.text import with_nul
 
 
@@ -96,7 +97,7 @@ class RowImporter(ABC):
         from django.conf import settings
 
         self.chunk = settings.GONGZHI_IMPORT_CHUNK
-        self.actor = actor
+        self.actor = actors.require(actor)
         self.scope = scope
         self.seen: dict[Any, int] = {}
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from gongzhi.accounts import scoping
 from gongzhi.areas.models import Area, Level
 from gongzhi.audit import log
-from gongzhi.common import bulk, crypto
+from gongzhi.common import actors, bulk, crypto
 from gongzhi.common.text import strip_controls
 
 from . import addresses, import_kinds, matching
@@ -289,7 +289,7 @@ class PeopleImporter(Importer):
         holders = list(Person.objects.unscoped().filter(
             Q(id_number_digest__in=ids) | Q(passport_number_digest__in=passports)).order_by("identity_check", "pk"))
         seen = scoping.scoped(Person, self.actor).filter(pk__in=[h.pk for h in holders]).values_list("pk", flat=True) \
-            if self.actor is not None and self.actor.is_authenticated else [h.pk for h in holders]
+            if actors.is_staff(self.actor) else [h.pk for h in holders]
         seen = set(seen)
         by_key: dict[Any, list[Person]] = {}
         for h in holders:
@@ -309,8 +309,7 @@ class PeopleImporter(Importer):
         if not new:
             return []
         now, today = timezone.now(), dt.date.today()
-        actor_id = self.actor.pk if self.actor is not None and self.actor.is_authenticated else None
-        actor_name = self.actor.get_username() if actor_id else "system"
+        actor_id, actor_name = getattr(actors.user_or_none(self.actor), "pk", None), actors.name(self.actor)
         rows, people = [r for r, _elsewhere in new], []
         for r, elsewhere in new:
             house = houses[r.address.pk]

@@ -180,6 +180,8 @@ class Tag(models.Model):
     tag (a special group: 社区矫正, 吸毒人员 …) is a sensitive category: a person carrying it is
     seen only through a grant that names it (`SENSITIVE_TAGS`, accounts/scoping.py)."""
 
+    scope_exempt = "configuration: the tags people may carry"
+
     code = models.SlugField(_("代码"), max_length=30, unique=True)
     name = models.CharField(_("名称"), max_length=30)
     sensitive = models.BooleanField(
@@ -392,6 +394,8 @@ class Phone(models.Model):
     """A phone number, sealed. Not scoped itself: it is only ever reached through the links
     that tie it to people and entities, which are."""
 
+    scope_exempt = "a number alone, sealed; read through the scoped links to people and entities"
+
     number = Sealed("phone", purpose="registry.phone.number")
     number_token = models.TextField(editable=False)
     number_digest = models.CharField(max_length=64, editable=False)
@@ -579,6 +583,8 @@ class ImportJob(models.Model):
     """One uploaded spreadsheet and what became of it. The upload and the error workbook are
     stored sealed (they hold residents' data in clear); only the uploader sees the job."""
 
+    scope_exempt = "an upload, read by the account that made it"
+
     kind = models.CharField(_("类型"), max_length=40)  # an import kind's key (import_kinds)
     file_name = models.CharField(_("文件名"), max_length=200)
     source = models.FileField(upload_to="imports/", max_length=300, blank=True)
@@ -617,6 +623,8 @@ class ImportChunk(models.Model):
     """A chunk of a job's rows (by its place in the file) that is committed, recorded in the same
     transaction as its rows: a resumed job skips exactly these, and its counts are the register's.
     `refused` holds the chunk's refused rows (row number and why), sealed: the reasons quote cells."""
+
+    scope_exempt = "an import job's ledger, read with its job"
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="chunks")
     index = models.PositiveIntegerField()

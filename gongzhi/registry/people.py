@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts import scoping
+from gongzhi.common import actors
 
 from . import history
 from .identifiers import IdentifierError, normalise, parse_id_number
@@ -76,7 +77,7 @@ def _holder(person: Person, actor: Any, *, passport: bool) -> Person | None:
 
 
 def _check_identity(person: Person, id_number: str | None, passport_number: str | None,
-                    actor: Any = None) -> Person | None:
+                    actor: Any) -> Person | None:
     """Checks the identity fields (see `_checked`) and the number's holders (see `_holder`):
     the record elsewhere that the person's number clashes with, or None."""
     _checked(person, id_number, passport_number)
@@ -208,7 +209,7 @@ def sensitive_refusal(tags: list[Tag]) -> str:
 
 
 def _user(actor: Any):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return actors.user_or_none(actors.require(actor))
 
 
 def _ensure_in_scope(person: Person, actor: Any) -> None:

@@ -9,7 +9,7 @@ from gongzhi.accounts import services as accounts
 from gongzhi.accounts.models import RoleAssignment
 from gongzhi.areas.models import Area
 from gongzhi.audit.models import AuditEntry
-from gongzhi.conftest import C1, CITY, G1, JINJIANG, PASSWORD, S1, box, feature, sign_in
+from gongzhi.conftest import C1, CITY, G1, JINJIANG, PASSWORD, S1, SYSTEM, box, feature, sign_in
 from gongzhi.orgs.models import Organization
 
 
@@ -108,8 +108,8 @@ def test_granting_an_organisations_staff_and_a_sensitive_group_in_the_admin(clie
                                    "categories": ["drug"]})
     assert "只有查阅人口信息的角色才能授予敏感类别" in " ".join(wrong_kind.context["adminform"].form.errors["categories"])
     elsewhere = Organization.objects.create(kind="workstation", name="和平社区工作站", area_id="510104001001")
-    wuhou_admin = accounts.create_staff(actor=None, username="wuhou_admin", password=PASSWORD, must_change=False)
-    accounts.assign_role(actor=None, user=wuhou_admin, role="system_admin", area=Area.objects.unscoped().get(
+    wuhou_admin = accounts.create_staff(actor=SYSTEM, username="wuhou_admin", password=PASSWORD, must_change=False)
+    accounts.assign_role(actor=SYSTEM, user=wuhou_admin, role="system_admin", area=Area.objects.unscoped().get(
         code="510107000000"))
     sign_in(client, wuhou_admin)
     outside = client.post(add, {"user": newcomer.pk, "role": "org_staff", "organization": elsewhere.pk})
@@ -170,7 +170,7 @@ def test_the_coverage_page_lists_gaps_within_scope(client, cast):
     from gongzhi.areas import importers
 
     features, _ = importers.read_geojson(json.dumps(feature_doc))
-    assert importers.import_areas(features, actor=None).ok
+    assert importers.import_areas(features, actor=SYSTEM).ok
     sign_in(client, cast.city_dispatcher)
     page = client.get("/admin/areas/area/coverage/").content.decode()
     assert "和平社区居委会" in page and "平方米" in page and "全覆盖" in page

@@ -42,6 +42,8 @@ from gongzhi.conftest import (
     C1,
     JINJIANG,
     PASSWORD,
+    RESIDENT,
+    SYSTEM,
     build_cast,
     build_departments,
     build_organizations,
@@ -119,7 +121,7 @@ def _build(media) -> World:
     def house(community: str, parts, point) -> Any:
         address = addresses.ensure_address(community=Area.objects.unscoped().get(code=community), components=parts,
                                            **point)
-        return houses.register_house(actor=None, address=address)
+        return houses.register_house(actor=SYSTEM, address=address)
 
     h1 = house(C1, [("road", "桂溪路"), ("number", "18号"), ("estate", "锦绣花园"), ("building", "1栋"),
                     ("unit", "2单元"), ("room", "301")], IN_G1)
@@ -129,16 +131,16 @@ def _build(media) -> World:
     spare_out = addresses.ensure_address(community=Area.objects.unscoped().get(code=JINJIANG_COMMUNITY), lon=3.1,
                                          lat=1.1, components=[("road", "春熙路"), ("number", "11号")])
     day = dt.date(2020, 1, 1)
-    zhang = people.register_person(actor=None, name="张三", residency="registered", id_number=id_number(), house=h1,
+    zhang = people.register_person(actor=SYSTEM, name="张三", residency="registered", id_number=id_number(), house=h1,
                                    relation_to_head="head", since=day)
-    smith = people.register_person(actor=None, name="John Smith", residency="overseas", passport_type="P",
+    smith = people.register_person(actor=SYSTEM, name="John Smith", residency="overseas", passport_type="P",
                                    passport_number="E12345678", nationality="GBR", house=h3, since=day)
-    shop = entities.register_entity(actor=None, kind="shop", name="成都锦绣便利店", uscc=uscc(), address=h1.address,
+    shop = entities.register_entity(actor=SYSTEM, kind="shop", name="成都锦绣便利店", uscc=uscc(), address=h1.address,
                                     legal_rep=zhang)
-    stall = entities.register_entity(actor=None, kind="shop", name="春熙路小卖部", uscc=uscc(org="MA6C0A2C"),
+    stall = entities.register_entity(actor=SYSTEM, kind="shop", name="春熙路小卖部", uscc=uscc(org="MA6C0A2C"),
                                      address=h3.address)
-    link_in = phones.link_phone(actor=None, number=PHONE_IN, person=zhang)
-    link_out = phones.link_phone(actor=None, number=PHONE_OUT, person=smith)
+    link_in = phones.link_phone(actor=SYSTEM, number=PHONE_IN, person=zhang)
+    link_out = phones.link_phone(actor=SYSTEM, number=PHONE_OUT, person=smith)
     review_in = AddressReview.objects.create(raw_text="桂溪路十八号", source="matrix", area_id=G1)
     review_out = AddressReview.objects.create(raw_text="春熙路九号", source="matrix", area_id=JINJIANG_COMMUNITY)
     from gongzhi.registry.models import IdentityReview
@@ -172,22 +174,22 @@ def _build(media) -> World:
     org_beside = Organization.objects.create(kind="workstation", name="洗面桥社区工作站", area_id=C1)
     org_out = Organization.objects.create(kind="workstation", name="和平社区工作站", area_id=JINJIANG_COMMUNITY)
     department_out = Department.objects.create(kind=DepartmentKind.CITY_MANAGEMENT, name="锦江区城管", area_id=JINJIANG)
-    outsider = accounts.create_staff(actor=None, username="jinjiang_grid_worker", password=PASSWORD,
+    outsider = accounts.create_staff(actor=SYSTEM, username="jinjiang_grid_worker", password=PASSWORD,
                                      full_name="锦江网格员", must_change=False)
     # Signs in over the API with a password alone (no role asks for a second factor).
-    accounts.create_staff(actor=None, username="matrix_login", password=PASSWORD, full_name="矩阵", must_change=False)
-    outside_assignment = accounts.assign_role(actor=None, user=outsider, role=Role.GRID_WORKER,
+    accounts.create_staff(actor=SYSTEM, username="matrix_login", password=PASSWORD, full_name="矩阵", must_change=False)
+    outside_assignment = accounts.assign_role(actor=SYSTEM, user=outsider, role=Role.GRID_WORKER,
                                               area=world[JINJIANG_GRID])
 
     # A person in a sensitive group (社区矫正) in G1, and a community worker of C1 whose grant
     # names that group (the cast's community worker's does not).
     Tag.objects.update_or_create(code=SENSITIVE_TAG, defaults={"name": "社区矫正对象", "sensitive": True})
-    corrected = people.register_person(actor=None, name=SENSITIVE_NAME, residency="registered",
+    corrected = people.register_person(actor=SYSTEM, name=SENSITIVE_NAME, residency="registered",
                                        id_number=id_number(born="19750505", serial="357"),
                                        house=h1, relation_to_head="other", since=day, tags=[SENSITIVE_TAG])
-    granted = accounts.create_staff(actor=None, username="granted_worker", password=PASSWORD, full_name="矫正专干",
+    granted = accounts.create_staff(actor=SYSTEM, username="granted_worker", password=PASSWORD, full_name="矫正专干",
                                     must_change=False)
-    accounts.assign_role(actor=None, user=granted, role=Role.COMMUNITY_WORKER, area=world[C1],
+    accounts.assign_role(actor=SYSTEM, user=granted, role=Role.COMMUNITY_WORKER, area=world[C1],
                          categories=[SENSITIVE_TAG])
 
     sessions: dict[str, str] = {}
@@ -265,31 +267,39 @@ def _deliberation(world, residents) -> dict:
     made: dict[str, list] = {"councils": [], "topics": [], "disclosures": [], "published": []}
     meetings_by_topic, topic_photos = {}, {}
     for code, person in zip((C1, JINJIANG_COMMUNITY), residents, strict=True):
-        council = councils.establish(actor=None, area=world[code], kind="deliberation", name="矩阵议事会")
-        councils.add_member(actor=None, council=council, person=person, term_start=dt.date(2025, 1, 1))
-        topic = topics.propose(actor=None, area=world[code], title="矩阵议题", source="resident", proposer=person,
+        council = councils.establish(actor=SYSTEM, area=world[code], kind="deliberation", name="矩阵议事会")
+        councils.add_member(actor=SYSTEM, council=council, person=person, term_start=dt.date(2025, 1, 1))
+        topic = topics.propose(actor=RESIDENT, area=world[code], title="矩阵议题", source="resident", proposer=person,
                                photos=[photos.clean(_png())])
         topic_photos[topic.pk] = topic.photos.get()
-        topics.take_up(actor=None, topic=topic, council=council)
-        (step,) = procedures.choose(actor=None, topic=topic, template=template)
-        meetings_by_topic[topic.pk] = meetings.schedule(actor=None, step=step, scheduled_at=dt.datetime(
+        topics.take_up(actor=SYSTEM, topic=topic, council=council)
+        (step,) = procedures.choose(actor=SYSTEM, topic=topic, template=template)
+        meetings_by_topic[topic.pk] = meetings.schedule(actor=SYSTEM, step=step, scheduled_at=dt.datetime(
             2026, 1, 5, 9, tzinfo=dt.UTC), place="议事厅")
         made["councils"].append(council)
         made["topics"].append(topic)
-        made["disclosures"].append(disclosures.draft(actor=None, area=world[code], kind="fund", title="矩阵公开",
+        made["disclosures"].append(disclosures.draft(actor=SYSTEM, area=world[code], kind="fund", title="矩阵公开",
                                                      body="收入1万元"))
-        made["published"].append(disclosures.publish(actor=None, disclosure=disclosures.draft(
-            actor=None, area=world[code], kind="project", title="矩阵已公开", body="支出1万元")))
+        made["published"].append(disclosures.publish(actor=SYSTEM, disclosure=disclosures.draft(
+            actor=SYSTEM, area=world[code], kind="project", title="矩阵已公开", body="支出1万元")))
     return {**{name: tuple(rows) for name, rows in made.items()}, "meetings": meetings_by_topic,
             "topic_photos": topic_photos}
+
+
+def rolled_back():
+    """A transaction the test rolls back, marked as a test case's (as Django's TestCase marks its
+    own): a service opening the outermost transaction (atomic(durable=True)) runs inside it as it
+    would on its own."""
+    block = transaction.atomic()
+    block._from_testcase = True
+    return block
 
 
 @pytest.fixture(scope="module")
 def matrix(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("matrix-media")
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast, MEDIA_ROOT=media), \
-            transaction.atomic():
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast, MEDIA_ROOT=media), rolled_back():
         yield _build(media)
         transaction.set_rollback(True)
 
@@ -570,7 +580,7 @@ def _client(matrix: World, who: str) -> Client:
 def send(client: Client, probe: Probe, url: str, obj, roles: set[str]):
     """The request, in a savepoint rolled back after it (a write leaves nothing behind)."""
     body = probe.body(obj, roles) if callable(probe.body) else probe.body
-    with transaction.atomic():
+    with rolled_back():
         if probe.method == "get":
             response = client.get(url)
         elif url.startswith("/api/") and not probe.files:
@@ -780,7 +790,7 @@ def test_no_single_administrator_resets_another_administrators_credentials(matri
     from gongzhi.accounts.models import CredentialReset
 
     client, target = _client(matrix, who), matrix.users[ADMINISTRATORS[who]]
-    with transaction.atomic():
+    with rolled_back():
         client.post(f"/admin/accounts/user/{target.pk}/password/",
                     {"new_password1": "Takeover#2026", "new_password2": "Takeover#2026"})
         client.post("/admin/accounts/user/", {"action": "reset_authenticator", "_selected_action": [target.pk]})

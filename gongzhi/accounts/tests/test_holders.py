@@ -13,7 +13,7 @@ from gongzhi.accounts.models import RoleAssignment
 from gongzhi.accounts.roles import Role
 from gongzhi.areas.models import Area
 from gongzhi.audit.models import AuditEntry
-from gongzhi.conftest import C1, C2, G1, JINJIANG, PASSWORD
+from gongzhi.conftest import C1, C2, G1, JINJIANG, PASSWORD, SYSTEM
 from gongzhi.orgs.models import Department, Organization, OrgKind
 from gongzhi.registry import people, phones
 from gongzhi.registry.models import Person, PersonEvent, PhoneLink, Residence, Tag
@@ -44,22 +44,22 @@ def residents(world, groups):
 
     address = addresses.ensure_address(community=world[C1], lon=0.25, lat=0.5,
                                        components=[("road", "桂溪路"), ("number", "8号"), ("room", "101")])
-    house = houses.register_house(actor=None, address=address)
+    house = houses.register_house(actor=SYSTEM, address=address)
 
     def person(name: str, serial: str, tags: list[str]) -> Person:
-        return people.register_person(actor=None, name=name, residency="registered", house=house,
+        return people.register_person(actor=SYSTEM, name=name, residency="registered", house=house,
                                       id_number=id_number(born="19700101", serial=serial), tags=tags,
                                       since=dt.date(2020, 1, 1))
 
     made = {"甲": person("甲", "111", ["elderly"]), "乙": person("乙", "113", [DRUG]),
             "丙": person("丙", "115", [DRUG, MENTAL])}
-    phones.link_phone(actor=None, number="13900001111", person=made["乙"])
+    phones.link_phone(actor=SYSTEM, number="13900001111", person=made["乙"])
     return made
 
 
 def grant(user, role=Role.COMMUNITY_WORKER, code=C1, categories=(), **holder):
     where = holder or {"area": Area.objects.unscoped().get(code=code)}
-    return services.assign_role(actor=None, user=user, role=role, categories=categories, **where)
+    return services.assign_role(actor=SYSTEM, user=user, role=role, categories=categories, **where)
 
 
 def seen(model, user) -> set[str]:
@@ -113,8 +113,8 @@ def test_the_organisation_role_is_held_on_an_organisation_and_nothing_else(cast,
 
 
 def test_an_organisation_outside_the_granters_scope_is_refused(cast, world, newcomer):
-    jinjiang_admin = services.create_staff(actor=None, username="jinjiang_admin", password=PASSWORD)
-    services.assign_role(actor=None, user=jinjiang_admin, role=Role.SYSTEM_ADMIN, area=world[JINJIANG])
+    jinjiang_admin = services.create_staff(actor=SYSTEM, username="jinjiang_admin", password=PASSWORD)
+    services.assign_role(actor=SYSTEM, user=jinjiang_admin, role=Role.SYSTEM_ADMIN, area=world[JINJIANG])
     wuhou_org = Organization.objects.unscoped().get(name="洗面桥邻里互助社")
     with pytest.raises(services.RoleError, match="不在您的管辖范围内") as refused:
         services.assign_role(actor=jinjiang_admin, user=newcomer, role=Role.ORG_STAFF, organization=wuhou_org)
@@ -152,16 +152,16 @@ def test_a_person_in_a_sensitive_group_is_seen_only_through_a_grant_naming_it(ca
     assert seen(Person, cast.community_worker) == {"甲"}
     assert seen(Person, cast.grid_worker) == {"甲"}
     assert seen(Person, cast.dispatcher) == {"甲"}  # a wider place names no group either
-    drug = services.create_staff(actor=None, username="drug_worker", password=PASSWORD)
+    drug = services.create_staff(actor=SYSTEM, username="drug_worker", password=PASSWORD)
     grant(drug, categories=[DRUG])
     assert seen(Person, drug) == {"甲", "乙"}  # 丙 is in a second group the grant does not name
-    both = services.create_staff(actor=None, username="both_worker", password=PASSWORD)
+    both = services.create_staff(actor=SYSTEM, username="both_worker", password=PASSWORD)
     grant(both, categories=[DRUG, MENTAL])
     assert seen(Person, both) == {"甲", "乙", "丙"}
 
 
 def test_two_grants_each_naming_one_group_do_not_add_up_to_a_person_in_both(cast, residents):
-    user = services.create_staff(actor=None, username="split_worker", password=PASSWORD)
+    user = services.create_staff(actor=SYSTEM, username="split_worker", password=PASSWORD)
     grant(user, categories=[DRUG])
     grant(user, role=Role.GRID_WORKER, code=G1, categories=[MENTAL])
     assert seen(Person, user) == {"甲", "乙"}
@@ -169,14 +169,14 @@ def test_two_grants_each_naming_one_group_do_not_add_up_to_a_person_in_both(cast
 
 def test_a_grant_names_its_categories_for_its_own_place_only(cast, residents):
     # Granted the group in C2, and C1 without it: 乙 in C1 stays hidden.
-    user = services.create_staff(actor=None, username="elsewhere_worker", password=PASSWORD)
+    user = services.create_staff(actor=SYSTEM, username="elsewhere_worker", password=PASSWORD)
     grant(user, code=C2, categories=[DRUG])
     grant(user, code=C1)
     assert seen(Person, user) == {"甲"}
 
 
 def test_the_rows_that_tell_of_a_person_follow_them(cast, residents):
-    drug = services.create_staff(actor=None, username="drug_worker", password=PASSWORD)
+    drug = services.create_staff(actor=SYSTEM, username="drug_worker", password=PASSWORD)
     grant(drug, categories=[DRUG])
     for model in (Residence, PersonEvent):
         assert seen(model, cast.community_worker) == {"甲"}
@@ -193,7 +193,7 @@ def test_a_tag_flagged_or_unflagged_counts_from_the_next_query(cast, residents):
 
 
 def test_the_scope_stays_one_statement(cast, residents):
-    drug = services.create_staff(actor=None, username="drug_worker", password=PASSWORD)
+    drug = services.create_staff(actor=SYSTEM, username="drug_worker", password=PASSWORD)
     grant(drug, categories=[DRUG])
     grant(drug, role=Role.GRID_WORKER, code=G1)
     scoping.grants(drug)  # read once per request
@@ -243,7 +243,7 @@ def test_the_sensitive_categories_and_their_readers_come_from_the_scope_rules(gr
 # ---------------------------------------------------------------- who a notice reaches
 def test_holders_are_found_through_organisations_and_named_categories(cast, residents, social_orgs):
     org = social_orgs["c1_social_org"]
-    drug = services.create_staff(actor=None, username="drug_worker", password=PASSWORD)
+    drug = services.create_staff(actor=SYSTEM, username="drug_worker", password=PASSWORD)
     grant(drug, categories=[DRUG])
     found = scoping.holders(area_code=G1, roles={Role.ORG_STAFF}, organization_id=org.pk)
     assert set(found.values_list("username", flat=True)) == {"org_staff"}
@@ -266,8 +266,8 @@ def test_holders_are_found_through_organisations_and_named_categories(cast, resi
 
 
 def test_a_revoked_or_inactive_holder_is_not_told(cast, residents):
-    drug = services.create_staff(actor=None, username="drug_worker", password=PASSWORD)
+    drug = services.create_staff(actor=SYSTEM, username="drug_worker", password=PASSWORD)
     assignment = grant(drug, categories=[DRUG])
-    services.revoke_role(actor=None, assignment=assignment)
+    services.revoke_role(actor=SYSTEM, assignment=assignment)
     assert not scoping.holders(area_code=G1, roles={Role.COMMUNITY_WORKER}, categories={DRUG}).exists()
     assert not scoping.HolderIndex({Role.COMMUNITY_WORKER})(area_code=G1, categories={DRUG})

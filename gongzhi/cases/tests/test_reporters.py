@@ -15,7 +15,7 @@ from gongzhi.cases import categories, intake, open311, photos, reporters
 from gongzhi.cases.models import Case, CaseEvent, CasePhoto, CaseStat, Open311Key
 from gongzhi.cases.tests.test_photos import jpeg_with_gps
 from gongzhi.common.actors import ActorMissing, ResidentActor, SystemActor
-from gongzhi.conftest import C1, G1, G2, PASSWORD, WUHOU
+from gongzhi.conftest import C1, G1, G2, PASSWORD, SYSTEM, WUHOU
 from gongzhi.registry.tests.conftest import register  # noqa: F401  (addresses to read)
 
 pytestmark = pytest.mark.django_db
@@ -114,10 +114,10 @@ def test_a_location_outside_the_sources_area_is_refused(sources, kind):
 
 def test_staff_file_where_they_hold_a_reporting_role_not_where_they_only_read(sources, cast, world):
     """A grid worker who also leads the district files in their grid only (a leader files nothing)."""
-    both = accounts.create_staff(actor=None, username="grid_and_lead", password=PASSWORD, full_name="两职",
+    both = accounts.create_staff(actor=SYSTEM, username="grid_and_lead", password=PASSWORD, full_name="两职",
                                  must_change=False)
-    accounts.assign_role(actor=None, user=both, role=Role.GRID_WORKER, area=world[G1])
-    accounts.assign_role(actor=None, user=both, role=Role.LEADER, area=world[WUHOU])
+    accounts.assign_role(actor=SYSTEM, user=both, role=Role.GRID_WORKER, area=world[G1])
+    accounts.assign_role(actor=SYSTEM, user=both, role=Role.LEADER, area=world[WUHOU])
     assert file(reporters.staff(both, "grid_patrol")).case.area_id == G1
     with pytest.raises(intake.IntakeError) as err:
         file(reporters.staff(both, "grid_patrol"), where={"lon": 0.75, "lat": 0.5})

@@ -12,7 +12,7 @@ from gongzhi.accounts.roles import Role
 from gongzhi.audit.models import AuditEntry
 from gongzhi.cases import categories, routing
 from gongzhi.cases.models import Category, RoutingRule
-from gongzhi.conftest import C1, G1, JINJIANG, PASSWORD, S1, S2, sign_in
+from gongzhi.conftest import C1, G1, JINJIANG, PASSWORD, S1, S2, SYSTEM, sign_in
 from gongzhi.registry import imports, sheets
 from gongzhi.registry.models import ImportJob
 
@@ -104,9 +104,9 @@ def test_only_those_who_keep_routing_may_import_it(departments, upload):
 
 def test_the_rows_lie_in_the_dispatchers_grants_not_in_another_roles(world, departments, upload):
     """A dispatcher of S1 who is also a grid worker in 锦江 routes nothing there."""
-    both = accounts.create_staff(actor=None, username="both", password=PASSWORD, full_name="both", must_change=False)
-    accounts.assign_role(actor=None, user=both, role=Role.DISPATCHER, area=world[S1])
-    accounts.assign_role(actor=None, user=both, role=Role.GRID_WORKER, area=world["510104001001001"])
+    both = accounts.create_staff(actor=SYSTEM, username="both", password=PASSWORD, full_name="both", must_change=False)
+    accounts.assign_role(actor=SYSTEM, user=both, role=Role.DISPATCHER, area=world[S1])
+    accounts.assign_role(actor=SYSTEM, user=both, role=Role.GRID_WORKER, area=world["510104001001001"])
     job = upload([HEADER, ["noise", "510104001001001", CITY_MANAGEMENT], ["noise", S1, CITY_MANAGEMENT]], who=both)
     assert (job.created, job.failed) == (1, 1)
     assert "不在您的管辖范围" in errors_by_row(job)[2]["区域代码"]

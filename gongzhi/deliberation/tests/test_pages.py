@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from gongzhi.conftest import C1
+from gongzhi.conftest import C1, RESIDENT
 from gongzhi.deliberation import meetings, procedures, topics
 from gongzhi.deliberation.models import (
     Council,
@@ -336,8 +336,8 @@ def test_the_topic_list_reads_in_a_fixed_number_of_queries(login, cast, register
             assert client.get(f"{W}/").status_code == 200
         return len(captured)
 
-    topic = topics.propose(actor=None, area=community(), title="议题0", source="resident", proposer=register.zhang)
-    topics.support(topic=topic, person=register.li)
+    topic = topics.propose(actor=RESIDENT, area=community(), title="议题0", source="resident", proposer=register.zhang)
+    topics.support(topic=topic, person=register.li, actor=RESIDENT)
     few = queries()
     for i in range(1, 6):
         topics.propose(actor=cast.community_worker, area=community(), title=f"议题{i}", source="worker")

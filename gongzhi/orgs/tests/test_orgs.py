@@ -3,14 +3,14 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from gongzhi.conftest import C1, C2, G1, S1, sign_in
+from gongzhi.conftest import C1, C2, G1, S1, SYSTEM, sign_in
 from gongzhi.orgs import services
 from gongzhi.orgs.models import DEFAULT_DUTIES, Department, DepartmentKind, Organization, OrgKind
 
 
 @pytest.fixture
 def organizations(world):
-    return services.add_organizations(actor=None, organizations=[
+    return services.add_organizations(actor=SYSTEM, organizations=[
         Organization(kind=OrgKind.PARTY_COMMITTEE, name="洗面桥社区综合党委", area_id=C1),
         Organization(kind=OrgKind.RESIDENTS_COMMITTEE, name="锦里社区居民委员会", area_id=C2),
         Organization(kind=OrgKind.PARTY_BRANCH, name="洗面桥第1网格党支部", area_id=G1, duties="自定职责"),
@@ -25,22 +25,22 @@ def test_blank_duties_take_the_kinds_default(organizations):
 
 def test_an_organisation_must_sit_on_a_community_or_grid(world):
     with pytest.raises(ValidationError):
-        services.add_organizations(actor=None, organizations=[
+        services.add_organizations(actor=SYSTEM, organizations=[
             Organization(kind=OrgKind.WORKSTATION, name="街道工作站", area_id=S1)])
     assert not Organization.objects.unscoped().exists()
 
 
 def test_a_department_must_sit_on_city_district_or_subdistrict(world):
     with pytest.raises(ValidationError):
-        services.add_departments(actor=None, departments=[
+        services.add_departments(actor=SYSTEM, departments=[
             Department(kind=DepartmentKind.POLICE, name="社区警务室", area_id=C1)])
 
 
 def test_adding_the_same_departments_twice_adds_them_once(world):
     deps = [Department(kind=DepartmentKind.POLICE, name="浆洗街派出所", area_id=S1)]
-    assert len(services.add_departments(actor=None, departments=deps)) == 1
+    assert len(services.add_departments(actor=SYSTEM, departments=deps)) == 1
     again = [Department(kind=DepartmentKind.POLICE, name="浆洗街派出所", area_id=S1)]
-    assert services.add_departments(actor=None, departments=again) == []
+    assert services.add_departments(actor=SYSTEM, departments=again) == []
 
 
 # The cast's social organisations (gongzhi/conftest.py): 洗面桥邻里互助社 in C1, whose staff

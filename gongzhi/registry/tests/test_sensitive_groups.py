@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from gongzhi.accounts import services as accounts
 from gongzhi.accounts.roles import Role
-from gongzhi.conftest import C1, PASSWORD, sign_in
+from gongzhi.conftest import C1, PASSWORD, SYSTEM, sign_in
 from gongzhi.registry import houses, imports, people
 from gongzhi.registry.models import ImportJob, Person, Tag
 
@@ -21,8 +21,8 @@ DRUG = "drug"
 @pytest.fixture
 def granted(cast, world, register):
     """A community worker of C1 whose grant names the drug group."""
-    user = accounts.create_staff(actor=None, username="drug_worker", password=PASSWORD, must_change=False)
-    accounts.assign_role(actor=None, user=user, role=Role.COMMUNITY_WORKER, area=world[C1], categories=[DRUG])
+    user = accounts.create_staff(actor=SYSTEM, username="drug_worker", password=PASSWORD, must_change=False)
+    accounts.assign_role(actor=SYSTEM, user=user, role=Role.COMMUNITY_WORKER, area=world[C1], categories=[DRUG])
     return user
 
 
@@ -81,8 +81,8 @@ def test_an_import_refuses_the_group_from_an_uploader_not_granted_it(cast, regis
 
 
 def test_a_house_does_not_name_an_owner_the_viewer_may_not_see(client, cast, register, granted):
-    houses.update_house(actor=None, house=register.h1, owner_person=register.li)
-    people.update_person(actor=None, person=register.li, tags=[DRUG])
+    houses.update_house(actor=SYSTEM, house=register.h1, owner_person=register.li)
+    people.update_person(actor=SYSTEM, person=register.li, tags=[DRUG])
     url = f"/w/registry/houses/{register.h1.pk}/"
     sign_in(client, cast.community_worker)
     page = client.get(url).content.decode()
@@ -94,7 +94,7 @@ def test_a_house_does_not_name_an_owner_the_viewer_may_not_see(client, cast, reg
 def test_the_phone_page_names_only_the_people_the_viewer_may_see(client, cast, register, granted):
     from .conftest import SHARED_PHONE
 
-    people.update_person(actor=None, person=register.li, tags=[DRUG])
+    people.update_person(actor=SYSTEM, person=register.li, tags=[DRUG])
     sign_in(client, cast.community_worker)
     page = client.post("/w/registry/phone/", {"number": SHARED_PHONE}).content.decode()
     assert "张三" in page and "李四" not in page
