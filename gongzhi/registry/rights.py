@@ -6,6 +6,7 @@ right to reveal, a reason, and it is audited like a reveal."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -20,8 +21,22 @@ from .models import Person
 from .people import RegistryError
 from .sensitive import may_reveal
 
+# One sheet of the copy: its title, its header and its rows.
+Section = tuple[str, list[str], list[list[Any]]]
 
-def _sheets(person: Person) -> list[tuple[str, list[str], list[list[Any]]]]:
+# Sheets that apps above the register add to the copy, each after the register's own, in the
+# order added: cases add the cases a person is linked to (cases/apps.py). The register names
+# none of them, so it works without them and never reads their tables.
+COPY_SECTIONS: list[Callable[[Person], Section]] = []
+
+
+def add_copy_section(section: Callable[[Person], Section]) -> None:
+    """Called once per app from its AppConfig.ready(); adding the same callable again changes nothing."""
+    if section not in COPY_SECTIONS:
+        COPY_SECTIONS.append(section)
+
+
+def _sheets(person: Person) -> list[Section]:
     house = person.house
     basics = [
         (_("姓名"), person.name), (_("身份证号"), person.id_number.reveal()),
@@ -36,14 +51,12 @@ def _sheets(person: Person) -> list[tuple[str, list[str], list[list[Any]]]]:
                   for r in person.residences.unscoped().select_related("house__address").order_by("start")]
     events = [[e.get_kind_display(), e.date, e.note] for e in person.events.unscoped().order_by("date", "id")]
     phones = [[link.phone.number.reveal()] for link in person.phone_links.unscoped().select_related("phone")]
-    cases = [[c.number, c.reported_at, c.get_state_display(), c.description]
-             for c in person.cases.unscoped().order_by("reported_at")]  # 五码关联: the cases they are linked to
     return [
         (_("基本信息"), [_("项目"), _("内容")], [list(pair) for pair in basics]),
         (_("居住记录"), [_("地址"), _("入住日期"), _("迁出日期"), _("居住方式")], residences),
         (_("人口变动"), [_("事项"), _("日期"), _("说明")], events),
         (_("联系电话"), [_("号码")], phones),
-        (_("关联事件"), [_("编号"), _("上报时间"), _("状态"), _("描述")], cases),
+        *(section(person) for section in COPY_SECTIONS),
     ]
 
 
