@@ -18,6 +18,7 @@ from gongzhi.accounts.scoping import OutOfScope
 
 from . import councils, disclosures, followthrough_views, pages, procedures, topics
 from .models import (
+    DELIBERATION_ROLES,
     Council,
     CouncilKind,
     DeliberationError,
@@ -28,6 +29,7 @@ from .models import (
     TopicSource,
     TopicState,
 )
+from .scope import KEEPERS
 
 FILTERS = ("state", "source", "community")
 # The sources staff enter on the new-topic form (a resident's comes from the portal, a case's
@@ -69,8 +71,8 @@ def topic_new(request):
         return topics.propose(actor=request.user, area=area, title=request.POST.get("title", ""),
                               description=request.POST.get("description", ""), source=source)
 
-    return pages.created(request, call, _("已登记议题"), listing="workbench:deliberation-topics",
-                         page="workbench:deliberation-topic")
+    return pages.created(request, call, _("已登记议题"), listing="deliberation:topics",
+                         page="deliberation:topic")
 
 
 def _steps(topic: Topic):
@@ -117,7 +119,7 @@ def topic_comment(request, pk: int):
     topic = topic_in_scope(request.user, pk)
     pages.attempt(request, lambda: topics.comment(topic=topic, actor=request.user, text=request.POST.get("text", "")),
                   _("已发表评论"))
-    return redirect("workbench:deliberation-topic", pk=topic.pk)
+    return redirect("deliberation:topic", pk=topic.pk)
 
 
 def _council(request, topic: Topic) -> Council:
@@ -155,14 +157,26 @@ def topic_act(request, pk: int):
     """The keepers' actions on a topic: the council's decision, the procedure, the disclosures."""
     topic = topic_in_scope(request.user, pk, keeping=True)
     pages.act(request, TOPIC_ACTIONS, topic)
-    return redirect("workbench:deliberation-topic", pk=topic.pk)
+    return redirect("deliberation:topic", pk=topic.pk)
+
+
+def case_part(request, case) -> tuple[str, dict] | None:
+    """Deliberation's part of the case page (cases/views.CASE_PAGE_PARTS, added in apps.py):
+    for the deliberation roles, the topic the case became; for keepers, until then, the form
+    that refers it to one (posted to `from_case`)."""
+    roles = scoping.roles(request.user)
+    if not roles & DELIBERATION_ROLES:
+        return None
+    # The link is the case's own fact, shown whatever the topic's community (as the case's field was).
+    topic = Topic.objects.unscoped().filter(case=case).first()
+    return "deliberation/_case_part.html", {"topic": topic, "keeps": bool(roles & KEEPERS)}
 
 
 @login_required
 @require_POST
 def from_case(request, number: str):
-    """A case that cannot be solved as a case becomes a topic of its community (the case page's
-    form posts here: cases may not import deliberation)."""
+    """A case that cannot be solved as a case becomes a topic of its community (the form of
+    `case_part`, on the case page, posts here)."""
     from gongzhi.cases.models import Case
 
     case = pages.kept(request.user, Case, number=number)
@@ -174,6 +188,6 @@ def from_case(request, number: str):
         messages.error(request, _("该事件所在社区不在您的议事范围内，不能转为议题"))
         topic = None
     if topic is None:
-        return redirect("workbench:case", number=case.number)
-    return redirect("workbench:deliberation-topic", pk=topic.pk)
+        return redirect("cases:case", number=case.number)
+    return redirect("deliberation:topic", pk=topic.pk)
 

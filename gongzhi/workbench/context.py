@@ -4,7 +4,6 @@ from gongzhi.accounts import scoping
 from gongzhi.cases.models import CASE_ROLES
 from gongzhi.cases.overview import COMMAND_ROLES
 from gongzhi.deliberation.models import DELIBERATION_ROLES
-from gongzhi.deliberation.scope import KEEPERS
 
 from .mygrid import PATROL_ROLES
 
@@ -15,5 +14,4 @@ def navigation(request):
         return {}
     roles = scoping.roles(user)
     return {"works_cases": bool(roles & CASE_ROLES), "commands": bool(roles & COMMAND_ROLES),
-            "patrols": bool(roles & PATROL_ROLES), "deliberates": bool(roles & DELIBERATION_ROLES),
-            "keeps_deliberation": bool(roles & KEEPERS)}
+            "patrols": bool(roles & PATROL_ROLES), "deliberates": bool(roles & DELIBERATION_ROLES)}
