@@ -10,13 +10,13 @@ class CasesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from gongzhi.registry import rights
+        from gongzhi.registry import copy_sections
 
         from . import categories, links, open311, photos
         from .models import Category, Open311Key
 
         photos.pillow_bound()
-        rights.add_copy_section(links.copy_section)  # a person's copy lists their cases
+        copy_sections.add(links.copy_section)  # a person's copy lists their cases
         for signal in (post_save, post_delete):
             signal.connect(categories.forget, sender=Category, dispatch_uid=f"forget-categories-{signal}")
             signal.connect(open311.forget_keys, sender=Open311Key, dispatch_uid=f"forget-open311-keys-{signal}")

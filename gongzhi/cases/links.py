@@ -35,7 +35,7 @@ def link(*, actor: Any, case: Case, person=None, house=None, entity=None) -> Non
 
 def copy_section(person) -> tuple[str, list[str], list[list[Any]]]:
     """The cases a person is linked to, for their copy of their own information (五码关联;
-    added to `registry.rights.COPY_SECTIONS` in apps.py). All of them, whoever linked them:
+    added to `registry.copy_sections` in apps.py). All of them, whoever linked them:
     the copy's maker was checked for the person, and it is the person's own information."""
     from django.utils.translation import gettext as _
 

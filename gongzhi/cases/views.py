@@ -6,9 +6,6 @@ duplicates and photos."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,23 +21,10 @@ from gongzhi.accounts import scoping
 from gongzhi.areas.models import Area
 from gongzhi.orgs.models import Department
 
-from . import duplicates, inbox, photos, routing, workflow
+from . import duplicates, inbox, page_parts, photos, routing, workflow
 from .models import CASE_ROLES, Case, CaseEvent, CasePhoto, CaseState, Category, Channel, Satisfaction
 
 FILTERS = ("state", "category", "light", "channel")
-
-# Parts of the case page that apps above cases add, each a callable (request, case) → None
-# (nothing to show this user) or (template, context), included below the case's facts in the
-# order added, with its context as `part`: deliberation adds the topic the case became, or the
-# form that refers it to one (deliberation/apps.py). Cases name none of them.
-CASE_PAGE_PARTS: list[Callable[[Any, Case], tuple[str, dict[str, Any]] | None]] = []
-
-
-def add_case_page_part(part: Callable[[Any, Case], tuple[str, dict[str, Any]] | None]) -> None:
-    """Called once per app from its AppConfig.ready(); adding the same callable again changes nothing."""
-    if part not in CASE_PAGE_PARTS:
-        CASE_PAGE_PARTS.append(part)
-
 
 def _history(case: Case) -> list[dict]:
     states = dict(CaseState.choices)
@@ -103,7 +87,7 @@ def case_view(request, number: str):
     suggested = routing.suggest(case.category, case.area_id) if "dispatch" in actions else None
     return render(request, "cases/case.html", {
         "case": case, "events": _history(case), "map": _map(case),
-        "parts": [shown for part in CASE_PAGE_PARTS if (shown := part(request, case)) is not None],
+        "parts": page_parts.shown(request, case),  # what apps above cases add (page_parts.py)
         "photos": case.photos.select_related("uploaded_by"),
         "may_add_photos": bool(scoping.roles(request.user) & photos.PHOTO_ROLES),
         "photo_types": photos.ACCEPT, "photo_limit": photos.MAX_PER_UPLOAD,

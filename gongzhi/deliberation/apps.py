@@ -8,8 +8,8 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("协商议事")
 
     def ready(self):
-        from gongzhi.cases import views as case_views
+        from gongzhi.cases import page_parts
 
-        from . import views
+        from . import case_page
 
-        case_views.add_case_page_part(views.case_part)  # a case's topic, or the form making one
+        page_parts.add(case_page.part)  # a case's topic, or the form making one

@@ -18,7 +18,6 @@ from gongzhi.accounts.scoping import OutOfScope
 
 from . import councils, disclosures, followthrough_views, pages, procedures, topics
 from .models import (
-    DELIBERATION_ROLES,
     Council,
     CouncilKind,
     DeliberationError,
@@ -29,7 +28,6 @@ from .models import (
     TopicSource,
     TopicState,
 )
-from .scope import KEEPERS
 
 FILTERS = ("state", "source", "community")
 # The sources staff enter on the new-topic form (a resident's comes from the portal, a case's
@@ -160,23 +158,11 @@ def topic_act(request, pk: int):
     return redirect("deliberation:topic", pk=topic.pk)
 
 
-def case_part(request, case) -> tuple[str, dict] | None:
-    """Deliberation's part of the case page (cases/views.CASE_PAGE_PARTS, added in apps.py):
-    for the deliberation roles, the topic the case became; for keepers, until then, the form
-    that refers it to one (posted to `from_case`)."""
-    roles = scoping.roles(request.user)
-    if not roles & DELIBERATION_ROLES:
-        return None
-    # The link is the case's own fact, shown whatever the topic's community (as the case's field was).
-    topic = Topic.objects.unscoped().filter(case=case).first()
-    return "deliberation/_case_part.html", {"topic": topic, "keeps": bool(roles & KEEPERS)}
-
-
 @login_required
 @require_POST
 def from_case(request, number: str):
-    """A case that cannot be solved as a case becomes a topic of its community (the form of
-    `case_part`, on the case page, posts here)."""
+    """A case that cannot be solved as a case becomes a topic of its community (the form that
+    case_page.part shows on the case page posts here)."""
     from gongzhi.cases.models import Case
 
     case = pages.kept(request.user, Case, number=number)

@@ -6,7 +6,6 @@ right to reveal, a reason, and it is audited like a reveal."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,23 +16,11 @@ from gongzhi.accounts import scoping
 from gongzhi.audit import log
 from gongzhi.common.cells import cell_text, neutralise
 
+from . import copy_sections
+from .copy_sections import Section
 from .models import Person
 from .people import RegistryError
 from .sensitive import may_reveal
-
-# One sheet of the copy: its title, its header and its rows.
-Section = tuple[str, list[str], list[list[Any]]]
-
-# Sheets that apps above the register add to the copy, each after the register's own, in the
-# order added: cases add the cases a person is linked to (cases/apps.py). The register names
-# none of them, so it works without them and never reads their tables.
-COPY_SECTIONS: list[Callable[[Person], Section]] = []
-
-
-def add_copy_section(section: Callable[[Person], Section]) -> None:
-    """Called once per app from its AppConfig.ready(); adding the same callable again changes nothing."""
-    if section not in COPY_SECTIONS:
-        COPY_SECTIONS.append(section)
 
 
 def _sheets(person: Person) -> list[Section]:
@@ -56,7 +43,7 @@ def _sheets(person: Person) -> list[Section]:
         (_("居住记录"), [_("地址"), _("入住日期"), _("迁出日期"), _("居住方式")], residences),
         (_("人口变动"), [_("事项"), _("日期"), _("说明")], events),
         (_("联系电话"), [_("号码")], phones),
-        *(section(person) for section in COPY_SECTIONS),
+        *(section(person) for section in copy_sections.COPY_SECTIONS),  # the sheets of apps above
     ]
 
 
