@@ -15,7 +15,8 @@ from gongzhi.accounts.models import User
 from gongzhi.accounts.roles import Role
 from gongzhi.areas import importers
 from gongzhi.areas.models import Area
-from gongzhi.orgs.models import Department, DepartmentKind
+from gongzhi.common.actors import ResidentActor, SystemActor
+from gongzhi.orgs.models import Department, DepartmentKind, Organization, OrgKind
 
 PASSWORD = "Test-pass-2026"
 
@@ -112,7 +113,7 @@ def build_world() -> dict[str, Area]:
     import json
 
     features, problems = importers.read_geojson(json.dumps(world_collection()))
-    report = importers.import_areas(features, actor=None, read_problems=problems)
+    report = importers.import_areas(features, actor=SystemActor("测试世界"), read_problems=problems)
     assert report.ok, [str(p) for p in report.problems]
     return {a.code: a for a in Area.objects.unscoped().all()}
 
@@ -143,15 +144,32 @@ def departments(world) -> dict[str, Department]:
     return build_departments()
 
 
-def build_cast(world: dict[str, Area], departments: dict[str, Department]) -> Cast:
+def build_organizations() -> dict[str, Organization]:
+    """A social organisation in each of C1 and C2: the org-staff member of the cast works for
+    the first."""
+    return {
+        "c1_social_org": Organization.objects.create(kind=OrgKind.SOCIAL_ORG, name="洗面桥邻里互助社", area_id=C1),
+        "c2_social_org": Organization.objects.create(kind=OrgKind.SOCIAL_ORG, name="锦里社工服务中心", area_id=C2),
+    }
+
+
+@pytest.fixture
+def social_orgs(world) -> dict[str, Organization]:
+    return build_organizations()
+
+
+def build_cast(world: dict[str, Area], departments: dict[str, Department],
+               organizations: dict[str, Organization]) -> Cast:
     """One user per role plus the awkward ones (two roles, a revoked role, no role)."""
     def user(name: str, *grants: tuple[str, object]) -> User:
-        u = accounts.create_staff(actor=None, username=name, password=PASSWORD, full_name=name, must_change=False)
+        u = accounts.create_staff(actor=SYSTEM, username=name, password=PASSWORD, full_name=name, must_change=False)
         for role, where in grants:
             if isinstance(where, Department):
-                accounts.assign_role(actor=None, user=u, role=role, department=where)
+                accounts.assign_role(actor=SYSTEM, user=u, role=role, department=where)
+            elif isinstance(where, Organization):
+                accounts.assign_role(actor=SYSTEM, user=u, role=role, organization=where)
             else:
-                accounts.assign_role(actor=None, user=u, role=role, area=world[where])
+                accounts.assign_role(actor=SYSTEM, user=u, role=role, area=world[where])
         return u
 
     people = Cast(
@@ -162,6 +180,7 @@ def build_cast(world: dict[str, Area], departments: dict[str, Department]) -> Ca
         city_dispatcher=user("city_dispatcher", (Role.DISPATCHER, CITY)),
         leader=user("leader", (Role.LEADER, WUHOU)),
         handler=user("handler", (Role.HANDLER, departments["s1_city_management"])),
+        org_staff=user("org_staff", (Role.ORG_STAFF, organizations["c1_social_org"])),
         system_admin=user("system_admin", (Role.SYSTEM_ADMIN, CITY)),
         security_admin=user("security_admin", (Role.SECURITY_ADMIN, CITY)),
         audit_admin=user("audit_admin", (Role.AUDIT_ADMIN, CITY)),
@@ -170,13 +189,13 @@ def build_cast(world: dict[str, Area], departments: dict[str, Department]) -> Ca
         nobody=user("nobody"),
     )
     assignment = people["revoked"].assignments.unscoped().get()
-    accounts.revoke_role(actor=None, assignment=assignment)
+    accounts.revoke_role(actor=SYSTEM, assignment=assignment)
     return people
 
 
 @pytest.fixture
-def cast(world, departments) -> Cast:
-    return build_cast(world, departments)
+def cast(world, departments, social_orgs) -> Cast:
+    return build_cast(world, departments, social_orgs)
 
 
 def verify_second_factor(client, user):
@@ -316,3 +335,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+# A resident on the public side, as the portal's verified resident acts (common/actors.py).
+RESIDENT = ResidentActor("居民")
+# The platform acting on its own, as a command or a sweep does.
+SYSTEM = SystemActor("测试")

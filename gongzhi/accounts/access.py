@@ -35,13 +35,23 @@ class Rule:
     permission: str = ""
     roles: frozenset[str] = frozenset()
     scoped: bool = False
-    # A permission per value of one URL argument (`by`), where one pattern serves several kinds.
+    # A permission per value of one URL argument (`by`), where one pattern serves several kinds;
+    # without `by`, any one of `permissions` admits (a page serving every kind).
     by: str = ""
     permissions: Mapping[str, str] = field(default_factory=dict)
     why: str = ""
 
+    def admits(self, held: set[str], kwargs: Mapping[str, str]) -> bool:
+        """Whether a PERMISSION rule admits someone holding `held`, for a request with `kwargs`."""
+        if self.by:
+            return self.permissions[kwargs[self.by]] in held
+        if self.permissions:
+            return bool(held & set(self.permissions.values()))
+        return self.permission in held
+
     def __str__(self) -> str:
-        what = {PERMISSION: self.permission or f"{dict(self.permissions)} by {self.by}",
+        what = {PERMISSION: self.permission or (f"{dict(self.permissions)} by {self.by}" if self.by else
+                                                f"any of {sorted(set(self.permissions.values()))}"),
                 ROLES: ", ".join(sorted(self.roles)), ADMIN: self.permission or "the model's permissions"}
         detail = what.get(self.kind, self.why)
         return f"{self.kind}({detail}{', scoped' if self.scoped else ''})"
@@ -57,6 +67,11 @@ def permission(perm: str, *, scoped: bool = False) -> Rule:
 
 def per_kind(by: str, permissions: Mapping[str, str]) -> Rule:
     return Rule(PERMISSION, by=by, permissions=permissions)
+
+
+def any_kind(permissions: Mapping[str, str], *, scoped: bool = False) -> Rule:
+    """A page that serves every kind: whoever holds one kind's permission."""
+    return Rule(PERMISSION, permissions=permissions, scoped=scoped)
 
 
 def roles(*names: str, scoped: bool = False) -> Rule:
@@ -83,6 +98,10 @@ CASE_PHOTO = (Role.GRID_WORKER, Role.COMMUNITY_WORKER, Role.DISPATCHER, Role.HAN
 # Each kind of export needs the permission to read that kind (registry.exporters.EXPORTS).
 EXPORT_PERMISSIONS = {"people": "registry.view_person", "houses": "registry.view_house",
                       "entities": "registry.view_entity", "addresses": "registry.view_address"}
+# Each kind of import needs its own permission (registry.import_kinds: the register's and those
+# other apps register); the import pages serve whoever may import one kind.
+IMPORT_PERMISSIONS = {"people": "registry.import", "houses": "registry.import", "entities": "registry.import",
+                      "addresses": "registry.import", "routing_rules": "cases.add_routingrule"}
 OPEN311 = "Open311 GeoReport v2, public by design: posting needs an api_key; without one a request shows coarsely"
 
 RULES: dict[str, Rule] = {
@@ -111,12 +130,12 @@ RULES: dict[str, Rule] = {
     "registry:address": permission("registry.view_address", scoped=True),
     "registry:entity": permission("registry.view_entity", scoped=True),
     "registry:phone": permission("registry.view_person", scoped=True),  # the number's holders
-    "registry:imports": permission("registry.import"),
+    "registry:imports": any_kind(IMPORT_PERMISSIONS),
     # An import job is the uploader's alone: anyone else's is "out of scope" (404).
-    "registry:import": permission("registry.import", scoped=True),
-    "registry:import-errors": permission("registry.import", scoped=True),
-    "registry:template": permission("registry.import"),
-    "registry:template-csv": permission("registry.import"),
+    "registry:import": any_kind(IMPORT_PERMISSIONS, scoped=True),
+    "registry:import-errors": any_kind(IMPORT_PERMISSIONS, scoped=True),
+    "registry:template": per_kind("kind", IMPORT_PERMISSIONS),
+    "registry:template-csv": per_kind("kind", IMPORT_PERMISSIONS),
     "registry:reviews": permission("registry.review_address"),
     "registry:review": permission("registry.review_address", scoped=True),
     # A number registered again out of its holder's sight: that record's keepers decide.

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -8,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import lockout, resets, services
+from . import lockout, resets, scoping, services
 from .admin_base import AuditedAdmin, ScopedAdmin
 from .models import CredentialReset, RoleAssignment, User
 
@@ -20,12 +21,10 @@ class AssignmentInline(admin.TabularInline):
     fk_name = "user"
     extra = 0
     can_delete = False
-    fields = ("role", "area", "department", "granted_by", "granted_at", "revoked_at")
+    fields = ("role", "area", "department", "organization", "categories", "granted_by", "granted_at", "revoked_at")
     readonly_fields = fields
 
     def get_queryset(self, request):
-        from . import scoping
-
         return scoping.restrict(super().get_queryset(request), request.user)
 
     def has_add_permission(self, request, obj=None):
@@ -95,13 +94,26 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(ScopedAdmin):
-    list_display = ("user", "role", "area", "department", "granted_at", "revoked_at")
+    list_display = ("user", "role", "area", "department", "organization", "categories", "granted_at", "revoked_at")
     list_filter = ("role",)
-    search_fields = ("user__username", "user__full_name", "area__code", "area__name")
+    search_fields = ("user__username", "user__full_name", "area__code", "area__name", "organization__name")
     raw_id_fields = ("user",)
-    autocomplete_fields = ("area", "department")
-    fields = ("user", "role", "area", "department")
+    autocomplete_fields = ("area", "department", "organization")
+    fields = ("user", "role", "area", "department", "organization", "categories")
     actions = ["revoke"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "categories":
+            # The sensitive categories (the register's special-group tags), read when the form is.
+            return forms.MultipleChoiceField(
+                label=db_field.verbose_name, required=False, widget=forms.CheckboxSelectMultiple,
+                choices=lambda: scoping.sensitive_categories()[0],
+                help_text=_("带这些标签的人员只对列明该类别的授权可见；仅查阅人口信息的角色可授予"))
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "organization":
+            # The choices are the granter's scope (ScopedChoicesAdmin): any other is outside it.
+            field.error_messages["invalid_choice"] = _("所选组织不存在或不在您的管辖范围内，不能在其上授权")
+        return field
 
     def get_readonly_fields(self, request, obj=None):
         # An assignment is never edited: revoke it and grant a new one, so history stays true.
@@ -115,7 +127,8 @@ class RoleAssignmentAdmin(ScopedAdmin):
             return
         # The form's clean already ran the same checks and showed their messages on the form.
         assignment = services.assign_role(
-            actor=request.user, user=obj.user, role=obj.role, area=obj.area, department=obj.department
+            actor=request.user, user=obj.user, role=obj.role, area=obj.area, department=obj.department,
+            organization=obj.organization, categories=obj.categories,
         )
         obj.pk = assignment.pk
 
@@ -130,6 +143,7 @@ class RoleAssignmentAdmin(ScopedAdmin):
                         services.check_assignment(
                             actor=request.user, user=data["user"], role=data["role"],
                             area=data.get("area"), department=data.get("department"),
+                            organization=data.get("organization"), categories=data.get("categories") or (),
                         )
                     except services.RoleError as exc:
                         self.add_error(exc.field, exc.messages)  # on the field it concerns

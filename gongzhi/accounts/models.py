@@ -10,11 +10,13 @@ from django.utils.translation import pgettext_lazy
 
 from gongzhi.common.scoped import ScopedModel, ScopeRule
 
-from .roles import DEPARTMENT_ROLES, Role
+from .roles import DEPARTMENT_ROLES, ORGANIZATION_ROLES, Role
 
 
 class User(AbstractUser):
     """A person who signs in. What they may see comes only from their active role assignments."""
+
+    scope_exempt = "accounts: kept by administrators; what a user sees is their grants"
 
     full_name = models.CharField(_("姓名"), max_length=60, blank=True)
     must_change_password = models.BooleanField(
@@ -41,11 +43,14 @@ class User(AbstractUser):
 
 
 class RoleAssignment(ScopedModel):
-    """A role held on an area (prefix scope) or, for handlers, on a department. Revoking keeps
-    the row (revoked_at) so the history of who could see what stays answerable."""
+    """A role held on an area (prefix scope), for handlers on a department, or for an
+    organisation's staff on that organisation: the grant's holder, exactly one of the three, by
+    role. `categories` names the sensitive categories (a person's special-group tags) the
+    grant also sees; rows in a sensitive category it does not name stay out of its scope.
+    Revoking keeps the row (revoked_at) so the history of who could see what stays answerable."""
 
     scope_rule = ScopeRule(
-        area_fields=("area__code", "department__area__code"),
+        area_fields=("area__code", "department__area__code", "organization__area__code"),
         roles=frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}),
     )
 
@@ -61,6 +66,12 @@ class RoleAssignment(ScopedModel):
         "orgs.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("部门"),
     )
+    organization = models.ForeignKey(
+        "orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("组织"),
+    )
+    # Sorted category keys; read with the grant in the one query that builds a user's scope.
+    categories = models.JSONField(_("敏感类别"), default=list, blank=True)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("授权人"),
@@ -80,16 +91,22 @@ class RoleAssignment(ScopedModel):
             models.CheckConstraint(
                 name="acc_assign_holder",
                 condition=(
-                    Q(role__in=list(DEPARTMENT_ROLES), department__isnull=False, area__isnull=True)
-                    | (~Q(role__in=list(DEPARTMENT_ROLES)) & Q(area__isnull=False, department__isnull=True))
+                    Q(role__in=sorted(DEPARTMENT_ROLES), department__isnull=False, area__isnull=True,
+                      organization__isnull=True)
+                    | Q(role__in=sorted(ORGANIZATION_ROLES), organization__isnull=False, area__isnull=True,
+                        department__isnull=True)
+                    | (~Q(role__in=sorted(DEPARTMENT_ROLES | ORGANIZATION_ROLES))
+                       & Q(area__isnull=False, department__isnull=True, organization__isnull=True))
                 ),
-                violation_error_message=_("部门办理人员的授权范围须是一个部门，其他角色的授权范围须是一个区域"),
+                violation_error_message=_("部门办理人员的授权范围须是一个部门，组织工作人员的授权范围须是一个组织，"
+                                          "其他角色的授权范围须是一个区域"),
             ),
         ]
 
     def __str__(self) -> str:
-        where = self.department if self.department_id else self.area
-        return f"{self.get_role_display()} @ {where}"
+        where = self.department if self.department_id else self.organization if self.organization_id else self.area
+        kinds = f" [{'、'.join(self.categories)}]" if self.categories else ""
+        return f"{self.get_role_display()} @ {where}{kinds}"
 
     @property
     def active(self) -> bool:
@@ -101,6 +118,8 @@ class CredentialReset(models.Model):
     (neither the asker nor the account's owner) approves before it takes effect, within
     GONGZHI_CREDENTIAL_RESET_HOURS, so no single administrator can take over an account
     (accounts/resets.py). The new password is kept only as its hash."""
+
+    scope_exempt = "administrators' two-person requests, over every account"
 
     class Kind(models.TextChoices):
         PASSWORD = "password", _("密码")  # nosec B105  # a choice's name, not a password
@@ -140,6 +159,8 @@ class CredentialReset(models.Model):
 class PasswordHistory(models.Model):
     """The hashes of an account's last passwords (accounts/passwords.py keeps `HISTORY` of
     them), so a new password cannot be one of them."""
+
+    scope_exempt = "an account's own past passwords, read only by the password policy"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     password = models.CharField(max_length=128)

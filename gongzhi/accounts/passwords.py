@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.audit import log
+from gongzhi.common import actors
 
 from .models import PasswordHistory
 
@@ -105,7 +106,7 @@ def changed_by_owner(user: Any, raw_password: str) -> None:
         log.record("accounts.password.changed", actor=user, target=user)
 
 
-def reset(user: Any, raw_password: str | None = None, *, encoded: str = "", actor: Any = None, actor_name: str = "",
+def reset(user: Any, raw_password: str | None = None, *, actor: Any, encoded: str = "",
           approved_by: Any = None) -> None:
     """Someone else set it (a reset approved by a second administrator, or the server's shell;
     `encoded` when only its hash was kept): its owner must change it on next login."""
@@ -116,5 +117,5 @@ def reset(user: Any, raw_password: str | None = None, *, encoded: str = "", acto
         user.set_password(raw_password)
     with transaction.atomic():
         _save(user, must_change=True)
-        log.record("accounts.password.reset", actor=actor, actor_name=actor_name, target=user,
+        log.record("accounts.password.reset", actor=actors.require(actor), target=user,
                    changes={"approved_by": approved_by.get_username()} if approved_by is not None else {})

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.audit import log
+from gongzhi.common import actors
 
 from . import passwords, two_factor
 from .models import CredentialReset, User
@@ -114,16 +115,15 @@ def refuse(*, actor: Any, reset: CredentialReset) -> CredentialReset:
     return _decide(actor, reset, "refuse")
 
 
-def _apply(user: User, kind: str, *, encoded: str = "", raw: str = "", actor: Any = None, actor_name: str = "",
-           approved_by: Any = None) -> None:
+def _apply(user: User, kind: str, *, actor: Any, encoded: str = "", raw: str = "", approved_by: Any = None) -> None:
     if kind == Kind.PASSWORD:
-        passwords.reset(user, raw, encoded=encoded, actor=actor, actor_name=actor_name, approved_by=approved_by)
+        passwords.reset(user, raw, encoded=encoded, actor=actor, approved_by=approved_by)
     else:
-        two_factor.reset(actor=actor, user=user, actor_name=actor_name)
+        two_factor.reset(actor=actor, user=user)
 
 
 def from_shell(*, target: User, kind: str, password: str = "") -> None:
     """The server's shell resets at once (its operator holds the machine); audited as such."""
     if kind == Kind.PASSWORD:
         validate_password(password, target)
-    _apply(target, kind, raw=password, actor_name=SHELL)
+    _apply(target, kind, raw=password, actor=actors.SystemActor(SHELL))

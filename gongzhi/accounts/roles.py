@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     DISPATCHER = "dispatcher", _("调度员")
     LEADER = "leader", _("领导")
     HANDLER = "handler", _("部门办理人员")
+    ORG_STAFF = "org_staff", _("组织工作人员")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
     SECURITY_ADMIN = "security_admin", _("安全管理员")
     AUDIT_ADMIN = "audit_admin", _("审计管理员")
@@ -24,7 +25,8 @@ ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMI
 # and nobody grants, changes or revokes their own assignments (accounts/services.py).
 WORKING_ROLES = frozenset(Role) - ADMIN_ROLES
 
-# The levels an assignment of each role may sit on; the handler's scope is a department instead.
+# The levels an assignment of each role may sit on; the handler's scope is a department instead,
+# and an organisation's staff's is their organisation (DEPARTMENT_ROLES, ORGANIZATION_ROLES).
 ROLE_LEVELS: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset({"grid"}),
     Role.COMMUNITY_WORKER: frozenset({"community"}),
@@ -35,6 +37,9 @@ ROLE_LEVELS: dict[str, frozenset[str]] = {
     Role.AUDIT_ADMIN: frozenset({"province", "city", "district"}),
 }
 DEPARTMENT_ROLES = frozenset({Role.HANDLER})
+# An organisation's staff (a social organisation's social workers, a property manager's staff)
+# hold their role on the organisation, never on a place: they see what names that organisation.
+ORGANIZATION_ROLES = frozenset({Role.ORG_STAFF})
 
 # Who may enter Django's admin (configuration); everyone else works in the workbench and API.
 ADMIN_SITE_ROLES = ADMIN_ROLES | {Role.DISPATCHER}
@@ -66,6 +71,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                                 "deliberation.add_proceduretemplate", "deliberation.change_proceduretemplate"}),
     Role.LEADER: frozenset({*_CONFIG, *_REGISTRY_READ}),
     Role.HANDLER: frozenset(_CONFIG),
+    # Their own organisation's record (orgs.Organization's scope rule); the coming issues add
+    # what it holds (care projects, its compounds' matters).
+    Role.ORG_STAFF: frozenset({"orgs.view_organization"}),
     Role.SYSTEM_ADMIN: frozenset({
         *_CONFIG,
         "areas.add_area", "areas.change_area", "areas.delete_area",

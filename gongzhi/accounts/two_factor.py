@@ -14,6 +14,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongzhi.audit import log
+from gongzhi.common import actors
 
 from . import scoping
 from .roles import ADMIN_ROLES, ROLE_PERMISSIONS
@@ -85,8 +86,8 @@ def verify(request: Any, token: str, user: Any = None) -> bool:
     return True
 
 
-def reset(*, actor: Any, user: Any, actor_name: str = "") -> None:
+def reset(*, actor: Any, user: Any) -> None:
     """A lost phone: the authenticator is removed (once a second administrator approved it, or
     from the server's shell: accounts/resets.py); the user enrols a new one at the next sign-in."""
     TOTPDevice.objects.filter(user=user).delete()
-    log.record("accounts.otp.reset", actor=actor, actor_name=actor_name, target=user)
+    log.record("accounts.otp.reset", actor=actors.require(actor), target=user)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from shapely.geometry.base import BaseGeometry
 
 from gongzhi.audit import log
+from gongzhi.common import actors
 
 from . import codes, lookup
 from .geometry import GeometryError, bbox_fields, parse_polygon, to_geojson
@@ -405,7 +406,7 @@ def import_areas(
         if to_create or to_update:
             log.record(
                 "areas.area.imported",
-                actor=actor,
+                actor=actors.require(actor),
                 target_type="areas.area",
                 target_repr=_("导入区域：新增%(c)s，更新%(u)s") % {"c": len(to_create), "u": len(to_update)},
                 changes={"created": report.created, "updated": changed_fields, "rejected": report.rejected},

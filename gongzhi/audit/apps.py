@@ -8,4 +8,9 @@ class AuditConfig(AppConfig):
     verbose_name = _("审计日志")
 
     def ready(self) -> None:
+        from gongzhi.common import periodic
+
         from . import signals  # noqa: F401  (connects the login hooks)
+
+        periodic.daily("gongzhi.audit.retention.prune_audit_log")
+        periodic.daily("gongzhi.audit.integrity.verify_daily")

@@ -13,6 +13,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from gongzhi.common import actors
+
 from . import log, signing
 from .models import AuditEntry, AuditHead
 
@@ -23,10 +25,10 @@ def _signed_part(data: dict[str, Any]) -> bytes:
     return json.dumps({f: data[f] for f in FIELDS}, sort_keys=True, separators=(",", ":")).encode()
 
 
-def export(*, actor: Any = None, actor_name: str = "") -> dict[str, Any]:
+def export(*, actor: Any) -> dict[str, Any]:
     """A new checkpoint; its export is recorded first, so the checkpoint covers its own entry."""
     with transaction.atomic():
-        log.record("audit.checkpoint_exported", actor=actor, actor_name=actor_name, target_type="audit.auditentry")
+        log.record("audit.checkpoint_exported", actor=actors.require(actor), target_type="audit.auditentry")
         head = AuditHead.objects.get(pk=1)  # ours until commit: the record above locked the row
         key = signing.active()
         data = {"count": head.seq, "hash": head.hash, "at": timezone.now().isoformat(), "kid": key.kid}

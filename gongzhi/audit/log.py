@@ -16,6 +16,8 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from gongzhi.common import actors
+
 from . import signing
 from .context import current_origin
 from .models import AuditEntry, AuditHead
@@ -82,11 +84,12 @@ def record(
     origin = current_origin()
     t_type, t_id, t_repr = _target(target)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    if actors.is_system(actor) or actors.is_resident(actor):
+        actor_name = actor.get_username()  # named, never linked to an account
     return append(
         AuditEntry, AuditHead,
         actor_id=actor.pk if authenticated else None,
-        # The system and a resident (common/actors.py) are named, not linked.
-        actor_name=(actor.get_username() if authenticated or (actor is not None and not actor_name) else actor_name)[:150],
+        actor_name=(actor.get_username() if authenticated else actor_name)[:150],
         action=action,
         target_type=target_type or t_type,
         target_id=(target_id or t_id)[:100],

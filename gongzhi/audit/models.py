@@ -15,6 +15,8 @@ class AuditEntry(models.Model):
     (`retention.prune`) removes the oldest part of the chain and records its own entry.
     """
 
+    scope_exempt = "the audit log: the whole installation, read by the audit administrator"
+
     seq = models.BigIntegerField(_("序号"), unique=True)
     at = models.DateTimeField(_("时间"), db_index=True)
     actor_id = models.BigIntegerField(_("操作人ID"), null=True, blank=True, db_index=True)
@@ -53,6 +55,8 @@ class AuditHead(models.Model):
     """The single row that holds the chain's tip; updating it first serialises writers. After
     retention pruning, `base_seq`/`base_hash` are the last pruned entry: the chain that remains
     starts by linking to it."""
+
+    scope_exempt = "the audit chain's head, system state"
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)

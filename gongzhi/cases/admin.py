@@ -26,10 +26,7 @@ class RoutingRuleAdmin(AuditedAdmin):
     raw_id_fields = ("category",)
 
     def get_queryset(self, request):
-        from gongzhi.areas.models import Area
-
-        areas = scoping.scoped(Area, request.user).values("code")
-        return super().get_queryset(request).filter(area__in=areas)
+        return scoping.through(super().get_queryset(request), request.user)  # read through its area
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         from gongzhi.areas.models import Area

@@ -17,7 +17,7 @@ from gongzhi.common.api_errors import errors
 from gongzhi.common.api_types import Latitude, Longitude, text
 from gongzhi.orgs.models import Department
 
-from . import categories, inbox, intake, photos, rates, routing, workflow
+from . import categories, inbox, intake, photos, rates, reporters, routing, workflow
 from .models import CASE_ROLES, Case, CaseEvent, Category
 
 router = Router(tags=["cases"])
@@ -147,23 +147,13 @@ def list_categories(request):
 @router.post("/cases", response={200: Receipt, 201: Receipt, **errors(400, 401, 403, 422)},
              summary="Report a case (send Idempotency-Key: a retry returns the same case)")
 def report(request, body: ReportIn, idempotency_key: IdempotencyKey = None):
-    if not scoping.roles(request.user) & {"grid_worker", "community_worker", "dispatcher"}:
-        raise PermissionDenied
+    source = reporters.staff(request.user, body.channel, via="api")  # 403 for a role that files no cases
     category = categories.active(body.category)
     if category is None:
         raise intake.IntakeError(_("未知分类“%(c)s”") % {"c": body.category}, "category")
-    address = None
-    if (body.lon is None or body.lat is None) and body.address_text.strip():
-        from gongzhi.registry import matching
-
-        address, why = matching.find_address(request.user, body.address_text)
-        if address is None:
-            raise intake.IntakeError(why, "address_text")
-    receipt = intake.report(actor=request.user, channel=body.channel, category=category, address=address,
-                            description=body.description, lon=body.lon, lat=body.lat, address_text=body.address_text,
-                            reporter_name=body.reporter_name, reporter_phone=body.reporter_phone,
-                            # A key is the sender's own: another account's same key is another case.
-                            idempotency_key=f"api:{request.user.pk}:{idempotency_key}" if idempotency_key else None)
+    receipt = intake.report(source=source, category=category, description=body.description, lon=body.lon,
+                            lat=body.lat, address_text=body.address_text, reporter_name=body.reporter_name,
+                            reporter_phone=body.reporter_phone, idempotency_key=idempotency_key)
     out = {"number": receipt.case.number, "tracking_code": receipt.tracking_code or None, "created": receipt.created}
     return Status(201 if receipt.created else 200, out)
 

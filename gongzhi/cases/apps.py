@@ -10,10 +10,15 @@ class CasesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from gongzhi.registry import copy_sections
+        from gongzhi.common import periodic
+        from gongzhi.registry import copy_sections, import_kinds
 
-        from . import categories, links, open311, photos
+        from . import categories, links, open311, photos, routing_import
         from .models import Category, Open311Key
+
+        periodic.every_minute("gongzhi.cases.sweeps.sweep_deadlines")
+        periodic.daily("gongzhi.cases.retention.clear_case_contacts")
+        import_kinds.register(routing_import.KIND)
 
         photos.pillow_bound()
         copy_sections.add(links.copy_section)  # a person's copy lists their cases

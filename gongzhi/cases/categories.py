@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from gongzhi.audit import log
+from gongzhi.common import actors
 from gongzhi.common.memo import Memo
 
 from .default_categories import TREE
@@ -33,8 +34,11 @@ def choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return list(groups.items())
 
 
+DEFAULTS_LOADER = actors.SystemActor("默认事件分类")  # the installation loading its starting tree
+
+
 @transaction.atomic
-def load_defaults(*, actor: Any = None) -> int:
+def load_defaults(*, actor: Any = DEFAULTS_LOADER) -> int:
     """Creates the default tree's missing categories (existing ones, maybe edited, stay)."""
     existing = set(Category.objects.values_list("code", flat=True))
     created = 0
@@ -50,6 +54,6 @@ def load_defaults(*, actor: Any = None) -> int:
                                     handle_within=within, handle_unit=unit)
             created += 1
     if created:
-        log.record("cases.category.loaded", actor=actor, actor_name="system", target_type="cases.category",
+        log.record("cases.category.loaded", actor=actors.require(actor), target_type="cases.category",
                    changes={"created": created})
     return created

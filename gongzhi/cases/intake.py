@@ -1,25 +1,27 @@
-"""A case comes in: from a grid worker's phone, the hotline desk, a resident, a walk-in or
-Open311. The point (or the address, matched to the standard address) puts it in a grid; the
-accept deadline starts; a retried submission with the same idempotency key returns the case
-it already made."""
+"""A case comes in: from staff (a grid worker's phone, the hotline desk, the JSON API), a resident
+on the portal, or an Open311 client. Who reports (a `reporters.Source`) decides, from one table,
+the channels, the roles, where the report may lie, how its address text is read and whose its
+idempotency key is; the point (or the address, matched to the standard address) puts it in a
+grid; the accept deadline starts; the photos sent with it are stored with it, all or nothing;
+a retried submission with the same key returns the case it already made (and adds no photos)."""
 
 from __future__ import annotations
 
 import functools
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.areas import lookup
-from gongzhi.common import bulk, crypto
+from gongzhi.common import actors, bulk, crypto
 
-from . import deadlines, numbers, rates
-from .models import Case, CaseEvent, CaseState, Category, Channel
+from . import deadlines, numbers, rates, reporters
+from .models import Case, CaseEvent, CaseState, Category
+from .photos import Cleaned, removed_on_failure, store
 
 
 class IntakeError(ValueError):
@@ -37,16 +39,19 @@ class Receipt:
     created: bool
 
 
-def _file(case: Case, event: CaseEvent) -> None:
-    """Writes the case, its first event and its rollup counts together or not at all. On
-    PostgreSQL outside a transaction that is one statement (one round trip and one commit:
-    intake is the platform's busiest write); elsewhere, one transaction."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        with transaction.atomic():
+def _file(case: Case, event: CaseEvent, photos: Sequence[Cleaned] = ()) -> None:
+    """Writes the case, its first event, its rollup counts and its photos together or not at all.
+    On PostgreSQL outside a transaction, a report without photos is one statement (one round trip
+    and one commit: intake is the platform's busiest write); elsewhere, and with photos, one
+    transaction, whose photo files are removed again if it fails."""
+    if photos or connection.vendor != "postgresql" or connection.in_atomic_block:
+        with removed_on_failure() as written, transaction.atomic():
             case.save()
             event.case = case
             event.save()
             rates.count(case, case.reported_at, reported=1)
+            for photo in photos:
+                store(case, photo, uploader=event.actor, actor_name=event.actor_name, written=written)
         return
     case_sql, case_params = bulk.insert_sql(case)
     event_sql, event_params = bulk.insert_sql(event, source="c", computed={"case_id": "c.id"})
@@ -82,47 +87,24 @@ def _statement(case_sql: str, event_sql: str, upserts: tuple[str, ...]) -> str:
 CODE_DIGITS = 8
 
 
-def _lies_in(area_code: str, area: Any) -> bool:
-    from gongzhi.accounts import scoping
-
-    return scoping.lies_in(area_code, area)
-
-
-def _holds(actor: Any, area_code: str) -> bool:
-    from gongzhi.accounts import scoping
-    from gongzhi.areas.models import Area
-
-    return scoping.scoped(Area, actor).filter(code=area_code).exists()
-
-
-def report(*, actor: Any, channel: str, category: Category, description: str, lon: float | None = None,
-           lat: float | None = None, address=None, address_text: str = "", reporter_name: str = "",
-           reporter_phone: str = "", idempotency_key: str | None = None, within: Any = None) -> Receipt:
+def report(*, source: reporters.Source, category: Category, description: str, lon: float | None = None,
+           lat: float | None = None, address_text: str = "", reporter_name: str = "", reporter_phone: str = "",
+           idempotency_key: str | None = None, photos: Sequence[Cleaned] = ()) -> Receipt:
     """Files a new case (or returns the one this idempotency key already filed: the key is
-    unique, so a retry, even one racing the first submission, finds the first case when its
-    own insert is refused). `within` (an Area): a client bound to that area, such as an Open311
-    key, files nothing outside it."""
-    if channel not in Channel.values:
-        raise IntakeError(_("渠道“%(c)s”无效") % {"c": channel}, "channel")
+    unique within its sender's namespace, so a retry, even one racing the first submission, finds
+    the first case when its own insert is refused, and adds no photos). `source` is who reports
+    (`reporters.staff`, `.portal`, `.open311`), admitted already; `photos` went through
+    `photos.clean`. IntakeError names the field at fault."""
+    if not isinstance(source, reporters.Source):
+        raise actors.ActorMissing("a report needs its source: reporters.staff, reporters.portal or reporters.open311")
     if category.parent_id is None or not category.is_active:
         raise IntakeError(_("请选择具体的小类"), "category")
     description = (description or "").strip()
     if not description:
         raise IntakeError(_("请描述事件"), "description")
-    area_code = None
-    if lon is not None and lat is not None:
-        area_code = lookup.locate(lon, lat)
-        if area_code is None:
-            raise IntakeError(_("该位置不在任何网格内"), "location")
-    elif address is not None:
-        area_code = address.area_id
-    if area_code is None:
-        raise IntakeError(_("请给出位置或地址"), "location")
-    if actor is not None and actor.is_authenticated and not _holds(actor, area_code):
-        # Staff file cases where they work: no case created in a grid they do not hold.
-        raise IntakeError(_("该位置不在您负责的区域内"), "location")
-    if within is not None and not _lies_in(area_code, within):
-        raise IntakeError(_("该位置不在“%(area)s”的范围内") % {"area": within.name}, "location")
+    if len(photos) > source.rule.photos:
+        raise IntakeError(_("一次最多%(n)s张照片") % {"n": source.rule.photos}, "photos")
+    area_code, address = reporters.place(source, lon, lat, address_text)
     phone = ""
     if reporter_phone:
         from gongzhi.registry.identifiers import IdentifierError, parse_phone
@@ -134,30 +116,28 @@ def report(*, actor: Any, channel: str, category: Category, description: str, lo
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     now = timezone.now()
     due = deadlines.deadline(now, category.accept_within, category.accept_unit)
-    case = Case(channel=channel, category=category, description=description[:5000], area_id=area_code, lon=lon,
-                lat=lat, address=address, address_text=address_text[:300], reporter_name=reporter_name[:60],
+    key = source.key(idempotency_key)
+    case = Case(channel=source.channel, category=category, description=description[:5000], area_id=area_code,
+                lon=lon, lat=lat, address=address, address_text=address_text[:300], reporter_name=reporter_name[:60],
                 level=category.default_level, reported_at=now, step_started_at=now, due_at=due,
                 warn_at=deadlines.warning_from(now, due, category.warn_at),
-                reported_by=actor if actor is not None and actor.is_authenticated else None,
-                idempotency_key=idempotency_key or None,
+                reported_by=actors.user_or_none(source.actor), idempotency_key=key,
                 tracking_code_digest=crypto.digest(code, kind="tracking_code"))
     case.reporter_phone = phone
     for _attempt in range(5):
         try:
             case.number = numbers.next_number(now)
             _file(case, CaseEvent(at=now, actor=case.reported_by, action="report", to_state=CaseState.REPORTED,
-                                  actor_name=actor.get_username() if case.reported_by else "",
-                                  data={"channel": channel}))
+                                  actor_name=reporters.named(source.actor), data={"channel": source.channel}),
+                  photos)
             return Receipt(case, code, True)
         except IntegrityError:
             case.pk = None
-            if idempotency_key:
-                first = Case.objects.unscoped().filter(idempotency_key=idempotency_key).first()
+            if key:
+                first = Case.objects.unscoped().filter(idempotency_key=key).first()
                 if first is not None:
                     return Receipt(first, "", False)
             # else the number was taken (a block held across a restored database, say): take
             # a fresh block
             numbers.forget()
     raise IntakeError(_("系统繁忙，请重试"))
-
-

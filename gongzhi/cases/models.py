@@ -27,6 +27,8 @@ class Category(models.Model):
     hours, days or months, working hours or days on the Chinese calendar), and at which level it
     is handled by default."""
 
+    scope_exempt = "configuration: one category tree for the installation"
+
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=60)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
@@ -63,6 +65,8 @@ class RoutingRule(models.Model):
     """Category + place → the department that handles it. The most specific rule wins: a leaf over its
     top category, a longer area code (a subdistrict's) over a shorter one (the district's)."""
 
+    read_through = "area"
+
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="routing_rules",
                                  verbose_name=_("分类"))
     area = models.ForeignKey("areas.Area", to_field="code", db_column="area_code", on_delete=models.CASCADE,
@@ -95,6 +99,9 @@ class CaseState(models.TextChoices):
     EVALUATED = "evaluated", _("已评价")
     SELF_RESOLVED = "self_resolved", _("自办结")
     MERGED = "merged", _("已合并")
+    # Waiting on another process (a deliberation topic; later a dispute or a care visit): no
+    # clock runs until that process ends and the case resumes or closes.
+    REFERRED = "referred", _("已转办")
 
 
 # The states a case is still being worked on in (workflow.OPEN; the sweep's indexes need them here),
@@ -205,6 +212,8 @@ class CaseEvent(models.Model):
     """One step in a case's history, written in the same transaction as the change it records.
     Never edited, never deleted."""
 
+    read_through = "case"
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("事件"),
                              db_index=False)  # cases_event_case_at starts with it
     at = models.DateTimeField(_("时间"))
@@ -313,6 +322,8 @@ class Open311Key(models.Model):
     """An Open311 client's api_key (only its digest is kept; the key is shown once). Reports
     through a key are read within its area (the city it serves)."""
 
+    read_through = "area"
+
     name = models.CharField(_("名称"), max_length=100, unique=True)
     key_digest = models.CharField(max_length=64, unique=True, editable=False)
     area = models.ForeignKey("areas.Area", to_field="code", db_column="area_code", on_delete=models.PROTECT,
@@ -331,6 +342,8 @@ class Open311Key(models.Model):
 class CasePhoto(models.Model):
     """A photo of a case (reported, handled, verified). Stored re-encoded without any metadata;
     where the phone recorded where it was taken, that point is kept here and nowhere else."""
+
+    read_through = "case"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="photos", verbose_name=_("事件"))
     image = models.FileField(_("照片"), upload_to="cases/%Y/%m/", max_length=200)
@@ -354,6 +367,8 @@ class CasePhoto(models.Model):
 
 class DailyCounter(models.Model):
     """The last case number handed out each day (numbers are GZ + date + this counter)."""
+
+    scope_exempt = "the day's case-number counter, system state"
 
     day = models.DateField(unique=True)
     last = models.PositiveIntegerField(default=0)

@@ -28,7 +28,7 @@ from gongzhi.accounts import scoping
 from gongzhi.common import crypto, throttle
 from gongzhi.common.memo import Memo
 
-from . import categories, intake
+from . import categories, intake, reporters
 from .models import Case, CaseEvent, CaseState, Category, Open311Key
 
 CLOSED_STATES = {CaseState.CLOSED, CaseState.EVALUATED, CaseState.REJECTED, CaseState.SELF_RESOLVED,
@@ -323,23 +323,17 @@ def _when(value: str | None, name: str) -> dt.datetime | None:
 
 
 def _post_request(request, fmt):
-    from gongzhi.registry import matching
-
     key = _key(request)
     data = request.POST
     category = categories.active(data.get("service_code", ""))
     if category is None or category.parent_id is None:
         raise Problem(400, "service_code is missing or unknown")
-    lat, lon, address = data.get("lat", ""), data.get("long", ""), None
+    lat, lon = data.get("lat", ""), data.get("long", "")
     text = data.get("address_string", "")
     if lat and lon:
         lat_f, lon_f = _float("lat", lat, 90), _float("long", lon, 180)
     elif text:
         lat_f = lon_f = None
-        match = matching.Matcher(key.area).match(text)
-        if not match.certain:
-            raise Problem(400, "address_string could not be matched to an address")
-        address = match.address
     else:
         raise Problem(400, "a location is required: lat and long, or address_string")
     name = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p)
@@ -349,13 +343,13 @@ def _post_request(request, fmt):
         if len(value) > limit:
             raise Problem(400, f"{field} is longer than {limit} characters")
     try:
-        receipt = intake.report(actor=None, channel="open311", category=category,
-                                description=data.get("description", ""), lon=lon_f, lat=lat_f, address=address,
-                                address_text=text, reporter_name=name, reporter_phone=data.get("phone", ""),
-                                idempotency_key=f"open311:{key.pk}:{request.headers.get('Idempotency-Key')}"
-                                if request.headers.get("Idempotency-Key") else None,
-                                within=key.area)
+        receipt = intake.report(source=reporters.open311(key), category=category,
+                                description=data.get("description", ""), lon=lon_f, lat=lat_f, address_text=text,
+                                reporter_name=name, reporter_phone=data.get("phone", ""),
+                                idempotency_key=request.headers.get("Idempotency-Key"))
     except intake.IntakeError as exc:
+        if exc.field == "address_text":
+            raise Problem(400, "address_string could not be matched to an address") from exc
         raise Problem(400, f"{exc.field or 'request'}: {exc}") from exc
     return _render(fmt, "service_requests", "request", [{"service_request_id": receipt.case.number,
                                                          "service_notice": "", "account_id": ""}])

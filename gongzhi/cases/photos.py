@@ -2,9 +2,9 @@
 and the stored file is re-encoded from its pixels, so no EXIF (camera, time, location) leaves
 with it. The location the phone recorded is read first and kept in the photo's own fields.
 
-Staff add photos to a case in their scope (`attach`); a resident's photos come with the report
-and are stored once the case is filed (`attach_reported`, checked with `clean` beforehand, so a
-bad photo files nothing).
+Staff add photos to a case in their scope (`attach`); the photos sent with a report are stored by
+`intake.report` in the case's own transaction (checked with `clean` beforehand, so a bad photo
+files nothing, and a failure while storing them leaves no case and no file: `removed_on_failure`).
 
 A photo's pixels are bounded before it is decoded (a small PNG may declare 13,000 × 13,000
 pixels and decode to gigabytes): `clean` reads the size from the header and refuses more than
@@ -17,7 +17,8 @@ from __future__ import annotations
 import io
 import secrets
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -150,18 +151,37 @@ def clean(data: bytes, budget: Budget | None = None) -> Cleaned:
     return Cleaned(out.getvalue(), fmt, image.size, where)
 
 
-def _store(case: Case, cleaned: Cleaned, actor: Any | None) -> CasePhoto:
-    """The photo's file and row and the case's "photo" event, in the caller's transaction."""
+def store(case: Case, cleaned: Cleaned, *, uploader: Any, actor_name: str, written: list[str]) -> CasePhoto:
+    """The photo's file and row and the case's "photo" event, in the caller's transaction; the
+    file's name goes to `written` as soon as it is on disk (see `removed_on_failure`).
+    `uploader`: the account, or None (a resident's report names no one)."""
     content_type, extension = FORMATS[cleaned.format]
     (width, height), (lon, lat) = cleaned.size, cleaned.location
     photo = CasePhoto(case=case, content_type=content_type, width=width, height=height, taken_lon=lon,
-                      taken_lat=lat, uploaded_by=actor)
+                      taken_lat=lat, uploaded_by=uploader)
     photo.image.save(f"{secrets.token_hex(12)}.{extension}", ContentFile(cleaned.data), save=False)
+    written.append(photo.image.name)
     photo.save()
-    CaseEvent.objects.create(case=case, at=timezone.now(), actor=actor,
-                             actor_name=actor.get_username() if actor is not None else "",
+    CaseEvent.objects.create(case=case, at=timezone.now(), actor=uploader, actor_name=actor_name,
                              action="photo", from_state=case.state, to_state=case.state, data={"photo": photo.pk})
     return photo
+
+
+@contextmanager
+def removed_on_failure() -> Iterator[list[str]]:
+    """The names of the files `store` writes in the block, deleted again if the block fails: the
+    rows naming them roll back, and so must the files (a refused report leaves no photo on disk).
+    Wrap the whole transaction, so that a failing commit counts too. (Inside a caller's
+    transaction that rolls back later, the files would stay: the writes that store photos open
+    their own.)"""
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        storage = CasePhoto._meta.get_field("image").storage
+        for name in written:
+            storage.delete(name)
+        raise
 
 
 def attach(*, actor: Any, case: Case, data: bytes | Cleaned) -> CasePhoto:
@@ -170,18 +190,9 @@ def attach(*, actor: Any, case: Case, data: bytes | Cleaned) -> CasePhoto:
     if not scoping.roles(actor) & PHOTO_ROLES:
         raise PermissionDenied
     cleaned = data if isinstance(data, Cleaned) else clean(data)
-    with transaction.atomic():
-        return _store(scoping.get_in_scope_or_404(Case, actor, pk=case.pk), cleaned, actor)
-
-
-def attach_reported(*, case: Case, photos: Sequence[Cleaned]) -> list[CasePhoto]:
-    """Stores the photos a resident sent with their report (no account: no uploader). Only for
-    the moment the case is filed, by the caller that filed it (intake.report's receipt said
-    `created`, so a retried submission adds none); the photos were checked by `clean` first."""
-    if len(photos) > MAX_PER_REPORT:
-        raise PhotoError(_("一次最多%(n)s张照片") % {"n": MAX_PER_REPORT})
-    with transaction.atomic():
-        return [_store(case, cleaned, None) for cleaned in photos]
+    with removed_on_failure() as written, transaction.atomic():
+        return store(scoping.get_in_scope_or_404(Case, actor, pk=case.pk), cleaned, uploader=actor,
+                     actor_name=actor.get_username(), written=written)
 
 
 def thumbnail(photo: CasePhoto, side: int = THUMBNAIL_SIDE) -> bytes:

@@ -1,8 +1,13 @@
 """The standard measures (接诉即办 "三率" and on-time), from the rollups the transitions keep.
 
-  response rate     = cases answered (accepted, rejected or settled on the spot) within the
-                      accept deadline / cases reported                  (by the day reported)
-  resolution rate   = cases closed (incl. settled on the spot) / cases reported
+  response rate     = cases answered (accepted, rejected, settled on the spot, or referred
+                      straight from the report) within the accept deadline / cases reported
+                                                                        (by the day reported)
+  resolution rate   = cases closed (incl. settled on the spot, merged into another, and closed
+                      by the process they were referred to) / cases reported
+  ...               a referred case still waiting is reported and not closed: it lowers the
+                    resolution rate until its process ends, and no deadline of its runs while
+                    it waits (it is never handled late for that time, nor counted as handled)
   satisfaction rate = (satisfied + basically satisfied) / cases rated
   on-time rate      = cases handled within the handle deadline / cases handled
 
@@ -87,17 +92,19 @@ def _upsert(model, key: tuple[str, ...], conflict: str, added: tuple[str, ...]) 
             f"ON CONFLICT ({conflict}) DO UPDATE SET {additions}")
 
 
-def for_action(case: Case, action: str, now: dt.datetime, due_at: dt.datetime | None) -> dict[str, int]:
-    """What an action adds to the rollups: `due_at` is the deadline of the step it ends."""
+def for_action(case: Case, action: str, now: dt.datetime, due_at: dt.datetime | None,
+               source: str = "") -> dict[str, int]:
+    """What an action adds to the rollups: `due_at` is the deadline of the step it ends, `source`
+    the state it leaves (a referral straight from the report answers the report)."""
     on_time = int(due_at is None or now <= due_at)
-    if action in {"accept", "reject", "self_resolve"}:
+    if action in {"accept", "reject", "self_resolve"} or (action == "refer" and source == "reported"):
         increments = {"responded": 1, "responded_on_time": on_time}
         if action == "self_resolve":
             increments.update(closed=1, handled=1, handled_on_time=1)
         return increments
     if action == "handle":
         return {"handled": 1, "handled_on_time": on_time}
-    if action in {"close", "merge"}:  # a merged case is answered by the one it joined
+    if action in {"close", "merge", "conclude"}:  # a merged case is answered by the one it joined
         return {"closed": 1}
     if action == "evaluate":
         return {"rated": 1, case.satisfaction: 1}

@@ -10,8 +10,9 @@ and `tracking.rate`), read back from each event:
                records it on every change while a department holds the case); none otherwise, which
                is also what a report, an acceptance or a rejection count under
   reported     report
-  responded    accept, reject, self_resolve; on time unless the event says `on_time: false`
-  closed       close, merge, self_resolve
+  responded    accept, reject, self_resolve, and refer from reported; on time unless the event
+               says `on_time: false`
+  closed       close, merge, self_resolve, conclude
   handled      handle, self_resolve; on time unless `on_time: false` (self_resolve always is)
   rated        evaluate, and its `satisfaction`
 
@@ -34,21 +35,24 @@ from .models import CaseEvent, CaseStat, CommunityStat
 from .rates import COMMUNITY, COUNTERS
 
 RESPONSES = ("accept", "reject", "self_resolve")
-COUNTED = ("report", "accept", "reject", "self_resolve", "handle", "close", "merge", "evaluate")
+COUNTED = ("report", "accept", "reject", "self_resolve", "handle", "close", "merge", "conclude", "evaluate")
+# A referral counts only straight from the report (as the answer to it): no other makes a row.
+ANSWERING_REFERRAL = Q(action="refer", from_state="reported")
 
 
 def _counts() -> dict[str, Count]:
     """Each counter as a filtered count over the day's events (the mapping in the docstring)."""
     late = Q(data__on_time=False)
+    responses = Q(action__in=RESPONSES) | ANSWERING_REFERRAL
 
     def n(condition: Q) -> Count:
         return Count("id", filter=condition)
 
     counts = {
         "reported": n(Q(action="report")),
-        "responded": n(Q(action__in=RESPONSES)),
-        "responded_on_time": n(Q(action__in=RESPONSES)),
-        "closed": n(Q(action__in=("close", "merge", "self_resolve"))),
+        "responded": n(responses),
+        "responded_on_time": n(responses),
+        "closed": n(Q(action__in=("close", "merge", "self_resolve", "conclude"))),
         "handled": n(Q(action__in=("handle", "self_resolve"))),
         "handled_on_time": n(Q(action__in=("handle", "self_resolve"))),
         "rated": n(Q(action="evaluate")),
@@ -56,7 +60,7 @@ def _counts() -> dict[str, Count]:
            for s in ("satisfied", "basically_satisfied", "unsatisfied")},
     }
     # On time = all minus the late ones (a missing key is neither true nor false in SQL).
-    counts["responded_on_time"] = counts["responded_on_time"] - n(Q(action__in=RESPONSES) & late)
+    counts["responded_on_time"] = counts["responded_on_time"] - n(responses & late)
     counts["handled_on_time"] = counts["handled_on_time"] - n(Q(action="handle") & late)
     if tuple(counts) != COUNTERS:  # the counters and their order are what the INSERT lists
         raise RuntimeError(f"rollup counters out of order: {tuple(counts)}")
@@ -78,7 +82,7 @@ def _in_days(queryset, start: dt.date | None, end: dt.date | None):
 def rebuild(start: dt.date | None = None, end: dt.date | None = None) -> int:
     """Recounts the rollup rows of the days from `start` to `end` (inclusive; open ends: from
     the first event, up to the last). Returns how many fine rows it wrote."""
-    events = CaseEvent.objects.filter(action__in=COUNTED)
+    events = CaseEvent.objects.filter(Q(action__in=COUNTED) | ANSWERING_REFERRAL)
     if start is not None:
         events = events.filter(at__gte=_local_midnight(start))
     if end is not None:

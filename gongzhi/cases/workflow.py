@@ -1,178 +1,237 @@
-"""The case loop as one table: for each action, the states it starts from, the state it leads
-to, the roles that may take it, and the step whose deadline then starts. `act` is the only way
-a case changes state: it locks the row, checks the table and the actor's role and scope, changes
-the case and writes its CaseEvent in one transaction, and queues notifications for after the
-commit.
+"""The case loop as one table (`gongzhi.workflow`): for each action, the states it starts from,
+the state it leads to, the roles that may take it, the step whose deadline then starts, and one
+function for what it changes. `act` is the only way a case changes state, whoever takes the
+action: staff on the page or the API, the resident rating it (`tracking.rate`), another process
+a case was referred to (`links`), the demo's replay of a synthetic history (`workflow.take`).
 
 reported → accepted → dispatched → handled → verified → closed → evaluated; also rejected
-(from reported, with a reason) and self_resolved (a grid worker settles it on the spot)."""
+(from reported, with a reason), self_resolved (a grid worker settles it on the spot), merged
+(into an earlier case of the same matter) and referred (waiting on another process, its clock
+stopped, until that process resumes or concludes it)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from gongzhi.accounts import scoping
+from gongzhi.common import actors
+from gongzhi.workflow import engine
+from gongzhi.workflow.table import Flow, Move, Transition, WorkflowError
 
 from . import deadlines, notices, rates
 from .models import OPEN_STATES, Case, CaseEvent, CaseState, Satisfaction
 
 S = CaseState
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str | None  # None: the state stays (pressure, extension requests)
-    roles: frozenset[str]
-    step: str | None = None  # the step whose deadline starts: "dispatch" or "handle"
-    needs_note: bool = False
-
+__all__ = ["ACTION_LABELS", "EVENT_LABELS", "FLOW", "LEVELS_UP", "OPEN", "TRANSITIONS", "WorkflowError", "act",
+           "allowed", "label"]
 
 OPEN = frozenset(OPEN_STATES)  # reported, accepted, dispatched, handled, verified
 LEVELS_UP = {"grid": "community", "community": "subdistrict", "subdistrict": "district"}
+DESKS = frozenset({"dispatcher", "community_worker"})  # who accepts, closes and refers cases
+
+
+# --- what each action changes (pure: the record in memory, no database) ---------------------
+
+def _dispatch(move: Move) -> None:
+    department = move.params.get("department")
+    if department is None or not department.is_active:
+        raise WorkflowError(_("请选择承办部门"))
+    move.record.department_id = department.pk
+    move.data["department"] = department.pk
+
+
+def _evaluate(move: Move) -> None:
+    satisfaction = move.params.get("satisfaction", "")
+    if satisfaction not in Satisfaction.values:
+        raise WorkflowError(_("请选择评价：满意、基本满意或不满意"))
+    move.record.satisfaction = satisfaction
+    move.data["satisfaction"] = satisfaction
+    if actors.is_resident(move.actor):
+        move.data["by"] = "reporter"
+
+
+def _escalate(move: Move) -> None:
+    case = move.record
+    if case.level not in LEVELS_UP:
+        raise WorkflowError(_("区级事件不能再上报"))
+    move.data["level"] = [case.level, LEVELS_UP[case.level]]
+    case.level, case.department_id = LEVELS_UP[case.level], None
+
+
+def _return(move: Move) -> None:
+    move.data["department"] = move.record.department_id
+    move.record.department_id = None
+
+
+def _merge(move: Move) -> None:
+    target = move.params.get("into")
+    if target is None or target.pk == move.record.pk or target.state not in OPEN:
+        raise WorkflowError(_("请选择一个仍在办理中的事件合并到"))
+    move.record.duplicate_of_id = target.pk
+    move.data["into"] = target.number
+
+
+def _merge_target(actor: Any, case: Case, params: dict[str, Any]) -> dict[str, Any]:
+    """The case to merge into, read through the actor's scope (None if they may not see it)."""
+    into = params.get("into")
+    params["into"] = scoping.scoped(Case, actor).filter(pk=getattr(into, "pk", None)).first()
+    return params
+
+
+def _reopen(move: Move) -> None:
+    if move.record.satisfaction != Satisfaction.UNSATISFIED:
+        raise WorkflowError(_("只有评价不满意的事件可以重办"))
+
+
+def _request_extension(move: Move) -> None:
+    case, until = move.record, move.params.get("until")
+    if until is None or case.due_at is None or until <= case.due_at:
+        raise WorkflowError(_("延期后的时限应晚于现时限"))
+    case.extension_until = until
+    move.data["until"] = until.isoformat()
+
+
+def _approve_extension(move: Move) -> None:
+    case = move.record
+    if case.extension_until is None:
+        raise WorkflowError(_("没有待批准的延期申请"))
+    move.data["until"] = case.extension_until.isoformat()
+    case.due_at, case.extension_until = case.extension_until, None
+    case.warn_at = deadlines.warning_from(case.step_started_at, case.due_at, case.category.warn_at)
+    case.light = deadlines.light(move.at, case.warn_at, case.due_at)
+
+
+def _referral(move: Move) -> None:
+    """What the case waits on (refer) or what ended (resume, conclude): the process and its id."""
+    process, ref = move.params.get("process", ""), move.params.get("ref")
+    if process not in PROCESSES or ref is None:
+        raise WorkflowError(_("请说明转办到哪一项工作"))
+    move.data[process] = ref
+
+
+def _refer(move: Move) -> None:
+    """Off the department's desk too: whoever resumes it dispatches it again."""
+    _referral(move)
+    if move.record.department_id is not None:
+        move.data["department"] = move.record.department_id
+        move.record.department_id = None
+
+
+# The processes a case can wait on, as its history names them.
+PROCESSES = {"topic": gettext_lazy("议题")}
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "accept": Transition(frozenset({S.REPORTED}), S.ACCEPTED, frozenset({"dispatcher", "community_worker"}),
-                         step="dispatch"),
-    "reject": Transition(frozenset({S.REPORTED}), S.REJECTED, frozenset({"dispatcher", "community_worker"}),
-                         needs_note=True),
+    "accept": Transition(frozenset({S.REPORTED}), S.ACCEPTED, DESKS, step="dispatch"),
+    "reject": Transition(frozenset({S.REPORTED}), S.REJECTED, DESKS, needs_note=True),
     "self_resolve": Transition(frozenset({S.REPORTED}), S.SELF_RESOLVED, frozenset({"grid_worker"}),
                                needs_note=True),
-    "dispatch": Transition(frozenset({S.ACCEPTED}), S.DISPATCHED, frozenset({"dispatcher"}), step="handle"),
+    "dispatch": Transition(frozenset({S.ACCEPTED}), S.DISPATCHED, frozenset({"dispatcher"}), step="handle",
+                           change=_dispatch),
     "handle": Transition(frozenset({S.DISPATCHED}), S.HANDLED, frozenset({"handler", "community_worker"}),
                          needs_note=True),
     "verify": Transition(frozenset({S.HANDLED}), S.VERIFIED, frozenset({"grid_worker", "community_worker"})),
-    "close": Transition(frozenset({S.VERIFIED}), S.CLOSED, frozenset({"dispatcher", "community_worker"})),
-    "evaluate": Transition(frozenset({S.CLOSED}), S.EVALUATED, frozenset({"dispatcher", "community_worker"})),
+    "close": Transition(frozenset({S.VERIFIED}), S.CLOSED, DESKS),
+    # Staff record a rating given to them; the reporter rates with their case's code.
+    "evaluate": Transition(frozenset({S.CLOSED}), S.EVALUATED, DESKS, change=_evaluate, residents=True,
+                           refused=gettext_lazy("事件办结后才能评价")),
     # A level that cannot resolve it passes it up: grid → community → subdistrict → district.
     "escalate": Transition(frozenset({S.REPORTED, S.ACCEPTED, S.DISPATCHED}), S.ACCEPTED,
                            frozenset({"grid_worker", "community_worker", "dispatcher", "handler"}), step="dispatch",
-                           needs_note=True),
+                           needs_note=True, change=_escalate),
     # Sent to the wrong department: back to the dispatcher, with the reason.
     "return": Transition(frozenset({S.DISPATCHED}), S.ACCEPTED, frozenset({"handler"}), step="dispatch",
-                         needs_note=True),
+                         needs_note=True, change=_return),
     "request_extension": Transition(frozenset({S.DISPATCHED}), None, frozenset({"handler", "community_worker"}),
-                                    needs_note=True),
-    "approve_extension": Transition(frozenset({S.DISPATCHED}), None, frozenset({"dispatcher"})),
+                                    needs_note=True, change=_request_extension),
+    "approve_extension": Transition(frozenset({S.DISPATCHED}), None, frozenset({"dispatcher"}),
+                                    change=_approve_extension),
     "supervise": Transition(OPEN, None, frozenset({"leader", "dispatcher"}), needs_note=True),
     "urge": Transition(OPEN, None, frozenset({"leader", "dispatcher"})),
     # After an unsatisfied rating the case is handled again.
     "reopen": Transition(frozenset({S.EVALUATED}), S.ACCEPTED, frozenset({"dispatcher"}), step="dispatch",
-                         needs_note=True),
+                         needs_note=True, change=_reopen),
     # The same matter reported twice: the later case is closed into the earlier one.
-    "merge": Transition(frozenset({S.REPORTED, S.ACCEPTED}), S.MERGED, frozenset({"dispatcher", "community_worker"})),
+    "merge": Transition(frozenset({S.REPORTED, S.ACCEPTED}), S.MERGED, DESKS, change=_merge,
+                        resolve=_merge_target),
+    # Handed to another process (links.refer): no clock runs while it waits. That process ends by
+    # settling the matter (conclude: the case is closed by it) or not (resume: back to the desk,
+    # whose dispatch deadline starts again).
+    "refer": Transition(frozenset({S.REPORTED, S.ACCEPTED, S.DISPATCHED}), S.REFERRED, DESKS, change=_refer,
+                        offered=False),
+    "resume": Transition(frozenset({S.REFERRED}), S.ACCEPTED, DESKS, step="dispatch", change=_referral,
+                         offered=False),
+    "conclude": Transition(frozenset({S.REFERRED}), S.CLOSED, DESKS, change=_referral, offered=False),
 }
 
 
-class WorkflowError(ValueError):
-    """An action the case's state or the input does not allow; says why, for the user."""
+class CaseFlow(Flow):
+    transitions = TRANSITIONS
+    closing = frozenset({S.CLOSED, S.REJECTED, S.SELF_RESOLVED, S.MERGED})
+    noun = gettext_lazy("事件")
+
+    def label(self, action: str) -> str:
+        return label(action)
+
+    def lock(self, actor: Any, record: Case) -> Case:
+        cases = Case.objects.select_for_update().select_related("category")
+        if actors.is_system(actor):
+            return cases.unscoped().get(pk=record.pk)  # a command or another process's end
+        if actors.is_resident(actor):  # the reporter, proven by the case's number and code
+            return _reporters_case(cases, actor, record)
+        return scoping.get_in_scope_or_404(cases, actor, pk=record.pk)
+
+    def start(self, move: Move, step: str) -> None:
+        case, category = move.record, move.record.category
+        amount, unit = getattr(category, f"{step}_within"), getattr(category, f"{step}_unit")
+        case.due_at = (move.clock or deadlines.deadline)(move.at, amount, unit)
+        case.warn_at = deadlines.warning_from(move.at, case.due_at, category.warn_at)
+
+    def record_data(self, move: Move) -> None:
+        # The event keeps what its rollup counts depend on, so that rollups.rebuild() can
+        # recount them from the events alone: whether the step it ends kept its deadline, and
+        # the department holding the case (a dispatch names the department it sends to).
+        if move.ending_due is not None:
+            move.data["on_time"] = move.at <= move.ending_due
+        if move.record.department_id is not None:
+            move.data.setdefault("department", move.record.department_id)
+
+    def event(self, move: Move) -> CaseEvent:
+        return CaseEvent(case=move.record, at=move.at, actor=actors.user_or_none(move.actor),
+                         actor_name=actors.name(move.actor), action=move.action, from_state=move.source,
+                         to_state=move.record.state, note=move.note[:5000], data=move.data)
+
+    def after(self, move: Move) -> None:
+        case = move.record
+        rates.count(case, move.at, **rates.for_action(case, move.action, move.at, move.ending_due, move.source))
+        notices.after(case, move.action)
+
+
+def _reporters_case(cases: Any, actor: Any, record: Case) -> Case:
+    found = cases.unscoped().filter(pk=record.pk, number=actor.case_number).first()
+    if found is None:
+        from django.http import Http404
+
+        raise Http404("No case matches the given query.")
+    return found
+
+
+FLOW = CaseFlow()
 
 
 def allowed(user: Any, case: Case) -> list[str]:
     """The actions this user may take on this case now (for the buttons a page shows)."""
-    roles = scoping.roles(user)
-    return [name for name, t in TRANSITIONS.items() if case.state in t.sources and roles & t.roles]
+    return engine.allowed(FLOW, user, case)
 
 
-def act(*, actor: Any, case: Case, action: str, note: str = "", department=None,
-        satisfaction: str = "", until=None, into: Case | None = None) -> Case:
-    """Takes `action` on the case. Missing or out of scope: 404; a role that may not: 403;
-    a state that does not allow it, or missing input: WorkflowError."""
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise WorkflowError(_("未知的操作“%(a)s”") % {"a": action})
-    with transaction.atomic():
-        locked = scoping.get_in_scope_or_404(Case.objects.select_for_update(), actor, pk=case.pk)
-        if not scoping.roles(actor) & transition.roles:
-            raise PermissionDenied(_("您的角色不能对事件执行此操作"))
-        if locked.state not in transition.sources:
-            raise WorkflowError(_("事件处于“%(s)s”状态，不能%(a)s") % {
-                "s": locked.get_state_display(), "a": ACTION_LABELS.get(action, action)})
-        note = (note or "").strip()
-        if transition.needs_note and not note:
-            raise WorkflowError(_("请填写说明"))
-        data: dict[str, Any] = {}
-        now = timezone.now()
-        if action == "dispatch":
-            if department is None or not department.is_active:
-                raise WorkflowError(_("请选择承办部门"))
-            locked.department = department
-            data["department"] = department.pk
-        if action == "evaluate":
-            if satisfaction not in Satisfaction.values:
-                raise WorkflowError(_("请选择评价：满意、基本满意或不满意"))
-            locked.satisfaction = satisfaction
-            data["satisfaction"] = satisfaction
-        if action == "escalate":
-            if locked.level not in LEVELS_UP:
-                raise WorkflowError(_("区级事件不能再上报"))
-            data["level"] = [locked.level, LEVELS_UP[locked.level]]
-            locked.level, locked.department = LEVELS_UP[locked.level], None
-        if action == "return":
-            data["department"] = locked.department_id
-            locked.department = None
-        if action == "merge":
-            target = scoping.scoped(Case, actor).filter(pk=getattr(into, "pk", None)).first()
-            if target is None or target.pk == locked.pk or target.state not in OPEN:
-                raise WorkflowError(_("请选择一个仍在办理中的事件合并到"))
-            locked.duplicate_of = target
-            data["into"] = target.number
-        if action == "reopen" and locked.satisfaction != Satisfaction.UNSATISFIED:
-            raise WorkflowError(_("只有评价不满意的事件可以重办"))
-        if action == "request_extension":
-            if until is None or locked.due_at is None or until <= locked.due_at:
-                raise WorkflowError(_("延期后的时限应晚于现时限"))
-            locked.extension_until = until
-            data["until"] = until.isoformat()
-        if action == "approve_extension":
-            if locked.extension_until is None:
-                raise WorkflowError(_("没有待批准的延期申请"))
-            data["until"] = locked.extension_until.isoformat()
-            locked.due_at, locked.extension_until = locked.extension_until, None
-            locked.warn_at = deadlines.warning_from(locked.step_started_at, locked.due_at, locked.category.warn_at)
-            locked.light = deadlines.light(now, locked.warn_at, locked.due_at)
-        source = locked.state
-        ending_due = locked.due_at  # the deadline of the step this action ends
-        if transition.target is None:
-            locked.save()
-            CaseEvent.objects.create(case=locked, at=now, actor=actor, actor_name=actor.get_username(),
-                                     action=action, from_state=source, to_state=source, note=note[:5000], data=data)
-            notices.after(locked, action)
-            return locked
-        locked.state = transition.target
-        locked.step_started_at = now
-        locked.light = "green"
-        if transition.step:
-            category = locked.category
-            amount, unit = {"dispatch": (category.dispatch_within, category.dispatch_unit),
-                            "handle": (category.handle_within, category.handle_unit)}[transition.step]
-            locked.due_at = deadlines.deadline(now, amount, unit)
-            locked.warn_at = deadlines.warning_from(now, locked.due_at, category.warn_at)
-        else:
-            locked.due_at = locked.warn_at = None
-        if transition.target in {S.CLOSED, S.REJECTED, S.SELF_RESOLVED, S.MERGED}:
-            locked.closed_at = now
-        locked.save()
-        # The event keeps what its rollup counts depend on, so that rollups.rebuild() can
-        # recount them from the events alone: whether the step it ends kept its deadline, and
-        # the department holding the case (a dispatch names the department it sends to).
-        if ending_due is not None:
-            data["on_time"] = now <= ending_due
-        if locked.department_id is not None:
-            data.setdefault("department", locked.department_id)
-        CaseEvent.objects.create(case=locked, at=now, actor=actor, actor_name=actor.get_username(), action=action,
-                                 from_state=source, to_state=locked.state, note=note[:5000], data=data)
-        rates.count(locked, now, **rates.for_action(locked, action, now, ending_due))
-        notices.after(locked, action)
-    return locked
+def act(*, actor: Any, case: Case, action: str, note: str = "", **params: Any) -> Case:
+    """Takes `action` on the case (input: department, satisfaction, until, into; process and ref
+    for a referral). Missing or out of scope: 404; a role that may not: 403; a state that does
+    not allow it, or missing input: WorkflowError."""
+    return engine.act(FLOW, actor=actor, record=case, action=action, note=note, **params)
 
 
 ACTION_LABELS = {  # verbs for buttons and messages (context "action": the same words are also states)
@@ -192,6 +251,9 @@ ACTION_LABELS = {  # verbs for buttons and messages (context "action": the same 
     "urge": pgettext_lazy("action", "催办"),
     "reopen": pgettext_lazy("action", "重办"),
     "merge": pgettext_lazy("action", "合并"),
+    "refer": pgettext_lazy("action", "转办"),
+    "resume": pgettext_lazy("action", "恢复办理"),
+    "conclude": pgettext_lazy("action", "转办办结"),
 }
 # What a history says of its steps that are not actions a user takes (gettext_lazy by its own
 # name: makemessages does not know an alias such as _lazy, and would miss these words).

@@ -50,6 +50,7 @@ class ResidentActor:
     name: str
     phone_digest: str = ""
     case_number: str = ""
+    person_id: int | None = None  # the register's record of a verified resident
     pk = None
     is_authenticated = False
     is_active = False

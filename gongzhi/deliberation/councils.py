@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts import scoping
 from gongzhi.audit import log
+from gongzhi.common import actors
 
 from .models import Council, CouncilKind, CouncilMember, DeliberationError, MemberRole
 from .scope import KEEPERS, in_community, locked, require_keeper
@@ -31,7 +32,7 @@ def establish(*, actor: Any, area: Any, kind: str, name: str, compound: Any = No
     if compound is not None:
         _check_compound(actor, compound, area)
     council = Council.objects.create(area=area, kind=kind, name=name.strip()[:100], compound=compound)
-    if actor is not None:
+    if actors.is_staff(actor):
         scoping.ensure_in_scope(council, actor, KEEPERS)
     log.record("deliberation.council.established", actor=actor, target=council,
                changes={"area": area.code, "kind": kind, "name": council.name,
@@ -62,7 +63,7 @@ def compounds(actor: Any, areas: Any, limit: int = 500) -> list[str]:
 def _check_compound(actor: Any, compound: Any, area: Any) -> None:
     from gongzhi.registry.models import Address, AddressKind
 
-    if actor is not None:
+    if actors.is_staff(actor):
         scoping.get_in_scope_or_404(Address, actor, pk=compound.pk)
     if compound.kind != AddressKind.ESTATE or compound.community_id != area.code:
         raise DeliberationError(_("院落议事会须设在本社区的一个小区/院落"))

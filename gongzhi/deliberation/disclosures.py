@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts import scoping
 from gongzhi.audit import log
+from gongzhi.common import actors
 
+from . import topics
 from .models import DeliberationError, Disclosure, DisclosureKind, Topic, TopicState
 from .scope import KEEPERS, locked, require_keeper
 
@@ -31,8 +33,8 @@ def draft(*, actor: Any, area: Any, kind: str, title: str, body: str, topic: Top
     if topic is not None and topic.area_id != area.code:
         raise DeliberationError(_("议题不属于该社区"))
     row = Disclosure.objects.create(area=area, kind=kind, title=title.strip()[:200], body=body.strip(), topic=topic,
-                                    created_by=actor)
-    if actor is not None:
+                                    created_by=actors.user_or_none(actor))
+    if actors.is_staff(actor):
         scoping.ensure_in_scope(row, actor, KEEPERS)
     log.record("deliberation.disclosure.drafted", actor=actor, target=row, changes={"kind": kind, "title": row.title})
     return row
@@ -110,7 +112,9 @@ def disclose_implementation(*, actor: Any, topic: Topic, body: str) -> Disclosur
         raise DeliberationError(_("请先公开决议"))
     row = draft(actor=actor, area=topic.area, kind=DisclosureKind.IMPLEMENTATION, title=topic.title, body=body,
                 topic=topic)
-    return publish(actor=actor, disclosure=row)
+    published = publish(actor=actor, disclosure=row)
+    topics.case_back(actor, topic, settled=True, note=body)
+    return published
 
 
 def public(area: Any) -> QuerySet[Disclosure]:

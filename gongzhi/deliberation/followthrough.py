@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from gongzhi.accounts import scoping
 from gongzhi.accounts.models import RoleAssignment
 from gongzhi.audit import log
+from gongzhi.common import actors
 from gongzhi.notifications import outbox
 
 from .models import (
@@ -107,7 +108,7 @@ def assign(*, actor: Any, topic: Topic, title: str, deadline: dt.date, owner: An
         raise DeliberationError(_("请选择在用的职能部门"))
     task = ResolutionTask.objects.create(resolution=topic.resolution, title=title[:200], owner=owner,
                                          organization=organization, department=department, deadline=deadline,
-                                         created_by=actor)
+                                         created_by=actors.user_or_none(actor))
     log.record("deliberation.task.assigned", actor=actor, target=topic,
                changes={"task": task.pk, "title": task.title, "deadline": deadline,
                         "owner": getattr(owner, "pk", None), "organization": getattr(organization, "pk", None),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.audit import log
 
-from . import councils, procedures, votes
+from . import councils, procedures, topics, votes
 from .models import (
     Attendance,
     CouncilMember,
@@ -137,6 +137,8 @@ def conclude(*, actor: Any, meeting: Meeting, minutes: str, agreed: bool | None 
             Resolution.objects.create(topic=topic, meeting=meeting, text=resolution.strip() or meeting.minutes,
                                       adopted_at=now)
         topic.save(update_fields=["state"])
+        if outcome == Outcome.REJECTED:
+            topics.case_back(actor, topic, settled=False, note=meeting.minutes)
     log.record("deliberation.meeting.concluded", actor=actor, target=topic,
                changes={"meeting": meeting.pk, "step": step.name, "outcome": outcome, "result": meeting.result,
                         "topic_state": topic.state})

@@ -72,6 +72,8 @@ class CouncilMember(models.Model):
     """A person of the register on a council for a term. Membership is history: ending it sets
     `term_end`, nothing is deleted; a person may hold several terms one after another."""
 
+    read_through = "council"
+
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="members", verbose_name=_("议事会"))
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("成员"))
     role = models.CharField(_("职务"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
@@ -146,6 +148,8 @@ class Topic(ScopedModel):
 class TopicSupport(models.Model):
     """A resident's support (附议) for a topic: one per person per topic."""
 
+    read_through = "topic"
+
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="supports", verbose_name=_("议题"))
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("居民"))
     at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -160,6 +164,8 @@ class TopicSupport(models.Model):
 
 
 class TopicComment(models.Model):
+    read_through = "topic"
+
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="comments", verbose_name=_("议题"))
     person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("居民"))
@@ -180,6 +186,8 @@ class TopicComment(models.Model):
 class TopicPhoto(models.Model):
     """A photo a topic was proposed with. Public with the topic (the proposer is told so), so it
     is stored re-encoded without any metadata, where it was taken included (cases.photos.clean)."""
+
+    read_through = "topic"
 
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="photos", verbose_name=_("议题"))
     image = models.FileField(_("照片"), upload_to="topics/%Y/%m/", max_length=200)
@@ -243,6 +251,8 @@ class ProcedureTemplate(models.Model):
     """A sequence of steps a topic may follow. The defaults (load_defaults) have no community
     and serve everyone; a community may define its own."""
 
+    scope_exempt = "configuration: procedures as data, shared or a place's own"
+
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     area = models.ForeignKey("areas.Area", to_field="code", db_column="area_code", null=True, blank=True,
@@ -260,6 +270,8 @@ class ProcedureTemplate(models.Model):
 
 
 class ProcedureStepTemplate(StepRules):
+    scope_exempt = "configuration: a step of a procedure template"
+
     template = models.ForeignKey(ProcedureTemplate, on_delete=models.CASCADE, related_name="steps",
                                  verbose_name=_("模板"))
 
@@ -277,6 +289,8 @@ class StepState(models.TextChoices):
 
 class TopicStep(StepRules):
     """A topic's own copy of a template step, so a later change to the template leaves it be."""
+
+    read_through = "topic"
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="steps", verbose_name=_("议题"))
     state = models.CharField(_("状态"), max_length=10, choices=StepState.choices, default=StepState.PENDING)
@@ -298,6 +312,8 @@ class Meeting(models.Model):
     """One meeting of a step: invited members (the ones entitled to vote), attendance, minutes.
     Concluding it computes the result and freezes it with the minutes: a frozen meeting refuses
     any change."""
+
+    read_through = "step__topic"
 
     step = models.ForeignKey(TopicStep, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("步骤"))
     scheduled_at = models.DateTimeField(_("会议时间"))
@@ -330,6 +346,8 @@ def frozen_message() -> str:
 
 
 class Attendance(models.Model):
+    read_through = "meeting__step__topic"
+
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendance", verbose_name=_("会议"))
     member = models.ForeignKey(CouncilMember, on_delete=models.PROTECT, related_name="+", verbose_name=_("成员"))
     at = models.DateTimeField(_("签到时间"), auto_now_add=True)
@@ -346,6 +364,8 @@ class Attendance(models.Model):
 class Proxy(models.Model):
     """An absent member's vote entrusted to a present one, where the step allows: each holder
     carries at most one, and a member who has voted gives none."""
+
+    read_through = "meeting__step__topic"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="proxies", verbose_name=_("会议"))
     absent = models.ForeignKey(CouncilMember, on_delete=models.PROTECT, related_name="+", verbose_name=_("委托人"))
@@ -374,6 +394,8 @@ class Vote(models.Model):
     In an open ballot it holds the choice; in a secret one `choice` stays empty and the choice
     is a SecretBallot row that names nobody."""
 
+    read_through = "meeting__step__topic"
+
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="votes", verbose_name=_("会议"))
     member = models.ForeignKey(CouncilMember, on_delete=models.PROTECT, related_name="+", verbose_name=_("成员"))
     proxy_holder = models.ForeignKey(CouncilMember, null=True, blank=True, on_delete=models.PROTECT,
@@ -393,6 +415,8 @@ class SecretBallot(models.Model):
     """A choice in a secret ballot, apart from the voter: a random key and no time, so neither
     order nor clock ties it to a Vote row."""
 
+    read_through = "meeting__step__topic"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="secret_ballots",
                                 verbose_name=_("会议"))
@@ -408,6 +432,8 @@ class SecretBallot(models.Model):
 
 class Resolution(models.Model):
     """What the topic's last step decided (决议)."""
+
+    read_through = "topic"
 
     topic = models.OneToOneField(Topic, on_delete=models.PROTECT, related_name="resolution", verbose_name=_("议题"))
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="+", verbose_name=_("决议会议"))
@@ -493,6 +519,8 @@ class DisclosureItem(models.Model):
     much was budgeted and how much spent. Totals are summed from the lines, never entered; once
     the disclosure is published its lines stay as they are."""
 
+    read_through = "disclosure"
+
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="items",
                                    verbose_name=_("公开"))
     order = models.PositiveSmallIntegerField(_("序号"))
@@ -539,6 +567,8 @@ class ResolutionTask(models.Model):
     the community and/or a unit: one of its organisations or a department above it) and by
     when. It closes once, done with its result or cancelled with a reason; when the last one
     closes, the implementation result is due to be disclosed. Read through its topic."""
+
+    read_through = "resolution__topic"
 
     resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="tasks",
                                    verbose_name=_("决议"))

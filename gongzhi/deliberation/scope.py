@@ -1,8 +1,9 @@
 """How deliberation's services find the rows they change: the scoped parent (council, topic,
 disclosure) through the actor's scope and locked, the role checked; rows under it through it.
 
-`actor=None` is the system or a resident on the public side (the portal passes no staff user);
-such calls read the row without a user's scope, as imports and sweeps do."""
+The actor is always said (common/actors.py): staff, read through their scope; the system or a
+resident on the public side (the portal's verified resident), who read the row without a user's
+scope — a resident only where a service lets residents act at all (support, comment, propose)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts import scoping
+from gongzhi.common import actors
 from gongzhi.common.scoped import ScopedModel
 
 from .models import DeliberationError, Meeting, Topic, frozen_message
@@ -23,8 +25,12 @@ KEEPERS = frozenset({"community_worker", "dispatcher"})
 
 
 def require_keeper(actor: Any) -> None:
-    """403 for a staff user whose roles may not keep deliberation records."""
-    if actor is not None and not scoping.roles(actor) & KEEPERS:
+    """403 for an actor who may not keep deliberation records: a resident, or staff whose roles
+    do not (the system may)."""
+    actor = actors.require(actor)
+    if actors.is_system(actor):
+        return
+    if actors.is_resident(actor) or not scoping.roles(actor) & KEEPERS:
         raise PermissionDenied(_("您的角色不能办理协商议事"))
 
 
@@ -34,7 +40,7 @@ def locked(model: type[M], actor: Any, pk: int, *, keeping: bool = True) -> M:
     community's topics; a community worker of another community keeps none of them). Not
     `keeping`: wherever they may read (a comment)."""
     queryset = model.objects.select_for_update()
-    if actor is None:
+    if not actors.is_staff(actors.require(actor)):
         return queryset.unscoped().get(pk=pk)
     if keeping:
         queryset = scoping.restrict(queryset, actor, KEEPERS)
@@ -45,7 +51,7 @@ def in_community(person: Any, area: Any, actor: Any) -> None:
     """A person of the register who lives in the community, and whom the actor may see."""
     from gongzhi.registry.models import Person
 
-    if actor is not None:
+    if actors.is_staff(actor):
         scoping.get_in_scope_or_404(Person, actor, pk=person.pk)
     if not lives_in(person, area):
         raise DeliberationError(_("%(p)s 不是本社区居民") % {"p": person.name})

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from gongzhi.accounts import scoping
 from gongzhi.audit import log
 from gongzhi.cases.photos import FORMATS, MAX_PER_REPORT, Cleaned
+from gongzhi.common import actors
 
 from .models import (
     Council,
@@ -49,16 +50,16 @@ def propose(*, actor: Any, area: Any, title: str, description: str = "", source:
             raise DeliberationError(_("居民提出的议题需写明提出人"))
         in_community(proposer, area, actor)
     else:
-        if actor is None:
+        if actors.is_resident(actors.require(actor)):
             raise DeliberationError(_("只有居民可以不登录提出议题"))
         require_keeper(actor)
     topic = Topic.objects.create(area=area, title=title[:200], description=description.strip(), source=source,
-                                 proposer=proposer, created_by=actor)
+                                 proposer=proposer, created_by=actors.user_or_none(actor))
     if len(photos) > MAX_PHOTOS:
         raise DeliberationError(_("最多上传%(n)s张照片") % {"n": MAX_PHOTOS})
     for cleaned in photos:
         _store_photo(topic, cleaned)
-    if actor is not None:
+    if actors.is_staff(actor):
         scoping.ensure_in_scope(topic, actor, KEEPERS)
     log.record("deliberation.topic.proposed", actor=actor, target=topic,
                changes={"area": area.code, "source": source, "proposer": getattr(proposer, "pk", None),
@@ -114,17 +115,19 @@ def from_case(*, actor: Any, case: Any, title: str = "", description: str = "") 
         raise DeliberationError(_("只有社区内的事件可以转为议题"))
     title = title.strip() or _("事件%(n)s转为议题") % {"n": case.number}
     topic = Topic.objects.create(area=community, title=title[:200], description=description.strip() or case.description,
-                                 source=TopicSource.CASE, case=case, created_by=actor)
+                                 source=TopicSource.CASE, case=case,
+                                 created_by=actors.user_or_none(actor))
     scoping.ensure_in_scope(topic, actor, KEEPERS)
-    links.refer_to_topic(actor=actor, case=case, topic_id=topic.pk, title=topic.title)
+    links.refer(actor=actor, case=case, process="topic", ref=topic.pk, title=topic.title)
     log.record("deliberation.topic.proposed", actor=actor, target=topic,
                changes={"area": community.code, "source": TopicSource.CASE, "case": case.number})
     return topic
 
 
 @transaction.atomic
-def support(*, topic: Topic, person: Any, actor: Any = None) -> TopicSupport:
-    """A resident of the topic's community supports it, once."""
+def support(*, topic: Topic, person: Any, actor: Any) -> TopicSupport:
+    """A resident of the topic's community supports it, once (`actor`: the portal's verified
+    resident, or staff recording it)."""
     topic = locked(Topic, actor, topic.pk, keeping=False)
     in_community(person, topic.area, actor)
     if topic.state not in OPEN:
@@ -139,8 +142,9 @@ def support(*, topic: Topic, person: Any, actor: Any = None) -> TopicSupport:
 
 
 @transaction.atomic
-def comment(*, topic: Topic, text: str, person: Any = None, actor: Any = None) -> TopicComment:
-    """A comment by a resident of the community (`person`) or by staff in scope (`actor`)."""
+def comment(*, topic: Topic, text: str, actor: Any, person: Any = None) -> TopicComment:
+    """A comment by a resident of the community (`person`, the portal's verified resident
+    acting) or by staff in scope (`actor`)."""
     topic = locked(Topic, actor, topic.pk, keeping=False)
     text = text.strip()
     if not text:
@@ -149,9 +153,9 @@ def comment(*, topic: Topic, text: str, person: Any = None, actor: Any = None) -
         raise DeliberationError(_("议题已办结，不能再评论"))
     if person is not None:
         in_community(person, topic.area, actor)
-    elif actor is None:
+    elif not actors.is_staff(actor):
         raise DeliberationError(_("请写明评论人"))
-    row = TopicComment.objects.create(topic=topic, person=person, author=actor, text=text[:5000])
+    row = TopicComment.objects.create(topic=topic, person=person, author=actors.user_or_none(actor), text=text[:5000])
     log.record("deliberation.topic.commented", actor=actor, target=topic,
                changes={"comment": row.pk, "person": getattr(person, "pk", None)})
     return row
@@ -184,5 +188,15 @@ def decline(*, actor: Any, topic: Topic, note: str) -> Topic:
         raise DeliberationError(_("请填写不予受理的理由"))
     topic.state, topic.decision_note = TopicState.DECLINED, note.strip()
     topic.save(update_fields=["state", "decision_note"])
+    case_back(actor, topic, settled=False, note=topic.decision_note)
     log.record("deliberation.topic.declined", actor=actor, target=topic, changes={"note": topic.decision_note})
     return topic
+
+
+def case_back(actor: Any, topic: Topic, *, settled: bool, note: str) -> None:
+    """The topic's process has ended: a case waiting on it is closed by it (settled: the
+    implementation result is public) or goes back to its desk (declined, or voted down)."""
+    if topic.case_id is not None:
+        from gongzhi.cases import links
+
+        links.ended(actor=actor, case_id=topic.case_id, process="topic", ref=topic.pk, settled=settled, note=note)

@@ -1,8 +1,8 @@
-"""One synthetic case from its report to where it stands now: the steps of the loop as
-`cases.workflow` takes them (the same states, deadlines from `cases.deadlines`, the same event
-data, the sweep's warning and overdue events), drawn at random but plausibly: most steps in
-time, some late, a few stuck for weeks. Events after `now` have not happened yet, so a recent
-case is still open, in the state its last event left it in."""
+"""One synthetic case from its report to where it stands now: the steps of the loop taken by
+`workflow.take`, the loop's own rule (the same states, deadlines, event data and changes as a
+user's action through `workflow.act`), with the sweep's warning and overdue events, drawn at
+random but plausibly: most steps in time, some late, a few stuck for weeks. Events after `now`
+have not happened yet, so a recent case is still open, in the state its last event left it in."""
 
 from __future__ import annotations
 
@@ -10,11 +10,15 @@ import datetime as dt
 import json
 import random
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from gongzhi.cases import deadlines
 from gongzhi.cases.models import CaseState as S
-from gongzhi.cases.workflow import LEVELS_UP, OPEN, TRANSITIONS
+from gongzhi.cases.workflow import FLOW, LEVELS_UP, OPEN, TRANSITIONS
+from gongzhi.common.actors import ResidentActor
 from gongzhi.workcalendar.units import LimitUnit
+from gongzhi.workflow.engine import take
+from gongzhi.workflow.table import Move
 
 MINUTE = dt.timedelta(minutes=1)
 
@@ -70,17 +74,39 @@ def _json(data: dict) -> str:
 
 @dataclass(frozen=True)
 class Leaf:
-    """A leaf category and its deadline policy."""
+    """A leaf category and its deadline policy (named as `cases.Category` names them: the loop's
+    clock reads them from either)."""
 
     id: int
     code: str
     name: str
     top: str
     level: str
-    accept: tuple[int, str]
-    dispatch: tuple[int, str]
-    handle: tuple[int, str]
+    accept_within: int
+    accept_unit: str
+    dispatch_within: int
+    dispatch_unit: str
+    handle_within: int
+    handle_unit: str
     warn_at: int
+
+
+class Unit(NamedTuple):
+    """A department a case is dispatched to, as the loop's `dispatch` reads it."""
+
+    pk: int
+    is_active: bool = True
+
+
+class Earlier(NamedTuple):
+    """The case a duplicate is merged into, as the loop's `merge` reads it."""
+
+    pk: int
+    number: str
+    state: str
+
+
+REPORTER = ResidentActor("反映人")
 
 
 @dataclass(frozen=True)
@@ -128,7 +154,7 @@ class Life:
     events: list[tuple] = field(default_factory=list)
     state: str = S.REPORTED
     level: str = ""
-    department: int | None = None
+    department_id: int | None = None
     step_started_at: dt.datetime | None = None
     due_at: dt.datetime | None = None
     warn_at: dt.datetime | None = None
@@ -136,9 +162,17 @@ class Life:
     extension_until: dt.datetime | None = None
     closed_at: dt.datetime | None = None
     satisfaction: str = ""
-    duplicate_of: int | None = None
+    duplicate_of_id: int | None = None
     last: dt.datetime | None = None
     done: bool = False  # stopped: the next event would be after now (or a showcase's stop)
+    pk = None  # not in the database yet
+
+    @property
+    def category(self) -> Leaf:
+        return self.leaf
+
+    def get_state_display(self) -> str:
+        return str(S(self.state).label)
 
     # --- the sweep ---------------------------------------------------------------------------
 
@@ -148,21 +182,22 @@ class Life:
             return
         limit = min(moment, self.now)
         if self.light == "green" and self.warn_at < self.due_at and self.warn_at < limit:
-            self._event(self.warn_at, None, "warning", self.state, "", {}, system=True)
+            self._event(self.warn_at, None, "warning", self.state, self.state, "", {}, system=True)
             self.light = "yellow"
         if self.light != "red" and self.due_at < limit:
-            self._event(self.due_at, None, "overdue", self.state, "", {}, system=True)
+            self._event(self.due_at, None, "overdue", self.state, self.state, "", {}, system=True)
             self.light = "red"
 
     # --- events ------------------------------------------------------------------------------
 
-    def _event(self, at, actor, action, to_state, note, data, *, system=False) -> None:
+    def _event(self, at, actor, action, from_state, to_state, note, data, *, system=False) -> None:
+        if isinstance(actor, ResidentActor):
+            actor = (None, actor.name)
         actor_id, actor_name = actor if actor else (None, "system" if system else "")
-        self.events.append((at, actor_id, actor_name, action, self.state if action != "report" else "",
-                            to_state, note, data))
+        self.events.append((at, actor_id, actor_name, action, from_state, to_state, note, data))
         self.last = max(self.last or at, at)
 
-    def act(self, action: str, at: dt.datetime, actor, *, note: str = "", **data) -> bool:
+    def act(self, action: str, at: dt.datetime, actor: Any, *, note: str = "", **params: Any) -> bool:
         """Takes `action` at `at` if that is not after now; False (and stops) otherwise."""
         if self.done:
             return False
@@ -171,60 +206,19 @@ class Life:
             self.sweep_until(self.now)
             self.done = True
             return False
-        transition = TRANSITIONS[action]
-        if self.state not in transition.sources:  # the generator's own plan broke the table
-            raise RuntimeError(f"{action} from {self.state}")
         self.sweep_until(at)
-        if transition.needs_note and not note:
+        if TRANSITIONS[action].needs_note and not note:
             note = self.rng.choice(NOTES[action])
-        if action == "dispatch":
-            self.department = data["department"]
-        if action == "escalate":
-            data["level"] = [self.level, LEVELS_UP[self.level]]
-            self.level, self.department = LEVELS_UP[self.level], None
-        if action == "return":
-            data["department"] = self.department
-            self.department = None
-        if action == "evaluate":
-            self.satisfaction = data["satisfaction"]
-        if action == "request_extension":
-            self.extension_until = data["until"]
-            data["until"] = data["until"].isoformat()
-        if action == "approve_extension":
-            data["until"] = self.extension_until.isoformat()
-            self.due_at, self.extension_until = self.extension_until, None
-            self.warn_at = deadlines.warning_from(self.step_started_at, self.due_at, self.leaf.warn_at)
-            self.light = deadlines.light(at, self.warn_at, self.due_at)
-        if transition.target is None:
-            self._event(at, actor, action, self.state, note, data)
-            return True
-        ending_due = self.due_at
-        if ending_due is not None:  # as workflow.act records it, for the rollups
-            data["on_time"] = at <= ending_due
-        if self.department is not None:
-            data.setdefault("department", self.department)
-        self._event(at, actor, action, transition.target, note, data)
-        self.state = transition.target
-        self.light = "green"
-        self._start(transition.step, at)
-        if self.state in {S.CLOSED, S.REJECTED, S.SELF_RESOLVED, S.MERGED}:
-            self.closed_at = at
+        move = take(FLOW, self, action, actor=actor, at=at, note=note, clock=_deadline, **params)
+        self._event(at, actor, action, move.source, self.state, move.note, move.data)
         return True
-
-    def _start(self, step: str | None, at: dt.datetime) -> None:
-        self.step_started_at = at
-        if step is None:
-            self.due_at = self.warn_at = None
-            return
-        amount, unit = getattr(self.leaf, step)
-        self.due_at = _deadline(at, amount, unit)
-        self.warn_at = deadlines.warning_from(at, self.due_at, self.leaf.warn_at)
 
     def report(self, at: dt.datetime, actor, channel: str) -> None:
         self.level = self.leaf.level
         self.last = at
-        self._event(at, actor, "report", S.REPORTED, "", {"channel": channel})
-        self._start("accept", at)
+        self._event(at, actor, "report", "", S.REPORTED, "", {"channel": channel})
+        self.step_started_at = at
+        FLOW.start(Move("report", TRANSITIONS["accept"], self, actor, at, "", {}, clock=_deadline), "accept")
 
     # --- timing ------------------------------------------------------------------------------
 
@@ -278,10 +272,11 @@ def live(life: Life, plan: Plan, reported_at: dt.datetime, channel: str, reporte
     if plan.outcome == "merge":
         into_id, into_number, into_events = plan.merge_into
         at = life.after(10, 90, fast)
-        if _state_at(into_events, at) not in OPEN:  # the first was settled already: answered as such
+        state = _state_at(into_events, at)
+        if state not in OPEN:  # the first was settled already: answered as such
             life.act("reject", at, place.dispatcher, note="重复反映，已答复")
-        elif life.act("merge", at, place.dispatcher, into=into_number):
-            life.duplicate_of = into_id
+        else:
+            life.act("merge", at, place.dispatcher, into=Earlier(into_id, into_number, state))
         return _end(life)
     if plan.escalated_at_report:
         life.act("escalate", life.after(10, 120, fast), place.grid_worker)
@@ -308,7 +303,7 @@ def live(life: Life, plan: Plan, reported_at: dt.datetime, channel: str, reporte
         satisfaction = plan.satisfaction if last_round else "unsatisfied"
         at = life.after(120, 7 * 24 * 60, fast)
         if plan.by_reporter:
-            life.act("evaluate", at, (None, "反映人"), satisfaction=satisfaction, by="reporter")
+            life.act("evaluate", at, REPORTER, satisfaction=satisfaction)
         else:
             life.act("evaluate", at, place.dispatcher, satisfaction=satisfaction)
         if stop() or last_round:
@@ -322,20 +317,20 @@ def _dispatch_and_handle(life: Life, plan: Plan, units: list, round_: int, fast:
     place, rng = life.place, life.rng
     desk = place.district_dispatcher if life.level == "district" and place.district_dispatcher else place.dispatcher
     unit, handler = units[0]
-    if not life.act("dispatch", life.when(late=0.05, fast=fast), desk, department=unit):
+    if not life.act("dispatch", life.when(late=0.05, fast=fast), desk, department=Unit(unit)):
         return False
     if round_ == 0 and plan.returned and len(units) > 1:
         if not life.act("return", life.after(30, 24 * 60, fast), handler):
             return False
         units.pop(0)
         unit, handler = units[0]
-        if not life.act("dispatch", life.when(late=0.05, fast=fast), desk, department=unit):
+        if not life.act("dispatch", life.when(late=0.05, fast=fast), desk, department=Unit(unit)):
             return False
     if round_ == 0 and plan.escalated_by_handler and life.level in LEVELS_UP:
         if not life.act("escalate", life.after(60, 24 * 60, fast), handler):
             return False
         desk = place.district_dispatcher or place.dispatcher
-        if not life.act("dispatch", life.when(late=0.05, fast=fast), desk, department=unit):
+        if not life.act("dispatch", life.when(late=0.05, fast=fast), desk, department=Unit(unit)):
             return False
     if plan.stop_at == S.DISPATCHED:
         return False

@@ -90,8 +90,8 @@ class World:
             code__in={p.community for p in self.places})}
         leaves = (Category.objects.filter(parent__isnull=False, is_active=True).select_related("parent")
                   .order_by("parent__code", "code"))
-        self.leaves = [Leaf(c.pk, c.code, c.name, c.parent.code, c.default_level, (c.accept_within, c.accept_unit),
-                            (c.dispatch_within, c.dispatch_unit), (c.handle_within, c.handle_unit), c.warn_at)
+        self.leaves = [Leaf(c.pk, c.code, c.name, c.parent.code, c.default_level, c.accept_within, c.accept_unit,
+                            c.dispatch_within, c.dispatch_unit, c.handle_within, c.handle_unit, c.warn_at)
                        for c in leaves]
         rank: dict[str, int] = {}
         weights = []
@@ -258,9 +258,9 @@ def _row(world: World, rng: random.Random, pk: int, number: str, draft: Draft, l
     tracking = crypto.digest(f"{rng.randrange(10**6):06d}", kind="tracking_code")
     reporter = life.events[0][1]
     return (pk, number, draft.channel, draft.leaf.id, description, draft.place.grid, lon, lat, address_text,
-            reporter_name, token, digest, masked, tracking, life.state, life.level, life.department,
+            reporter_name, token, digest, masked, tracking, life.state, life.level, life.department_id,
             life.step_started_at, life.due_at, life.warn_at, life.light, life.extension_until, draft.reported_at,
-            life.closed_at, life.satisfaction, reporter, life.duplicate_of)
+            life.closed_at, life.satisfaction, reporter, life.duplicate_of_id)
 
 
 def _reporter(draft: Draft) -> tuple[int, str] | None:

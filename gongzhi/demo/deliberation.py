@@ -1,6 +1,7 @@
 """Deliberation in the demo: the first community's residents' council, one topic carried through
-the council deliberation to a public resolution, two tasks carrying it out (one done), and a
-fund disclosure of the last quarter, all through the services, as its community worker. A
+the council deliberation to a public resolution, two tasks carrying it out (one done), a fund
+disclosure of the last quarter, and a case referred to the council as a new topic, all through
+the services, as its community worker. A
 community that already has a council is left as it is."""
 
 from __future__ import annotations
@@ -72,4 +73,21 @@ def seed_deliberation(*, community: Area, now: dt.datetime | None = None) -> dic
                         rows=[("高龄慰问", "30000", "28600"), ("楼道照明改造", "20000", "18000"),
                               ("邻里节活动", "8000", "7350.50")],
                         beneficiaries=156, beneficiaries_note="辖区八十岁以上长者及参加活动的居民家庭")
-    return {"councils": 2, "topics": 1, "tasks": 2, "disclosures": 2}
+    referred = _refer_a_case(worker)
+    return {"councils": 2, "topics": 1 + referred, "tasks": 2, "disclosures": 2}
+
+
+def _refer_a_case(worker: User) -> int:
+    """A case the loop cannot settle (a shared space residents must agree on) becomes a topic:
+    the case is referred, waiting on the council, its clock stopped."""
+    from gongzhi.cases.models import Case
+
+    waiting = scoping.scoped(Case, worker).filter(state__in=["reported", "accepted", "dispatched"])
+    case = (waiting.filter(category__code="illegal_parking").order_by("-reported_at").first()
+            or waiting.order_by("-reported_at").first())
+    if case is None:
+        return 0
+    topics.from_case(actor=worker, case=case, title="院内公共空间改作停车位的议事",
+                     description="居民反映院内空地被占用停车，涉及全体住户的共同利益，需议事会协商决定使用方式。")
+    return 1
+

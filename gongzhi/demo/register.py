@@ -13,6 +13,7 @@ from shapely.geometry import shape
 
 from gongzhi.areas.models import Area
 from gongzhi.common import crypto
+from gongzhi.common.actors import SystemActor
 from gongzhi.registry import addresses
 from gongzhi.registry.identifiers import id_check_character, org_check_character, uscc_check_character
 from gongzhi.registry.importers import EntitiesImporter, EntityRow, PeopleImporter, PersonRow
@@ -20,7 +21,13 @@ from gongzhi.registry.models import House, HouseUse, Person, Tag
 
 from . import names
 
+DEMO = SystemActor("演示数据")
+
 ROAD_SUFFIXES = ("路", "街", "北路", "南街", "巷")
+# One adult under 社区矫正 (a sensitive special group) in every grid, the grid's SPECIAL_NTH adult, so
+# the demo shows a grant naming the group (the demo's community worker) beside one that does not
+# (the grid worker of the same grids).
+SPECIAL_NTH = 5
 SHOPS = ("便利店", "餐馆", "理发店", "药房", "五金店", "水果店", "茶馆", "洗衣店")
 SCOPES = {"便利店": "日用百货零售", "餐馆": "餐饮服务", "理发店": "美发服务", "药房": "药品零售",
           "五金店": "五金交电零售", "水果店": "水果零售", "茶馆": "茶水服务", "洗衣店": "洗染服务"}
@@ -83,8 +90,8 @@ def seed_register(*, seed: int, scale: str, communities: list[Area], grids: dict
     done = set(Person.objects.unscoped().filter(area_id__in=[g.code for gs in grids.values() for g in gs])
                .values_list("area_id", flat=True).distinct())
     tags = {t.code: t for t in Tag.objects.all()}
-    people_importer = PeopleImporter(actor=None)
-    entity_importer = EntitiesImporter(actor=None)
+    people_importer = PeopleImporter(actor=DEMO)
+    entity_importer = EntitiesImporter(actor=DEMO)
     used_ids = set()
     used_usccs = set()
     counts = {"houses": 0, "people": 0, "entities": 0}
@@ -93,6 +100,7 @@ def seed_register(*, seed: int, scale: str, communities: list[Area], grids: dict
         if not todo:
             continue
         rng = random.Random(f"{seed}:register:{community.code}")  # nosec B311  # a deterministic synthetic city, not security
+        adults: dict[str, int] = {}  # by grid
         stem = community.display_name.removesuffix("社区").removesuffix("村")[:3]
         roads = [stem + s for s in rng.sample(ROAD_SUFFIXES, 2)]
         chains, shop_chains = [], []
@@ -146,6 +154,10 @@ def seed_register(*, seed: int, scale: str, communities: list[Area], grids: dict
                     row.tags.append(tags["elderly"])
                 if rng.random() < 0.08:
                     row.tags.append(tags["party_member"])
+                if age >= 18:
+                    adults[address.area_id] = adults.get(address.area_id, 0) + 1
+                    if adults[address.area_id] == SPECIAL_NTH:
+                        row.tags.append(tags["community_correction"])  # sensitive: seen through a grant naming it
                 rows.append(row)
         for start in range(0, len(rows), 2000):
             counts["people"] += people_importer.commit(rows[start:start + 2000]).created

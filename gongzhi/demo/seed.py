@@ -28,6 +28,7 @@ from gongzhi.areas.geometry import to_geojson
 from gongzhi.areas.models import Area
 from gongzhi.cases import categories, routing
 from gongzhi.common import bulk
+from gongzhi.common.actors import SystemActor
 from gongzhi.deliberation import procedures
 from gongzhi.orgs import services as orgs
 from gongzhi.orgs.models import Department, DepartmentKind, Organization, OrgKind
@@ -36,6 +37,8 @@ from . import names
 from .cases import seed_cases
 from .deliberation import seed_deliberation
 from .register import seed_register
+
+DEMO = SystemActor("演示数据")  # the seed acts as the platform, with its reason
 
 DATA = Path(__file__).resolve().parent.parent / "areas" / "data" / "chengdu.csv"
 CITY_CODE = "510100000000"
@@ -69,6 +72,11 @@ DISTRICT_DEPARTMENTS = (
     (DepartmentKind.CIVIL_AFFAIRS, "民政局"),
     (DepartmentKind.EMERGENCY, "应急管理局"),
 )
+# The demo logins whose grant names a sensitive group (the register's special-group tags; demo
+# residents carry them, demo/register.py): the community worker sees those residents, the grid
+# worker in the same community does not.
+DEMO_CATEGORIES = {"communityworker": ["community_correction"]}
+
 SUBDISTRICT_DEPARTMENTS = (
     (DepartmentKind.COMMAND_CENTER, "综治中心"),
     (DepartmentKind.POLICE, "派出所"),
@@ -196,6 +204,7 @@ class SeedResult:
     register: dict[str, int] = field(default_factory=dict)
     cases: dict[str, int] = field(default_factory=dict)
     deliberation: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the logins show beyond their role
 
 
 def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD, cases: int | None = None,
@@ -204,7 +213,7 @@ def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD, 
     `cases` overrides the scale's number of cases (demo.cases.VOLUME); `now` is when the
     case history ends (the same seed and now give the same cases)."""
     features = build_features(SCALES[scale], seed)
-    report = importers.import_areas(features, actor=None)
+    report = importers.import_areas(features, actor=DEMO)
     if not report.committed:
         return SeedResult(0, [str(p) for p in report.problems], 0, 0, 0, [], {})
     codes = [f.code for f in features]
@@ -220,7 +229,7 @@ def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD, 
                                                         area_id__in=[c.code for c in by_level["community"]])
                  .values_list("area_id", flat=True))
     new_comms = [c for c in by_level["community"] if c.code not in seeded]
-    created_orgs = orgs.add_organizations(actor=None, organizations=_organizations(seed, new_comms, grids_by_comm))
+    created_orgs = orgs.add_organizations(actor=DEMO, organizations=_organizations(seed, new_comms, grids_by_comm))
 
     departments = [Department(kind=DepartmentKind.COMMAND_CENTER, name="成都市社会治理综合指挥中心", area_id=CITY_CODE)]
     for d in by_level["district"]:
@@ -228,18 +237,18 @@ def seed(*, scale: str = "small", seed: int = 1, password: str = DEMO_PASSWORD, 
     for s in by_level["subdistrict"]:
         departments += [Department(kind=k, name=f"{s.display_name}{n}", area_id=s.code)
                         for k, n in SUBDISTRICT_DEPARTMENTS]
-    created_deps = orgs.add_departments(actor=None, departments=departments)
+    created_deps = orgs.add_departments(actor=DEMO, departments=departments)
     categories.load_defaults()
     procedures.load_defaults()
     routing.default_rules([a.code for a in by_level["district"] + by_level["subdistrict"]])
 
-    logins, users = _staff(seed, by_level, password)
+    logins, users, notes = _staff(seed, by_level, password)
     register = seed_register(seed=seed, scale=scale, communities=by_level["community"], grids=grids_by_comm)
     history = seed_cases(seed=seed, scale=scale, grids=by_level["grid"], count=cases, now=now, progress=progress)
     deliberation = seed_deliberation(community=by_level["community"][0], now=now)
     bulk.analyze(*apps.get_models())  # the planner must see what was just loaded
     return SeedResult(len(report.created), [], len(created_orgs), len(created_deps), users, logins, register,
-                      history, deliberation)
+                      history, deliberation, notes)
 
 
 def _staff(seed: int, by_level: dict[str, list[Area]], password: str):
@@ -252,8 +261,10 @@ def _staff(seed: int, by_level: dict[str, list[Area]], password: str):
     first_grids = [g for g in by_level["grid"] if g.parent_id == first_comm.code][:2]
     handler_dep = (Department.objects.unscoped()
                    .filter(area_id=first_sub.code, kind=DepartmentKind.CITY_MANAGEMENT).first())
+    social_org = (Organization.objects.unscoped().filter(area_id=first_comm.code, kind=OrgKind.SOCIAL_ORG)
+                  .order_by("id").first())
 
-    plan: list[tuple[str, str, str, list[Area] | Department]] = [
+    plan: list[tuple[str, str, str, list[Area] | Department | Organization]] = [
         ("sysadmin", Role.SYSTEM_ADMIN, "系统管理员", [city]),
         ("secadmin", Role.SECURITY_ADMIN, "安全管理员", [city]),
         ("auditadmin", Role.AUDIT_ADMIN, "审计管理员", [city]),
@@ -262,6 +273,7 @@ def _staff(seed: int, by_level: dict[str, list[Area]], password: str):
         ("communityworker", Role.COMMUNITY_WORKER, names.person_name(rng), [first_comm]),
         ("gridworker", Role.GRID_WORKER, names.person_name(rng), first_grids),
         ("handler", Role.HANDLER, names.person_name(rng), handler_dep),
+        ("orgstaff", Role.ORG_STAFF, names.person_name(rng), social_org),
     ]
     bulk: list[tuple[str, str, str, Area | Department]] = []
     for g in by_level["grid"]:
@@ -278,7 +290,7 @@ def _staff(seed: int, by_level: dict[str, list[Area]], password: str):
         bulk.append((f"h{dep.pk}", Role.HANDLER, names.person_name(_rng(seed, f"h{dep.pk}")), dep))
 
     people = [(u, n) for u, _, n, _ in plan] + [(u, n) for u, _, n, _ in bulk]
-    new_users = {u.username for u in accounts.create_staff_in_bulk(actor=None, people=people, password=password,
+    new_users = {u.username for u in accounts.create_staff_in_bulk(actor=DEMO, people=people, password=password,
                                                                      must_change=False)}
     by_name = {u.username: u for u in User.objects.filter(username__in=new_users)}
     for username, role, _, where in plan:
@@ -286,9 +298,12 @@ def _staff(seed: int, by_level: dict[str, list[Area]], password: str):
             continue
         for target in (where if isinstance(where, list) else [where]):
             if isinstance(target, Department):
-                accounts.assign_role(actor=None, user=by_name[username], role=role, department=target)
+                accounts.assign_role(actor=DEMO, user=by_name[username], role=role, department=target)
+            elif isinstance(target, Organization):
+                accounts.assign_role(actor=DEMO, user=by_name[username], role=role, organization=target)
             else:
-                accounts.assign_role(actor=None, user=by_name[username], role=role, area=target)
+                accounts.assign_role(actor=DEMO, user=by_name[username], role=role, area=target,
+                                     categories=DEMO_CATEGORIES.get(username, ()))
     grants = []
     for username, role, _, where in bulk:
         if username not in by_name:
@@ -297,6 +312,10 @@ def _staff(seed: int, by_level: dict[str, list[Area]], password: str):
             grants.append(RoleAssignment(user=by_name[username], role=role, department=where))
         else:
             grants.append(RoleAssignment(user=by_name[username], role=role, area=where))
-    accounts.grant_in_bulk(actor=None, assignments=grants)
+    accounts.grant_in_bulk(actor=DEMO, assignments=grants)
     logins = [(str(role), username, password) for username, role, _, _ in plan]
-    return logins, len(new_users)
+    notes = [f"{username}'s grant names the sensitive group {', '.join(kinds)} (gridworker's does not)"
+             for username, kinds in DEMO_CATEGORIES.items()]
+    if social_org is not None:
+        notes.append(f"orgstaff works for {social_org.name} and sees its record only")
+    return logins, len(new_users), notes

@@ -23,6 +23,8 @@ class Status(models.TextChoices):
 
 
 class Notification(models.Model):
+    scope_exempt = "a notice is read by its recipient alone"
+
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
                                   related_name="notifications", verbose_name=_("接收人"),

@@ -9,6 +9,10 @@ from django.utils.translation import pgettext_lazy
 from gongzhi.areas.models import PLACE_ROLES, Area
 from gongzhi.common.scoped import ScopedModel, ScopeRule
 
+# The role held on an organisation, by its stored value as areas' PLACE_ROLES are: orgs sit below
+# accounts, whose role assignments name organisations (accounts.roles.ORGANIZATION_ROLES is the same).
+ORGANIZATION_ROLES = frozenset({"org_staff"})
+
 
 class OrgKind(models.TextChoices):
     PARTY_COMMITTEE = "party_committee", _("社区综合党委")
@@ -40,9 +44,11 @@ DEFAULT_DUTIES = {
 
 class Organization(ScopedModel):
     """One actor of a community (or a compound/grid within it: party branches sit on yards and
-    grids, party groups on buildings). `area` is the smallest place it serves."""
+    grids, party groups on buildings). `area` is the smallest place it serves. Its staff
+    (`org_staff`, a role held on the organisation) see its own record, not its children's."""
 
-    scope_rule = ScopeRule(area_fields=("area__code",), roles=PLACE_ROLES)
+    scope_rule = ScopeRule(area_fields=("area__code",), organization_fields=("pk",),
+                           roles=PLACE_ROLES | ORGANIZATION_ROLES)
 
     kind = models.CharField(_("类型"), max_length=24, choices=OrgKind.choices, db_index=True)
     name = models.CharField(_("名称"), max_length=120)

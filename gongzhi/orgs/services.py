@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import Area
 from gongzhi.audit import log
+from gongzhi.common import actors
 
 from .models import DEFAULT_DUTIES, Department, Organization
 
@@ -33,7 +34,7 @@ def add_organizations(*, actor: Any, organizations: list[Organization]) -> list[
     with transaction.atomic():
         created = Organization.objects.bulk_create(organizations, batch_size=2000)
         if created:
-            log.record("orgs.organization.created_in_bulk", actor=actor, actor_name="system",
+            log.record("orgs.organization.created_in_bulk", actor=actors.require(actor),
                        target_type="orgs.organization",
                        changes={"count": len(created), "areas": sorted({o.area_id for o in created})[:200]})
     return created
@@ -54,6 +55,6 @@ def add_departments(*, actor: Any, departments: list[Department]) -> list[Depart
     with transaction.atomic():
         created = Department.objects.bulk_create(new, batch_size=2000)
         if created:
-            log.record("orgs.department.created_in_bulk", actor=actor, actor_name="system",
+            log.record("orgs.department.created_in_bulk", actor=actors.require(actor),
                        target_type="orgs.department", changes={"count": len(created)})
     return created

@@ -18,7 +18,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from gongzhi.cases import photos as case_photos
-from gongzhi.common import throttle
+from gongzhi.common import actors, throttle
 from gongzhi.common.masking import mask_name
 from gongzhi.deliberation import disclosures, scope, topics
 from gongzhi.deliberation.models import DeliberationError, TopicSource, TopicState
@@ -92,6 +92,12 @@ def _verified_or_redirect(request):
     return person, None
 
 
+def _resident(person) -> actors.ResidentActor:
+    """The verified resident acting on the public side (named as 居民 in histories and the audit
+    log; the register's record is in the entry's changes)."""
+    return actors.ResidentActor(_("居民"), person_id=person.pk)
+
+
 def topic_new(request):
     person, away = _verified_or_redirect(request)
     if away:
@@ -106,7 +112,7 @@ def topic_new(request):
         if throttle.exceeded(request, group="portal-topic", rate=settings.GONGZHI_PORTAL_RATE_PER_ADDRESS):
             return render(request, "portal/too_many.html", status=429)
         try:
-            topic = topics.propose(actor=None, area=community, title=data["title"], description=data["description"],
+            topic = topics.propose(actor=_resident(person), area=community, title=data["title"], description=data["description"],
                                    source=TopicSource.RESIDENT, proposer=person, photos=data["photos"])
         except DeliberationError as exc:
             form.add_error(None, str(exc))
@@ -143,7 +149,7 @@ def topic_support(request, pk: int):
     if away:
         return away
     try:
-        topics.support(topic=topic, person=person)
+        topics.support(topic=topic, person=person, actor=_resident(person))
     except DeliberationError as exc:
         messages.error(request, str(exc))
     else:
@@ -165,7 +171,7 @@ def topic_comment(request, pk: int):
         if throttle.exceeded(request, group="portal-comment", rate=settings.GONGZHI_PORTAL_RATE_PER_ADDRESS):
             return render(request, "portal/too_many.html", status=429)
         try:
-            topics.comment(topic=topic, text=form.cleaned_data["text"], person=person)
+            topics.comment(topic=topic, text=form.cleaned_data["text"], person=person, actor=_resident(person))
         except DeliberationError as exc:
             form.add_error("text", str(exc))
         else:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from gongzhi.cases import categories, intake, photos, tracking, workflow
-from gongzhi.common import throttle
+from gongzhi.cases import categories, intake, reporters, tracking, workflow
+from gongzhi.common import actors, throttle
 
 from . import places
 from .forms import RateForm, ReportForm, TrackForm
@@ -52,37 +52,24 @@ def report(request):
 
 
 def _file(form: ReportForm):
-    """The case the form describes with its photos (checked before anything is filed), or None
-    with the reasons put on the form."""
-    from gongzhi.registry import matching
-
+    """The case the form describes with its photos (checked before anything is filed, stored
+    with the case), or None with the reasons put on the form."""
     data = form.cleaned_data
     category = categories.active(data["category"])
     if category is None:
         form.add_error("category", _("请选择问题类型"))
         return None
-    address = None
-    if data.get("lon") is None or data.get("lat") is None:
-        area = places.portal_area()
-        match = matching.Matcher(area).match(data["address"]) if area is not None else None
-        if match is None or not match.certain:
-            form.add_error("address", _("未能识别该地址，请在地图上点选位置，或写明路名、门牌号"))
-            return None
-        address = match.address
     try:
-        receipt = intake.report(actor=None, channel="self_report", category=category,
-                                description=data["description"], lon=data.get("lon"), lat=data.get("lat"),
-                                address=address, address_text=data.get("address", ""),
-                                reporter_name=data.get("reporter_name", ""),
-                                reporter_phone=data.get("reporter_phone", ""),
-                                idempotency_key=f"portal:{data['token']}")
+        return intake.report(source=reporters.portal(actors.ResidentActor(_("反映人")), places.portal_area()),
+                             category=category, description=data["description"], lon=data.get("lon"),
+                             lat=data.get("lat"), address_text=data.get("address", ""),
+                             reporter_name=data.get("reporter_name", ""),
+                             reporter_phone=data.get("reporter_phone", ""), idempotency_key=data["token"],
+                             photos=data.get("photos") or ())
     except intake.IntakeError as exc:
-        field = {"location": "address"}.get(exc.field, exc.field)
+        field = {"location": "address", "address_text": "address"}.get(exc.field, exc.field)
         form.add_error(field if field in form.fields else None, str(exc))
         return None
-    if receipt.created and data.get("photos"):  # a retried submission found its case: photos are there
-        photos.attach_reported(case=receipt.case, photos=data["photos"])
-    return receipt
 
 
 def _timeline(case) -> list[dict]:

@@ -10,5 +10,8 @@ from .models import Tag
 
 @admin.register(Tag)
 class TagAdmin(AuditedAdmin):
-    list_display = ("code", "name")
+    # A tag flagged sensitive (a special group) hides the people carrying it from every grant
+    # that does not name it: the flag's changes are audited like any other.
+    list_display = ("code", "name", "sensitive")
+    list_filter = ("sensitive",)
     search_fields = ("code", "name")

@@ -10,7 +10,20 @@ from django.utils.translation import gettext_lazy as _
 from .models import PassportType, Relation, Residency, Tag, Tenure
 
 
-class PersonForm(forms.Form):
+class _Tagging(forms.Form):
+    """A person's tags, offering only those the user may put on people (`tags`:
+    registry.people.usable_tags), so a special group is chosen only by someone granted it."""
+
+    tags = forms.ModelMultipleChoiceField(label=_("标签"), queryset=Tag.objects.all(), required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, tags=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if tags is not None:
+            self.fields["tags"].queryset = tags
+
+
+class PersonForm(_Tagging):
     name = forms.CharField(label=_("姓名"), max_length=60)
     residency = forms.ChoiceField(label=_("人口类型"), choices=Residency.choices)
     id_number = forms.CharField(label=_("身份证号"), max_length=20, required=False,
@@ -26,11 +39,11 @@ class PersonForm(forms.Form):
     since = forms.DateField(label=_("入住日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     phones = forms.CharField(label=_("联系电话"), required=False, help_text=_("多个用分号隔开"),
                              widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
-    tags = forms.ModelMultipleChoiceField(label=_("标签"), queryset=Tag.objects.all(), required=False,
-                                          widget=forms.CheckboxSelectMultiple)
+    field_order = ["name", "residency", "id_number", "passport_type", "passport_number", "nationality", "ethnicity",
+                   "relation_to_head", "tenure", "since", "phones", "tags"]
 
 
-class PersonChangeForm(forms.Form):
+class PersonChangeForm(_Tagging):
     name = forms.CharField(label=_("姓名"), max_length=60)
     residency = forms.ChoiceField(label=_("人口类型"), choices=Residency.choices)
     ethnicity = forms.CharField(label=_("民族"), max_length=20, required=False)
@@ -38,8 +51,7 @@ class PersonChangeForm(forms.Form):
                                          required=False)
     id_number = forms.CharField(label=_("更正身份证号"), max_length=20, required=False,
                                 help_text=_("仅在登记有误时填写"), widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    tags = forms.ModelMultipleChoiceField(label=_("标签"), queryset=Tag.objects.all(), required=False,
-                                          widget=forms.CheckboxSelectMultiple)
+    field_order = ["name", "residency", "ethnicity", "relation_to_head", "id_number", "tags"]
 
 
 class LifeEventForm(forms.Form):

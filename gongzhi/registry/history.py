@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models
 
 from gongzhi.audit import log
+from gongzhi.common import actors
 
 from .models import RecordChange
 
@@ -44,28 +45,26 @@ def record(*, actor: Any, obj: models.Model, action: str, changes: dict[str, Any
         if name.endswith(SEALED_SUFFIXES):
             raise ValueError(f"{name}: sealed columns never enter history; record the masked field")
     kind = obj._meta.model_name
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     change = RecordChange.objects.create(
         target_type=kind,
         target_id=obj.pk,
         action=action,
         changes=log._jsonable(changes),
-        actor=actor if authenticated else None,
-        actor_name=actor.get_username() if authenticated else "system",
+        actor=actors.user_or_none(actor),
+        actor_name=actors.name(actor),
         area_id=obj.area_id,
     )
-    log.record(f"registry.{kind}.{action}", actor=actor, actor_name="system", target=obj, changes=changes)
+    log.record(f"registry.{kind}.{action}", actor=actor, target=obj, changes=changes)
     return change
 
 
 def record_many(*, actor: Any, objects: Iterable[models.Model], action: str,
                 changes: Callable[[models.Model], dict[str, Any]]) -> None:
     """The history rows of many records at once (an import: its one audit entry is the caller's)."""
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    user, name = actors.user_or_none(actor), actors.name(actor)
     RecordChange.objects.bulk_create([
         RecordChange(target_type=o._meta.model_name, target_id=o.pk, action=action,
-                     changes=log._jsonable(changes(o)), actor=actor if authenticated else None,
-                     actor_name=actor.get_username() if authenticated else "system", area_id=o.area_id)
+                     changes=log._jsonable(changes(o)), actor=user, actor_name=name, area_id=o.area_id)
         for o in objects
     ], batch_size=2000)
 
@@ -93,6 +92,6 @@ def edit(*, actor: Any, obj: models.Model, changes: dict[str, Any], editable: se
     changed = diff(before, snapshot(obj, tracked))
     if changed:
         record(actor=actor, obj=obj, action="changed", changes=changed)
-    if actor is not None and getattr(actor, "is_authenticated", False):
+    if actors.is_staff(actor):
         scoping.ensure_in_scope(obj, actor)
     return obj

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts import scoping
 from gongzhi.audit import log
+from gongzhi.common import actors
 
 from . import history, people
 from .models import (
@@ -40,7 +41,7 @@ MERGED = ("ethnicity", "relation_to_head")  # what the worker typed that the exi
 
 
 def _user(actor: Any):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return actors.user_or_none(actors.require(actor))
 
 
 def open_reviews(*, actor: Any, pending: list[tuple[int, str, int | None, Person]]) -> list[IdentityReview]:
@@ -71,7 +72,8 @@ def renumbered(*, actor: Any, person: Person) -> None:
     """The provisional record's number was corrected: its open review has nothing left to decide."""
     for review in IdentityReview.objects.unscoped().select_for_update().filter(
             provisional=person, state=IdentityReviewState.OPEN):
-        _close(actor=None, review=review, state=IdentityReviewState.DECLINED, reason=_("登记人已更正证件号码"))
+        _close(actor=actors.SystemActor(_("证件号码已更正")), review=review, state=IdentityReviewState.DECLINED,
+               reason=_("登记人已更正证件号码"))
         log.record("registry.identity_review.withdrawn", actor=actor, target=review,
                    changes={"provisional": person.pk})
 

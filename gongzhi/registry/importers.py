@@ -1,11 +1,12 @@
-"""Importing the register from spreadsheets: every row checked, the valid ones committed.
+"""Importing from spreadsheets: every row checked, the valid ones committed, for every import
+kind (import_kinds); the register's own kinds are here.
 
-Each kind has an Importer: `check(row)` turns a row's cells into a record or names each bad
-cell and why (in the user's language); `commit(records)` writes a chunk of valid records in one
-transaction, in bulk, with their history. A row that repeats an earlier row of the file is
-refused; a row that is already in the register updates it, or changes nothing, so importing
-the same file twice changes nothing. Everything the importer touches is in the importing
-user's scope, or the row is refused.
+Each kind has an importer (a RowImporter): `check(row)` turns a row's cells into a record or
+names each bad cell and why (in the user's language); `commit(records)` writes a chunk of valid
+records in one transaction (the register's: in bulk, with their history). A row that repeats
+an earlier row of the file is refused; a row that is already in the register updates it, or
+changes nothing, so importing the same file twice changes nothing. Everything the importer
+touches is in the importing user's scope, or the row is refused.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,12 +28,13 @@ from django.utils.translation import gettext as _
 from gongzhi.accounts import scoping
 from gongzhi.areas.models import Area, Level
 from gongzhi.audit import log
-from gongzhi.common import bulk, crypto
-from gongzhi.common.text import strip_controls, with_nul
+from gongzhi.common import actors, bulk, crypto
+from gongzhi.common.text import strip_controls
 
-from . import addresses, matching
+from . import addresses, import_kinds, matching
 from . import houses as house_service
 from .identifiers import IdentifierError, normalise, parse_id_number, parse_phone, parse_uscc
+from .import_kinds import Counts, RowImporter, RowProblems, RowRefused
 from .models import (
     Address,
     Entity,
@@ -64,17 +65,6 @@ PERSON_FIELDS = [
 ]
 IMPORT_NOTE = "import"
 _SPLIT = re.compile(r"[;；,，、\s]+")
-
-
-class RowProblems(dict):
-    """{column key: reason}; empty when the row is fine."""
-
-
-@dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
 
 
 @lru_cache(maxsize=64)
@@ -138,26 +128,14 @@ def phones_in(value: str, problems: RowProblems, key: str = "phones") -> list[st
     return numbers
 
 
-class Importer(ABC):
-    """What every kind shares: the actor's scope, address lookup, in-file duplicates."""
+class Importer(RowImporter):
+    """The register's kinds: addresses typed as codes or text, found in the importer's scope."""
 
-    kind = ""
-
-    def __init__(self, *, actor: Any) -> None:
-        from django.conf import settings
-
-        self.chunk = settings.GONGZHI_IMPORT_CHUNK
-        self.actor = actor
-        self.seen: dict[Any, int] = {}
+    def __init__(self, *, actor: Any, scope: frozenset[str] | None = None) -> None:
+        super().__init__(actor=actor, scope=scope)
         self.within = matching.reading_area(actor)
         self._matcher = matching.Matcher(self.within) if self.within is not None else None
         self._addresses: dict[str, Address | str] = {}
-
-    def duplicate(self, key: Any, row: int, problems: RowProblems, column: str) -> None:
-        if key in self.seen:
-            problems[column] = _("与第%(n)s行重复") % {"n": self.seen[key]}
-        else:
-            self.seen[key] = row
 
     def address(self, value: str, problems: RowProblems, key: str = "address") -> Address | None:
         """An address code, or free text that matches one with certainty, in the actor's scope."""
@@ -187,22 +165,6 @@ class Importer(ABC):
         address, why = matching.find_address(self.actor, text, self._matcher)
         return address if address is not None else why
 
-    def examine(self, row: int, values: dict[str, str]) -> tuple[Any, RowProblems]:
-        """`check`, after refusing each cell that holds a NUL: PostgreSQL stores none, and one
-        reaching a query or a COPY would fail the whole chunk; so the row alone is refused."""
-        nul = with_nul(values.items())
-        if nul:
-            return None, RowProblems({key: _("含有空字符（NUL），请删除后重新导入") for key in nul})
-        return self.check(row, values)
-
-    @abstractmethod
-    def check(self, row: int, values: dict[str, str]) -> tuple[Any, RowProblems]:
-        """A record ready to commit, or the problems of the row's cells."""
-
-    @abstractmethod
-    def commit(self, records: list[Any]) -> Counts:
-        """Writes a chunk of checked records in one transaction."""
-
 
 # ---------------------------------------------------------------- people
 @dataclass
@@ -230,12 +192,17 @@ class PersonRow:
 class PeopleImporter(Importer):
     kind = "people"
 
-    def __init__(self, *, actor: Any) -> None:
-        super().__init__(actor=actor)
+    def __init__(self, *, actor: Any, scope: frozenset[str] | None = None) -> None:
+        super().__init__(actor=actor, scope=scope)
+        from . import people as people_service
+
         self.tags = {}
+        self.barred_tags = set()  # sensitive tags the uploader's grants do not name
         for tag in Tag.objects.all():
             self.tags[tag.code] = tag
             self.tags[tag.name] = tag
+            if not people_service.may_tag(actor, tag):
+                self.barred_tags.add(tag.code)
 
     def check(self, row: int, v: dict[str, str]) -> tuple[PersonRow | None, RowProblems]:
         p = RowProblems()
@@ -284,6 +251,10 @@ class PeopleImporter(Importer):
             tag = self.tags.get(word)
             if tag is None:
                 p["tags"] = _("未知标签“%(t)s”") % {"t": word}
+            elif tag.code in self.barred_tags:
+                from .people import sensitive_refusal
+
+                p["tags"] = sensitive_refusal([tag])
             elif tag not in record.tags:
                 record.tags.append(tag)
         return (None if p else record), p
@@ -318,7 +289,7 @@ class PeopleImporter(Importer):
         holders = list(Person.objects.unscoped().filter(
             Q(id_number_digest__in=ids) | Q(passport_number_digest__in=passports)).order_by("identity_check", "pk"))
         seen = scoping.scoped(Person, self.actor).filter(pk__in=[h.pk for h in holders]).values_list("pk", flat=True) \
-            if self.actor is not None and self.actor.is_authenticated else [h.pk for h in holders]
+            if actors.is_staff(self.actor) else [h.pk for h in holders]
         seen = set(seen)
         by_key: dict[Any, list[Person]] = {}
         for h in holders:
@@ -338,8 +309,7 @@ class PeopleImporter(Importer):
         if not new:
             return []
         now, today = timezone.now(), dt.date.today()
-        actor_id = self.actor.pk if self.actor is not None and self.actor.is_authenticated else None
-        actor_name = self.actor.get_username() if actor_id else "system"
+        actor_id, actor_name = getattr(actors.user_or_none(self.actor), "pk", None), actors.name(self.actor)
         rows, people = [r for r, _elsewhere in new], []
         for r, elsewhere in new:
             house = houses[r.address.pk]
@@ -419,14 +389,6 @@ class PeopleImporter(Importer):
         for number in r.phones:
             link_phone(actor=self.actor, number=number, person=person)
         person.tags.add(*r.tags)
-
-
-class RowRefused(Exception):
-    """A row that passed its own checks but clashes with the register at commit time."""
-
-    def __init__(self, row: int, column: str, message: str) -> None:
-        super().__init__(message)
-        self.row, self.column, self.message = row, column, message
 
 
 @contextmanager
@@ -681,14 +643,6 @@ class EntitiesImporter(Importer):
         return counts
 
 
-IMPORTERS: dict[str, type[Importer]] = {
-    "people": PeopleImporter,
-    "addresses": AddressesImporter,
-    "houses": HousesImporter,
-    "entities": EntitiesImporter,
-}
-
-
 @dataclass
 class Outcome:
     """What an import did. `failed` counts every refused row; `bad` keeps the first
@@ -715,7 +669,7 @@ class Outcome:
             del self.bad[keep:]
 
 
-def commit_chunk(importer: Importer, chunk: list[tuple[Any, list[Any]]]) -> tuple[Counts, list]:
+def commit_chunk(importer: RowImporter, chunk: list[tuple[Any, list[Any]]]) -> tuple[Counts, list]:
     """Commits a chunk of checked records. A row the register refuses at commit time (it clashes
     with a record outside the importer's scope) is set aside and the chunk committed without it."""
     refused = []
@@ -775,7 +729,7 @@ class Ledger:
 REFUSED_PURPOSE = "registry.importchunk.refused"
 
 
-def commit_block(importer: Importer, index: int, rows: int, pending: list[tuple[Any, list[Any]]], bad: list,
+def commit_block(importer: RowImporter, index: int, rows: int, pending: list[tuple[Any, list[Any]]], bad: list,
                  ledger: Ledger) -> tuple[Counts, list]:
     """Commits chunk `index` of the file (`rows` rows: `pending` valid, `bad` refused by the check)
     and records it in the ledger, in one transaction."""
@@ -813,7 +767,7 @@ def run(kind: str, rows: Iterable[list[Any]], *, actor: Any,
     from .sheets import SheetError, header_map
 
     ledger = ledger or Ledger()
-    importer = IMPORTERS[kind](actor=actor)
+    importer = import_kinds.get(kind).make_importer(actor)
     iterator = iter(rows)
     outcome = Outcome()
     try:

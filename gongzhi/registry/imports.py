@@ -1,11 +1,13 @@
-"""Import jobs: an upload is stored sealed, checked and committed in the background, and its
-progress and result (with the error workbook) shown to the person who uploaded it."""
+"""Import jobs, for every import kind (import_kinds): an upload is stored sealed, checked and
+committed in the background (or at once from the command line), and its progress and result
+(with the error workbook) shown to the person who uploaded it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -20,7 +22,7 @@ from gongzhi.common.resilience import DATABASE_DOWN, wait_for_database
 from gongzhi.common.tasks import task
 from gongzhi.common.worker import IMPORTS_QUEUE, alive, this_process
 
-from . import importers, sheets
+from . import import_kinds, importers, sheets
 from .models import ImportJob, ImportStatus
 
 FILE_PURPOSE = "registry.importjob.file"
@@ -34,10 +36,30 @@ class ImportRefused(ValueError):
 
 def start(*, actor: Any, kind: str, file_name: str, data: bytes) -> ImportJob:
     """Stores the upload sealed and queues it; the job runs in a worker (or at once in tests)."""
-    if not actor.has_perm("registry.import"):
-        raise PermissionDenied(_("您的角色不能导入基础信息"))
-    if kind not in sheets.KINDS:
-        raise ImportRefused(_("未知的导入类型“%(k)s”") % {"k": kind})
+    job = _accept(actor=actor, kind=kind, file_name=file_name, data=data)
+    transaction.on_commit(lambda: process.enqueue(job.pk))
+    return job
+
+
+def run_now(*, actor: Any, kind: str, file_name: str, data: bytes,
+            progress: Callable[[int, importers.Outcome], None] | None = None) -> ImportJob:
+    """The same job, run here and now (`gongzhi registry import`): the same checks, the same
+    chunks, counts and error workbook; `progress(rows_done, outcome)` after each chunk."""
+    job = _accept(actor=actor, kind=kind, file_name=file_name, data=data)
+    run_job(job.pk, progress=progress)
+    job.refresh_from_db()
+    return job
+
+
+def _accept(*, actor: Any, kind: str, file_name: str, data: bytes) -> ImportJob:
+    """The upload as a job, stored sealed; refused (ImportRefused) when it cannot be one, or
+    PermissionDenied when the actor may not import this kind (import_kinds)."""
+    try:
+        spec = import_kinds.get(kind)
+    except import_kinds.UnknownKind as exc:
+        raise ImportRefused(str(exc)) from None
+    if not spec.allows(actor):
+        raise PermissionDenied(_("您的角色不能导入%(kind)s") % {"kind": spec.label})
     if not file_name.lower().endswith((".xlsx", ".csv")):
         raise ImportRefused(_("只支持.xlsx或.csv文件"))
     if len(data) > MAX_BYTES:
@@ -49,15 +71,19 @@ def start(*, actor: Any, kind: str, file_name: str, data: bytes) -> ImportJob:
         digest = hashlib.sha256(data).hexdigest()[:16]
         job.source.save(f"{job.pk}-{digest}.sealed", ContentFile(crypto.encrypt_bytes(data, purpose=FILE_PURPOSE)),
                         save=True)
-        transaction.on_commit(lambda: process.enqueue(job.pk))
     return job
 
 
 @task(queue_name=IMPORTS_QUEUE)
 def process(job_id: int) -> None:
-    """Runs a queued job, or resumes one whose worker stopped (from its last committed chunk).
-    A lost database connection is waited out and the job resumed; any other failure ends the job
-    as failed, with the reason, and the upload deleted."""
+    """Runs a queued job, or resumes one whose worker stopped (from its last committed chunk)."""
+    run_job(job_id)
+
+
+def run_job(job_id: int, progress: Callable[[int, importers.Outcome], None] | None = None) -> None:
+    """Runs a queued job in this process, or resumes one whose worker stopped. A lost database
+    connection is waited out and the job resumed; any other failure ends the job as failed, with
+    the reason, and the upload deleted."""
     me = this_process()
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     resumable = job.status == ImportStatus.RUNNING and (job.worker == me or alive(job.worker) is False)
@@ -70,7 +96,7 @@ def process(job_id: int) -> None:
     attempt = 0
     while True:
         try:
-            _run(job)
+            _run(job, progress)
             return
         except DATABASE_DOWN as exc:
             wait_for_database(attempt, exc, who=f"import {job.pk}")
@@ -81,15 +107,16 @@ def process(job_id: int) -> None:
             return
 
 
-def _run(job: ImportJob) -> None:
+def _run(job: ImportJob, progress: Callable[[int, importers.Outcome], None] | None = None) -> None:
     try:
         with job.source.open("rb") as fh:
             data = crypto.decrypt_bytes(fh.read(), purpose=FILE_PURPOSE)
         rows = list(sheets.read_rows(job.file_name, data))
         total = sum(1 for row in rows[1:] if any(cell_text(c) for c in row))
         ImportJob.objects.filter(pk=job.pk).update(total=total, heartbeat_at=timezone.now())
-        outcome = importers.run(job.kind, rows, actor=job.created_by, ledger=importers.Ledger.load(job.pk))
-    except sheets.SheetError as exc:
+        outcome = importers.run(job.kind, rows, actor=job.created_by, progress=progress,
+                                ledger=importers.Ledger.load(job.pk))
+    except (sheets.SheetError, import_kinds.UnknownKind) as exc:
         _finish(job, ImportStatus.FAILED, str(exc))
         return
     job.refresh_from_db()

@@ -56,8 +56,7 @@ def _ancestors(user: Any, address: Address) -> list[Address]:
 
 
 def of_house(user: Any, pk: int, *, on: dt.date | None = None) -> dict[str, Any]:
-    house = scoping.get_in_scope_or_404(House.objects.select_related("address", "owner_person", "owner_entity"),
-                                        user, pk=pk)
+    house = scoping.get_in_scope_or_404(House.objects.select_related("address", "owner_entity"), user, pk=pk)
     residences = scoping.scoped(Residence, user).filter(house=house).select_related("person")
     from .people import residences_on
 
@@ -65,6 +64,10 @@ def of_house(user: Any, pk: int, *, on: dt.date | None = None) -> dict[str, Any]
     occupant_ids = [r.person_id for r in current]
     return {
         "house": house,
+        # The owner through the viewer's scope: one elsewhere, or in a sensitive group the viewer
+        # is not granted, is not named.
+        "owner": scoping.scoped(Person, user).filter(pk=house.owner_person_id).first() if house.owner_person_id
+        else None,
         "on": on or dt.date.today(),
         "residents": current,
         "tenants": [r for r in current if r.tenure == "rent"],

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gongzhi.common.scoped import ScopedModel, ScopeRule
+from gongzhi.common.scoped import ScopedModel, ScopeRule, SensitiveCategories
 from gongzhi.common.sealed import Sealed
 
 # Residents' data: the people who work with residents. System, security and audit
@@ -176,10 +176,17 @@ class PassportType(models.TextChoices):
 
 
 class Tag(models.Model):
-    """A label on a person that services look for (老年人, 残疾人, 退役军人, 党员 …)."""
+    """A label on a person that services look for (老年人, 残疾人, 退役军人, 党员 …). A sensitive
+    tag (a special group: 社区矫正, 吸毒人员 …) is a sensitive category: a person carrying it is
+    seen only through a grant that names it (`SENSITIVE_TAGS`, accounts/scoping.py)."""
+
+    scope_exempt = "configuration: the tags people may carry"
 
     code = models.SlugField(_("代码"), max_length=30, unique=True)
     name = models.CharField(_("名称"), max_length=30)
+    sensitive = models.BooleanField(
+        _("敏感类别"), default=False,
+        help_text=_("带此标签的人员只对授权中列明该类别的工作人员可见（特殊人群）"))
 
     class Meta:
         ordering = ["code"]
@@ -188,6 +195,17 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The register's sensitive categories: the tags flagged sensitive, by code.
+SENSITIVE_TAGS = SensitiveCategories(model="registry.Tag", key="code", flag="sensitive", label="name")
+
+
+def about_person(path: str, roles: frozenset[str] = REGISTRY_ROLES) -> ScopeRule:
+    """The scope rule of a row that is, or tells of, one person (`path` leads to the person's
+    tags): in the area, and out of sight with the person when they are in a sensitive group."""
+    return ScopeRule(area_fields=("area__code",), roles=roles, category_field=path,
+                     sensitive_categories=SENSITIVE_TAGS)
 
 
 class IdentityCheck(models.TextChoices):
@@ -203,9 +221,11 @@ class Person(ScopedModel):
     """A person in the register. The ID number (or an overseas person's passport number) is
     sealed (encrypted, with a digest for exact search and a masked form for screens); birth
     date and sex come from the ID number and must agree with it. `house` is where the person
-    lives now; the dated history is in Residence and PersonEvent."""
+    lives now; the dated history is in Residence and PersonEvent. A person carrying a
+    sensitive tag is seen only through a grant naming it (with their residences, events and
+    phone links)."""
 
-    scope_rule = IN_AREA
+    scope_rule = about_person("tags")
 
     name = models.CharField(_("姓名"), max_length=60)
     name_pinyin = models.CharField(max_length=200, blank=True)
@@ -265,7 +285,7 @@ class Residence(ScopedModel):
     """A person living at a house from `start` until `end` (open while they live there): the
     answer to "who lived here on date D". A rented house's tenants are its `rent` residences."""
 
-    scope_rule = IN_AREA
+    scope_rule = about_person("person__tags")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="residences", verbose_name=_("人员"))
     house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="residences", verbose_name=_("房屋"),
@@ -303,7 +323,7 @@ class PersonEventKind(models.TextChoices):
 class PersonEvent(ScopedModel):
     """A dated change in a person's life that the register follows."""
 
-    scope_rule = IN_AREA
+    scope_rule = about_person("person__tags")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events", verbose_name=_("人员"))
     kind = models.CharField(_("事项"), max_length=14, choices=PersonEventKind.choices)
@@ -374,6 +394,8 @@ class Phone(models.Model):
     """A phone number, sealed. Not scoped itself: it is only ever reached through the links
     that tie it to people and entities, which are."""
 
+    scope_exempt = "a number alone, sealed; read through the scoped links to people and entities"
+
     number = Sealed("phone", purpose="registry.phone.number")
     number_token = models.TextField(editable=False)
     number_digest = models.CharField(max_length=64, editable=False)
@@ -392,7 +414,7 @@ class Phone(models.Model):
 class PhoneLink(ScopedModel):
     """A phone used by a person or an entity; one number may have several owners."""
 
-    scope_rule = IN_AREA
+    scope_rule = about_person("person__tags")  # an entity's link has no person: the area alone
 
     phone = models.ForeignKey(Phone, on_delete=models.CASCADE, related_name="links", verbose_name=_("号码"))
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="phone_links")
@@ -517,7 +539,7 @@ class IdentityReview(ScopedModel):
     confirm it is the same person moving, or decline. Where and by whom the provisional record
     was registered is kept here, since a confirmation removes it."""
 
-    scope_rule = ScopeRule(area_fields=("area__code",), roles=frozenset({"community_worker", "dispatcher"}))
+    scope_rule = about_person("existing__tags", roles=frozenset({"community_worker", "dispatcher"}))
 
     provisional = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                     verbose_name=_("新登记记录"))
@@ -561,7 +583,9 @@ class ImportJob(models.Model):
     """One uploaded spreadsheet and what became of it. The upload and the error workbook are
     stored sealed (they hold residents' data in clear); only the uploader sees the job."""
 
-    kind = models.CharField(_("类型"), max_length=12)
+    scope_exempt = "an upload, read by the account that made it"
+
+    kind = models.CharField(_("类型"), max_length=40)  # an import kind's key (import_kinds)
     file_name = models.CharField(_("文件名"), max_length=200)
     source = models.FileField(upload_to="imports/", max_length=300, blank=True)
     status = models.CharField(_("状态"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
@@ -599,6 +623,8 @@ class ImportChunk(models.Model):
     """A chunk of a job's rows (by its place in the file) that is committed, recorded in the same
     transaction as its rows: a resumed job skips exactly these, and its counts are the register's.
     `refused` holds the chunk's refused rows (row number and why), sealed: the reasons quote cells."""
+
+    scope_exempt = "an import job's ledger, read with its job"
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="chunks")
     index = models.PositiveIntegerField()

@@ -50,13 +50,14 @@ def _work(job: tuple[str, int, int | None, int, list, dict]) -> tuple[int, Any, 
 
     from gongzhi.accounts.models import User
 
-    from .importers import IMPORTERS, Ledger, commit_block
+    from . import import_kinds
+    from .importers import Ledger, commit_block
 
     kind, actor_id, job_id, index, chunk, repeats = job
     translation.activate(_worker_state.get("language") or settings.LANGUAGE_CODE)
     importer = _worker_state.get(("importer", actor_id))
     if importer is None:
-        importer = IMPORTERS[kind](actor=User.objects.get(pk=actor_id))
+        importer = import_kinds.get(kind).make_importer(User.objects.get(pk=actor_id))
         _worker_state[("importer", actor_id)] = importer
     importer.seen = {}  # repeats across the file were found by the parent
     importer.prefetch([values for _n, _raw, values in chunk])

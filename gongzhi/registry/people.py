@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts import scoping
+from gongzhi.common import actors
 
 from . import history
 from .identifiers import IdentifierError, normalise, parse_id_number
@@ -76,7 +77,7 @@ def _holder(person: Person, actor: Any, *, passport: bool) -> Person | None:
 
 
 def _check_identity(person: Person, id_number: str | None, passport_number: str | None,
-                    actor: Any = None) -> Person | None:
+                    actor: Any) -> Person | None:
     """Checks the identity fields (see `_checked`) and the number's holders (see `_holder`):
     the record elsewhere that the person's number clashes with, or None."""
     _checked(person, id_number, passport_number)
@@ -159,7 +160,7 @@ def register_person(
         person.identity_check = IdentityCheck.PENDING
     person.save()
     if tags:
-        person.tags.set(_tags(tags))
+        person.tags.set(_tags(tags, actor))
     day = since or dt.date.today()
     PersonEvent.objects.create(person=person, kind=PersonEventKind.REGISTERED, date=day, house=house,
                                recorded_by=_user(actor), area_id=person.area_id)
@@ -176,16 +177,39 @@ def register_person(
     return person
 
 
-def _tags(codes: list[str]) -> list[Tag]:
+def _tags(codes: list[str], actor: Any) -> list[Tag]:
     found = list(Tag.objects.filter(code__in=codes))
     unknown = set(codes) - {t.code for t in found}
     if unknown:
         raise RegistryError(_("未知标签：%(t)s") % {"t": _("、").join(sorted(unknown))}, "tags")
+    barred = [t for t in found if not may_tag(actor, t)]
+    if barred:
+        raise RegistryError(sensitive_refusal(barred), "tags")
     return found
 
 
+def may_tag(actor: Any, tag: Tag) -> bool:
+    """Whether `actor` may put `tag` on a person: any tag, but a sensitive one (a special group)
+    only through a grant naming it, or the person would leave the actor's sight as it is saved."""
+    return not tag.sensitive or _user(actor) is None or tag.code in scoping.granted_categories(actor)
+
+
+def usable_tags(actor: Any):
+    """The tags `actor` may put on people (see `may_tag`): the choices their forms offer."""
+    from django.db.models import Q
+
+    if _user(actor) is None:
+        return Tag.objects.all()
+    return Tag.objects.filter(Q(sensitive=False) | Q(code__in=sorted(scoping.granted_categories(actor))))
+
+
+def sensitive_refusal(tags: list[Tag]) -> str:
+    return _("“%(t)s”是敏感类别（特殊人群），须有列明该类别的授权才能登记") % {
+        "t": _("、").join(t.name for t in tags)}
+
+
 def _user(actor: Any):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return actors.user_or_none(actors.require(actor))
 
 
 def _ensure_in_scope(person: Person, actor: Any) -> None:
@@ -229,7 +253,7 @@ def update_person(*, actor: Any, person: Person, id_number: str | None = None,
         person.identity_check = IdentityCheck.NONE
     person.save()
     if tags is not None:
-        person.tags.set(_tags(tags))
+        person.tags.set(_tags(tags, actor))
     changed = history.diff(before, history.snapshot(person, TRACKED))
     if changed:
         history.record(actor=actor, obj=person, action="changed", changes=changed)

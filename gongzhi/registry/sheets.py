@@ -1,4 +1,4 @@
-"""Spreadsheets in and out: the columns of each import, blank templates with notes and
+"""Spreadsheets in and out: the columns of the register's imports, blank templates with notes and
 drop-down lists, reading CSV (UTF-8 or the GB18030 that Excel writes in China) and .xlsx
 (python-calamine, fast), and the error workbook that marks each bad cell with its reason.
 
@@ -12,28 +12,18 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.common.cells import cell_text, neutralise
 from gongzhi.common.text import visible
 
+from . import import_kinds
+from .import_kinds import Column
 from .models import EntityKind, HouseUse, PassportType, Relation, Residency, Tenure
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: Any  # lazy translation: headers follow the user's language, both are accepted
-    note: Any
-    required: bool = False
-    choices: type | None = None  # a TextChoices whose values or labels are accepted
-    text: bool = False  # keep as text in the template (IDs, codes, phones)
-    width: int = 14
-
 
 ADDRESS_PARTS = [
     Column("road", _("道路"), _("如：天府大道北段")),
@@ -45,6 +35,7 @@ ADDRESS_PARTS = [
     Column("room", _("房间"), _("如：1503")),
 ]
 
+# The columns of the register's own kinds (REGISTER_KINDS, below); other apps' live with their importers.
 COLUMNS: dict[str, list[Column]] = {
     "addresses": [
         Column("community_code", _("社区代码"), _("12位区划代码"), required=True, text=True, width=16),
@@ -86,7 +77,18 @@ COLUMNS: dict[str, list[Column]] = {
         Column("phones", _("联系电话"), _("多个用分号隔开"), text=True, width=18),
     ],
 }
-KINDS = tuple(COLUMNS)
+# The register's own kinds (registered by RegistryConfig.ready): its rows lie in any of the
+# importer's grants, as the register's pages read them.
+REGISTER_KINDS = tuple(
+    import_kinds.ImportKind(key=key, label=label, columns=tuple(COLUMNS[key]), permission="registry.import",
+                            importer=f"gongzhi.registry.importers.{importer}")
+    for key, label, importer in (
+        ("people", pgettext_lazy("plural", "人口"), "PeopleImporter"),
+        ("houses", pgettext_lazy("plural", "房屋"), "HousesImporter"),
+        ("entities", pgettext_lazy("plural", "法人"), "EntitiesImporter"),
+        ("addresses", pgettext_lazy("plural", "标准地址"), "AddressesImporter"),
+    )
+)
 
 
 class SheetError(ValueError):
@@ -172,12 +174,17 @@ def read_rows(name: str, data: bytes) -> Iterator[list[Any]]:
     raise SheetError(_("只支持.xlsx或.csv文件"))
 
 
+def columns(kind: str) -> tuple[Column, ...]:
+    """The columns of a registered import kind (import_kinds.UnknownKind for another)."""
+    return import_kinds.get(kind).columns
+
+
 def header_map(kind: str, header: list[Any]) -> dict[str, int]:
     """Column key → position, from a header written with keys or with labels (any language)."""
     from django.utils import translation
 
     wanted = {}
-    for column in COLUMNS[kind]:
+    for column in columns(kind):
         names = {column.key.lower()}
         for language in ("zh-hans", "en"):
             with translation.override(language):
@@ -189,7 +196,7 @@ def header_map(kind: str, header: list[Any]) -> dict[str, int]:
         for key, names in wanted.items():
             if title in names and key not in positions:
                 positions[key] = index
-    missing = [str(c.label) for c in COLUMNS[kind] if c.required and c.key not in positions]
+    missing = [str(c.label) for c in columns(kind) if c.required and c.key not in positions]
     if missing:
         raise SheetError(_("缺少必填列：%(cols)s") % {"cols": _("、").join(missing)})
     return positions
@@ -208,7 +215,7 @@ def template(kind: str) -> bytes:
     sheet = workbook.active
     sheet.title = str(_("数据"))
     lists = workbook.create_sheet(str(_("选项")))
-    for index, column in enumerate(COLUMNS[kind], start=1):
+    for index, column in enumerate(columns(kind), start=1):
         letter = get_column_letter(index)
         cell = sheet.cell(row=1, column=index, value=f"{column.label}{'*' if column.required else ''}")
         cell.font = Font(bold=True, color="B91C1C" if column.required else "000000")
@@ -240,8 +247,8 @@ def csv_template(kind: str) -> bytes:
     a BOM, which Excel needs to read Chinese)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([f"{c.label}{'*' if c.required else ''}" for c in COLUMNS[kind]])
-    writer.writerow([f"# {c.note}" if str(c.note) else "#" for c in COLUMNS[kind]])
+    writer.writerow([f"{c.label}{'*' if c.required else ''}" for c in columns(kind)])
+    writer.writerow([f"# {c.note}" if str(c.note) else "#" for c in columns(kind)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -290,7 +297,7 @@ def error_workbook(kind: str, header: list[Any], bad_rows: list[tuple[int, list[
 
 
 def _label(kind: str, key: str) -> str:
-    for column in COLUMNS[kind]:
+    for column in columns(kind):
         if column.key == key:
             return str(column.label)
     return str(_("整行"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import wraps
 
 from django import forms
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.accounts import scoping
@@ -23,6 +24,7 @@ from gongzhi.accounts import scoping
 from . import (
     exporters,
     identity,
+    import_kinds,
     imports,
     linked,
     matching,
@@ -46,8 +48,6 @@ from .models import (
 from .people import RegistryError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KIND_LABELS = {"people": pgettext_lazy("plural", "人口"), "houses": pgettext_lazy("plural", "房屋"),
-               "entities": pgettext_lazy("plural", "法人"), "addresses": pgettext_lazy("plural", "标准地址")}
 
 
 def view(permission: str):
@@ -125,7 +125,7 @@ def person_new(request):
     if request.GET.get("house"):
         house = scoping.get_in_scope_or_404(House.objects.select_related("address"), request.user,
                                             pk=request.GET["house"])
-    form = PersonForm(request.POST or None)
+    form = PersonForm(request.POST or None, tags=people.usable_tags(request.user))
     clash = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -162,7 +162,7 @@ def person_edit(request, pk: int):
     person = scoping.get_in_scope_or_404(Person, request.user, pk=pk)
     initial = {"name": person.name, "residency": person.residency, "ethnicity": person.ethnicity,
                "relation_to_head": person.relation_to_head, "tags": list(person.tags.all())}
-    form = PersonChangeForm(request.POST or None, initial=initial)
+    form = PersonChangeForm(request.POST or None, initial=initial, tags=people.usable_tags(request.user))
     clash = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -239,13 +239,35 @@ def phone_view(request):
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("导入内容"), choices=[(k, KIND_LABELS[k]) for k in sheets.KINDS])
+    kind = forms.ChoiceField(label=gettext_lazy("导入内容"))
     file = forms.FileField(label=gettext_lazy("表格文件（.xlsx 或 .csv）"))
 
+    def __init__(self, kinds: list[import_kinds.ImportKind], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind.key, kind.label) for kind in kinds]
 
-@view("registry.import")
+
+def importing(func):
+    """The import pages: for whoever may import at least one kind (each kind's own permission is
+    checked where the kind is named)."""
+    def wrapped(request, *args, **kwargs):
+        if not import_kinds.allowed(request.user):
+            raise PermissionDenied
+        return func(request, *args, **kwargs)
+    return login_required(wraps(func)(wrapped))
+
+
+def _kind_label(key: str):
+    try:
+        return import_kinds.get(key).label
+    except import_kinds.UnknownKind:
+        return key
+
+
+@importing
 def imports_view(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
+    kinds = import_kinds.allowed(request.user)
+    form = UploadForm(kinds, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -256,7 +278,7 @@ def imports_view(request):
         else:
             return redirect("registry:import", pk=job.pk)
     jobs = ImportJob.objects.filter(created_by=request.user)[:20]
-    return render(request, "registry/imports.html", {"form": form, "jobs": jobs, "kinds": KIND_LABELS})
+    return render(request, "registry/imports.html", {"form": form, "jobs": jobs, "kinds": kinds})
 
 
 def _own_job(request, pk: int) -> ImportJob:
@@ -264,14 +286,14 @@ def _own_job(request, pk: int) -> ImportJob:
     return get_object_or_404(ImportJob, pk=pk, created_by=request.user)
 
 
-@view("registry.import")
+@importing
 def import_view(request, pk: int):
     job = _own_job(request, pk)
     template = "registry/_import_progress.html" if request.headers.get("HX-Request") else "registry/import_job.html"
-    return render(request, template, {"job": job, "kind_label": KIND_LABELS.get(job.kind, job.kind)})
+    return render(request, template, {"job": job, "kind_label": _kind_label(job.kind)})
 
 
-@view("registry.import")
+@importing
 def import_errors(request, pk: int):
     job = _own_job(request, pk)
     if not job.error_file:
@@ -284,10 +306,14 @@ def import_errors(request, pk: int):
     return response
 
 
-@view("registry.import")
+@login_required
 def template_view(request, kind: str, fmt: str = "xlsx"):
-    if kind not in sheets.KINDS:
-        raise Http404
+    try:
+        spec = import_kinds.get(kind)
+    except import_kinds.UnknownKind:
+        raise Http404 from None
+    if not spec.allows(request.user):
+        raise PermissionDenied
     if fmt == "csv":
         response = HttpResponse(sheets.csv_template(kind), content_type="text/csv; charset=utf-8")
     else:

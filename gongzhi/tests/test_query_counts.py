@@ -17,9 +17,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gongzhi.areas.models import Area
-from gongzhi.cases import categories, intake, open311, workflow
+from gongzhi.cases import categories, intake, open311, reporters, workflow
 from gongzhi.cases.models import Category
-from gongzhi.conftest import C1, G1, S1, sign_in
+from gongzhi.conftest import C1, G1, RESIDENT, S1, sign_in
 from gongzhi.deliberation import topics
 from gongzhi.deliberation.tests.conftest import residents
 from gongzhi.orgs import services as orgs
@@ -87,7 +87,7 @@ def city(world, departments, cast, register, settings):  # noqa: F811
         forget()
     categories.load_defaults()
     kinds = list(Category.objects.filter(parent__isnull=False, is_active=True).order_by("code")[:8])
-    cases = [intake.report(actor=cast.grid_worker, channel="grid_patrol", category=kinds[i % len(kinds)],
+    cases = [intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=kinds[i % len(kinds)],
                            description=f"门口垃圾{i}", lon=0.1 + i / 100, lat=0.5).case for i in range(ROWS + 4)]
     for case in cases[-4:]:  # 24 wait in the inbox; these have a longer history for the case page
         workflow.act(actor=cast.dispatcher, case=case, action="accept")
@@ -96,9 +96,9 @@ def city(world, departments, cast, register, settings):  # noqa: F811
     people = residents(register, ROWS)
     community = Area.objects.unscoped().get(code=C1)
     for i in range(ROWS):
-        topic = topics.propose(actor=None, area=community, title=f"议题{i}", source="resident", proposer=people[i])
-        topics.support(topic=topic, person=register.zhang)
-        topics.comment(topic=topic, text="赞成", person=register.li)
+        topic = topics.propose(actor=RESIDENT, area=community, title=f"议题{i}", source="resident", proposer=people[i])
+        topics.support(topic=topic, person=register.zhang, actor=RESIDENT)
+        topics.comment(topic=topic, text="赞成", person=register.li, actor=RESIDENT)
     orgs.add_organizations(actor=cast.system_admin, organizations=[
         Organization(kind=OrgKind.PARTY_GROUP, name=f"第{i}党小组", area_id=G1 if i % 2 else C1) for i in range(ROWS)])
     orgs.add_departments(actor=cast.system_admin, departments=[

@@ -4,6 +4,7 @@ from gongzhi.accounts import scoping
 from gongzhi.cases.models import CASE_ROLES
 from gongzhi.cases.overview import COMMAND_ROLES
 from gongzhi.deliberation.models import DELIBERATION_ROLES
+from gongzhi.registry import import_kinds
 
 from .mygrid import PATROL_ROLES
 
@@ -14,4 +15,5 @@ def navigation(request):
         return {}
     roles = scoping.roles(user)
     return {"works_cases": bool(roles & CASE_ROLES), "commands": bool(roles & COMMAND_ROLES),
-            "patrols": bool(roles & PATROL_ROLES), "deliberates": bool(roles & DELIBERATION_ROLES)}
+            "patrols": bool(roles & PATROL_ROLES), "deliberates": bool(roles & DELIBERATION_ROLES),
+            "imports": bool(import_kinds.allowed(user))}

@@ -16,8 +16,8 @@ from shapely.geometry import mapping, shape
 from gongzhi.accounts import scoping
 from gongzhi.accounts.roles import Role
 from gongzhi.areas.models import Area
-from gongzhi.cases import inbox, intake
-from gongzhi.cases.models import OPEN_STATES, Case, Channel
+from gongzhi.cases import inbox, intake, reporters
+from gongzhi.cases.models import OPEN_STATES, Case
 
 # Who walks a patch: the grid worker, and the community worker who covers the community's grids.
 PATROL_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_WORKER})
@@ -30,11 +30,6 @@ TOLERANCE = 0.00005  # degrees (about 5 m): a grid's outline for a phone screen
 
 def patrols(user: Any) -> bool:
     return bool(scoping.roles(user) & PATROL_ROLES)
-
-
-def channel_for(user: Any) -> str:
-    """A grid worker's report is a grid patrol's; a community worker's, an inspection's."""
-    return Channel.GRID_PATROL if Role.GRID_WORKER in scoping.roles(user) else Channel.INSPECTION
 
 
 def grids(user: Any) -> list[Area]:
@@ -71,26 +66,14 @@ def open_count(user: Any) -> int:
 
 def report(user: Any, *, category: str, description: str, lon: float | None, lat: float | None,
            address_text: str, photos: list, token: str) -> intake.Receipt:
-    """Files what the worker found on the patch, with the photos already checked by the form.
-    (`photos`: cases.photos.Cleaned.) The form's token is the idempotency key: a resubmitted form (a second tap, a flaky network)
-    returns the first case and adds no photos twice. IntakeError names the field at fault."""
+    """Files what the worker found on the patch, with the photos already checked by the form
+    (`photos`: cases.photos.Cleaned), through their role's channel. The form's token is the
+    idempotency key: a resubmitted form (a second tap, a flaky network) returns the first case
+    and adds no photos twice. IntakeError names the field at fault."""
     from gongzhi.cases import categories
-    from gongzhi.cases import photos as case_photos
 
     leaf = categories.active(category)
     if leaf is None:
         raise intake.IntakeError(_("请选择事件类型"), "category")
-    address = None
-    if lon is None or lat is None:
-        from gongzhi.registry import matching
-
-        address, why = matching.find_address(user, address_text)
-        if address is None:
-            raise intake.IntakeError(why, "address")
-    receipt = intake.report(actor=user, channel=channel_for(user), category=leaf, description=description,
-                            lon=lon, lat=lat, address=address, address_text=address_text,
-                            idempotency_key=f"patrol:{user.pk}:{token}")
-    if receipt.created:
-        for data in photos:
-            case_photos.attach(actor=user, case=receipt.case, data=data)
-    return receipt
+    return intake.report(source=reporters.staff(user, via="patrol"), category=leaf, description=description,
+                         lon=lon, lat=lat, address_text=address_text, idempotency_key=token, photos=photos)

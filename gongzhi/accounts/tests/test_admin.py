@@ -5,17 +5,18 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from gongzhi.accounts import services as accounts
 from gongzhi.accounts.models import RoleAssignment
 from gongzhi.areas.models import Area
 from gongzhi.audit.models import AuditEntry
-from gongzhi.conftest import C1, CITY, G1, JINJIANG, PASSWORD, S1, box, feature, sign_in
+from gongzhi.conftest import C1, CITY, G1, JINJIANG, PASSWORD, S1, SYSTEM, box, feature, sign_in
 from gongzhi.orgs.models import Organization
 
 
 @pytest.mark.parametrize(("who", "allowed"), [
     ("system_admin", True), ("security_admin", True), ("audit_admin", True), ("dispatcher", True),
     ("grid_worker", False), ("community_worker", False), ("handler", False), ("leader", False),
-    ("revoked", False), ("nobody", False),
+    ("org_staff", False), ("revoked", False), ("nobody", False),
 ])
 def test_only_administrative_roles_enter_the_admin(client, cast, who, allowed):
     response = client.post("/admin/login/", {"username": who, "password": PASSWORD})
@@ -90,6 +91,39 @@ def test_granting_a_role_in_the_admin_checks_the_rules(client, cast):
     assert RoleAssignment.objects.unscoped().filter(user=newcomer, role="grid_worker", area_id=G1).exists()
 
 
+def test_granting_an_organisations_staff_and_a_sensitive_group_in_the_admin(client, cast, social_orgs):
+    from gongzhi.registry.models import Tag
+
+    Tag.objects.update_or_create(code="drug", defaults={"name": "吸毒人员", "sensitive": True})
+    sign_in(client, cast.system_admin)
+    add = "/admin/accounts/roleassignment/add/"
+    form = client.get(add).content.decode()
+    assert "吸毒人员" in form and 'name="organization"' in form and "老年人" not in form  # sensitive ones only
+    org = social_orgs["c1_social_org"]
+    newcomer = cast.nobody
+    wrong_holder = client.post(add, {"user": newcomer.pk, "role": "org_staff", "area": C1})
+    errors = wrong_holder.context["adminform"].form.errors
+    assert "组织工作人员的授权范围须是一个组织" in " ".join(errors["organization"])
+    wrong_kind = client.post(add, {"user": newcomer.pk, "role": "org_staff", "organization": org.pk,
+                                   "categories": ["drug"]})
+    assert "只有查阅人口信息的角色才能授予敏感类别" in " ".join(wrong_kind.context["adminform"].form.errors["categories"])
+    elsewhere = Organization.objects.create(kind="workstation", name="和平社区工作站", area_id="510104001001")
+    wuhou_admin = accounts.create_staff(actor=SYSTEM, username="wuhou_admin", password=PASSWORD, must_change=False)
+    accounts.assign_role(actor=SYSTEM, user=wuhou_admin, role="system_admin", area=Area.objects.unscoped().get(
+        code="510107000000"))
+    sign_in(client, wuhou_admin)
+    outside = client.post(add, {"user": newcomer.pk, "role": "org_staff", "organization": elsewhere.pk})
+    assert "不在您的管辖范围内" in " ".join(outside.context["adminform"].form.errors["organization"])
+    sign_in(client, cast.system_admin)
+    assert not RoleAssignment.objects.unscoped().filter(user=newcomer).exists()
+    ok = client.post(add, {"user": newcomer.pk, "role": "org_staff", "organization": org.pk})
+    assert ok.status_code == 302
+    assert RoleAssignment.objects.unscoped().get(user=newcomer, role="org_staff").organization == org
+    named = client.post(add, {"user": newcomer.pk, "role": "community_worker", "area": C1, "categories": ["drug"]})
+    assert named.status_code == 302
+    assert RoleAssignment.objects.unscoped().get(user=newcomer, role="community_worker").categories == ["drug"]
+
+
 def test_importing_a_bad_file_in_the_admin_lists_problems_and_imports_nothing(client, cast):
     sign_in(client, cast.system_admin)
     doc = {"type": "FeatureCollection", "features": [
@@ -136,7 +170,7 @@ def test_the_coverage_page_lists_gaps_within_scope(client, cast):
     from gongzhi.areas import importers
 
     features, _ = importers.read_geojson(json.dumps(feature_doc))
-    assert importers.import_areas(features, actor=None).ok
+    assert importers.import_areas(features, actor=SYSTEM).ok
     sign_in(client, cast.city_dispatcher)
     page = client.get("/admin/areas/area/coverage/").content.decode()
     assert "和平社区居委会" in page and "平方米" in page and "全覆盖" in page

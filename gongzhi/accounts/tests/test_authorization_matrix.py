@@ -38,13 +38,26 @@ from gongzhi.accounts import access, scoping
 from gongzhi.accounts import services as accounts
 from gongzhi.accounts.roles import ADMIN_SITE_ROLES, ROLE_PERMISSIONS, Role
 from gongzhi.common.scoped import ScopedModel
-from gongzhi.conftest import C1, JINJIANG, PASSWORD, build_cast, build_departments, build_world, sign_in
+from gongzhi.conftest import (
+    C1,
+    JINJIANG,
+    PASSWORD,
+    RESIDENT,
+    SYSTEM,
+    build_cast,
+    build_departments,
+    build_organizations,
+    build_world,
+    sign_in,
+)
 
 JINJIANG_COMMUNITY, JINJIANG_GRID, G1 = "510104001001", "510104001001001", "510107001001001"
 IN_G1 = {"lon": 0.25, "lat": 0.5}
 IN_JINJIANG = {"lon": 3.0, "lat": 1.0}
 PHONE_IN, PHONE_OUT = "13812345678", "13700001111"
 ANONYMOUS = "anonymous"
+GRANTED = "granted_worker"  # beside the cast: a community worker whose grant names SENSITIVE_TAG
+SENSITIVE_TAG, SENSITIVE_NAME = "community_correction", "钱七"
 
 
 # ---------------------------------------------------------------- the URL patterns
@@ -100,14 +113,15 @@ def _build(media) -> World:
 
     world = build_world()
     departments = build_departments()
-    cast = build_cast(world, departments)
+    social_orgs = build_organizations()
+    cast = build_cast(world, departments, social_orgs)
     users = {name: getattr(cast, name) for name in cast}
     categories.load_defaults()
 
     def house(community: str, parts, point) -> Any:
         address = addresses.ensure_address(community=Area.objects.unscoped().get(code=community), components=parts,
                                            **point)
-        return houses.register_house(actor=None, address=address)
+        return houses.register_house(actor=SYSTEM, address=address)
 
     h1 = house(C1, [("road", "桂溪路"), ("number", "18号"), ("estate", "锦绣花园"), ("building", "1栋"),
                     ("unit", "2单元"), ("room", "301")], IN_G1)
@@ -117,16 +131,16 @@ def _build(media) -> World:
     spare_out = addresses.ensure_address(community=Area.objects.unscoped().get(code=JINJIANG_COMMUNITY), lon=3.1,
                                          lat=1.1, components=[("road", "春熙路"), ("number", "11号")])
     day = dt.date(2020, 1, 1)
-    zhang = people.register_person(actor=None, name="张三", residency="registered", id_number=id_number(), house=h1,
+    zhang = people.register_person(actor=SYSTEM, name="张三", residency="registered", id_number=id_number(), house=h1,
                                    relation_to_head="head", since=day)
-    smith = people.register_person(actor=None, name="John Smith", residency="overseas", passport_type="P",
+    smith = people.register_person(actor=SYSTEM, name="John Smith", residency="overseas", passport_type="P",
                                    passport_number="E12345678", nationality="GBR", house=h3, since=day)
-    shop = entities.register_entity(actor=None, kind="shop", name="成都锦绣便利店", uscc=uscc(), address=h1.address,
+    shop = entities.register_entity(actor=SYSTEM, kind="shop", name="成都锦绣便利店", uscc=uscc(), address=h1.address,
                                     legal_rep=zhang)
-    stall = entities.register_entity(actor=None, kind="shop", name="春熙路小卖部", uscc=uscc(org="MA6C0A2C"),
+    stall = entities.register_entity(actor=SYSTEM, kind="shop", name="春熙路小卖部", uscc=uscc(org="MA6C0A2C"),
                                      address=h3.address)
-    link_in = phones.link_phone(actor=None, number=PHONE_IN, person=zhang)
-    link_out = phones.link_phone(actor=None, number=PHONE_OUT, person=smith)
+    link_in = phones.link_phone(actor=SYSTEM, number=PHONE_IN, person=zhang)
+    link_out = phones.link_phone(actor=SYSTEM, number=PHONE_OUT, person=smith)
     review_in = AddressReview.objects.create(raw_text="桂溪路十八号", source="matrix", area_id=G1)
     review_out = AddressReview.objects.create(raw_text="春熙路九号", source="matrix", area_id=JINJIANG_COMMUNITY)
     from gongzhi.registry.models import IdentityReview
@@ -141,33 +155,45 @@ def _build(media) -> World:
         return made
 
     leaf = Category.objects.filter(parent__isnull=False, is_active=True).order_by("code").first()
-    case_in = intake.report(actor=None, channel="hotline", category=leaf, description="门口垃圾", **IN_G1).case
-    case_out = intake.report(actor=None, channel="hotline", category=leaf, description="路灯不亮", **IN_JINJIANG).case
+    # Reported by a resident on the portal, each with a photo as such a report leaves it.
+    from gongzhi.cases import photos, reporters
+    from gongzhi.common.actors import ResidentActor
+
+    resident = reporters.portal(ResidentActor("反映人"), Area.objects.unscoped().get(level="city"))
+    case_in, case_out = (intake.report(source=resident, category=leaf, description=text,
+                                       photos=[photos.clean(_png())], **where).case
+                         for text, where in (("门口垃圾", IN_G1), ("路灯不亮", IN_JINJIANG)))
     # Dispatched to the handler's unit, so the handler's scope (a department) holds it too.
     workflow.act(actor=cast.dispatcher, case=case_in, action="accept")
     workflow.act(actor=cast.dispatcher, case=case_in, action="dispatch", department=departments["s1_city_management"])
     case_in.refresh_from_db()
-    # A photo on each, as a resident's report leaves it.
-    from gongzhi.cases import photos
-
-    def photo(case) -> Any:
-        [made] = photos.attach_reported(case=case, photos=[photos.clean(_png())])
-        return made
-    case_photos = {case.pk: photo(case) for case in (case_in, case_out)}
+    case_photos = {case.pk: case.photos.get() for case in (case_in, case_out)}
 
     deliberation = _deliberation(world, (zhang, smith))
-    org_in = Organization.objects.create(kind="workstation", name="洗面桥社区工作站", area_id=C1)
+    org_in = social_orgs["c1_social_org"]  # the org-staff member of the cast works for it
+    org_beside = Organization.objects.create(kind="workstation", name="洗面桥社区工作站", area_id=C1)
     org_out = Organization.objects.create(kind="workstation", name="和平社区工作站", area_id=JINJIANG_COMMUNITY)
     department_out = Department.objects.create(kind=DepartmentKind.CITY_MANAGEMENT, name="锦江区城管", area_id=JINJIANG)
-    outsider = accounts.create_staff(actor=None, username="jinjiang_grid_worker", password=PASSWORD,
+    outsider = accounts.create_staff(actor=SYSTEM, username="jinjiang_grid_worker", password=PASSWORD,
                                      full_name="锦江网格员", must_change=False)
     # Signs in over the API with a password alone (no role asks for a second factor).
-    accounts.create_staff(actor=None, username="matrix_login", password=PASSWORD, full_name="矩阵", must_change=False)
-    outside_assignment = accounts.assign_role(actor=None, user=outsider, role=Role.GRID_WORKER,
+    accounts.create_staff(actor=SYSTEM, username="matrix_login", password=PASSWORD, full_name="矩阵", must_change=False)
+    outside_assignment = accounts.assign_role(actor=SYSTEM, user=outsider, role=Role.GRID_WORKER,
                                               area=world[JINJIANG_GRID])
 
+    # A person in a sensitive group (社区矫正) in G1, and a community worker of C1 whose grant
+    # names that group (the cast's community worker's does not).
+    Tag.objects.update_or_create(code=SENSITIVE_TAG, defaults={"name": "社区矫正对象", "sensitive": True})
+    corrected = people.register_person(actor=SYSTEM, name=SENSITIVE_NAME, residency="registered",
+                                       id_number=id_number(born="19750505", serial="357"),
+                                       house=h1, relation_to_head="other", since=day, tags=[SENSITIVE_TAG])
+    granted = accounts.create_staff(actor=SYSTEM, username="granted_worker", password=PASSWORD, full_name="矫正专干",
+                                    must_change=False)
+    accounts.assign_role(actor=SYSTEM, user=granted, role=Role.COMMUNITY_WORKER, area=world[C1],
+                         categories=[SENSITIVE_TAG])
+
     sessions: dict[str, str] = {}
-    for name, user in users.items():
+    for name, user in [*users.items(), (GRANTED, granted)]:
         client = sign_in(Client(), user)
         sessions[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
 
@@ -211,7 +237,7 @@ def _build(media) -> World:
     objects = SimpleNamespace(
         areas=(world[G1], world[JINJIANG_GRID]),
         communities=(world[C1], world[JINJIANG_COMMUNITY]),
-        organizations=(org_in, org_out),
+        organizations=(org_in, org_out), org_beside=org_beside, sensitive_person=corrected, granted=granted,
         departments=(departments["s1_city_management"], department_out),
         people=(zhang, smith), houses=(h1, h3), addresses=(h1.address, h3.address),
         spare_addresses=(spare_in, spare_out), entities=(shop, stall), phone_links=(link_in, link_out),
@@ -241,31 +267,39 @@ def _deliberation(world, residents) -> dict:
     made: dict[str, list] = {"councils": [], "topics": [], "disclosures": [], "published": []}
     meetings_by_topic, topic_photos = {}, {}
     for code, person in zip((C1, JINJIANG_COMMUNITY), residents, strict=True):
-        council = councils.establish(actor=None, area=world[code], kind="deliberation", name="矩阵议事会")
-        councils.add_member(actor=None, council=council, person=person, term_start=dt.date(2025, 1, 1))
-        topic = topics.propose(actor=None, area=world[code], title="矩阵议题", source="resident", proposer=person,
+        council = councils.establish(actor=SYSTEM, area=world[code], kind="deliberation", name="矩阵议事会")
+        councils.add_member(actor=SYSTEM, council=council, person=person, term_start=dt.date(2025, 1, 1))
+        topic = topics.propose(actor=RESIDENT, area=world[code], title="矩阵议题", source="resident", proposer=person,
                                photos=[photos.clean(_png())])
         topic_photos[topic.pk] = topic.photos.get()
-        topics.take_up(actor=None, topic=topic, council=council)
-        (step,) = procedures.choose(actor=None, topic=topic, template=template)
-        meetings_by_topic[topic.pk] = meetings.schedule(actor=None, step=step, scheduled_at=dt.datetime(
+        topics.take_up(actor=SYSTEM, topic=topic, council=council)
+        (step,) = procedures.choose(actor=SYSTEM, topic=topic, template=template)
+        meetings_by_topic[topic.pk] = meetings.schedule(actor=SYSTEM, step=step, scheduled_at=dt.datetime(
             2026, 1, 5, 9, tzinfo=dt.UTC), place="议事厅")
         made["councils"].append(council)
         made["topics"].append(topic)
-        made["disclosures"].append(disclosures.draft(actor=None, area=world[code], kind="fund", title="矩阵公开",
+        made["disclosures"].append(disclosures.draft(actor=SYSTEM, area=world[code], kind="fund", title="矩阵公开",
                                                      body="收入1万元"))
-        made["published"].append(disclosures.publish(actor=None, disclosure=disclosures.draft(
-            actor=None, area=world[code], kind="project", title="矩阵已公开", body="支出1万元")))
+        made["published"].append(disclosures.publish(actor=SYSTEM, disclosure=disclosures.draft(
+            actor=SYSTEM, area=world[code], kind="project", title="矩阵已公开", body="支出1万元")))
     return {**{name: tuple(rows) for name, rows in made.items()}, "meetings": meetings_by_topic,
             "topic_photos": topic_photos}
+
+
+def rolled_back():
+    """A transaction the test rolls back, marked as a test case's (as Django's TestCase marks its
+    own): a service opening the outermost transaction (atomic(durable=True)) runs inside it as it
+    would on its own."""
+    block = transaction.atomic()
+    block._from_testcase = True
+    return block
 
 
 @pytest.fixture(scope="module")
 def matrix(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("matrix-media")
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast, MEDIA_ROOT=media), \
-            transaction.atomic():
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast, MEDIA_ROOT=media), rolled_back():
         yield _build(media)
         transaction.set_rollback(True)
 
@@ -327,10 +361,7 @@ def expected(rule: access.Rule, user, obj, kwargs: dict) -> set[str]:
         if not rule.permission:  # entered; inside, each page by its model's permissions
             return {"admitted", "forbidden", "not found"}
         return {"admitted"} if rule.permission in perms else {"forbidden"}
-    if rule.kind == access.PERMISSION:
-        may = (rule.permissions[kwargs[rule.by]] if rule.by else rule.permission) in perms
-    else:
-        may = bool(roles & rule.roles)
+    may = rule.admits(perms, kwargs) if rule.kind == access.PERMISSION else bool(roles & rule.roles)
     inside = in_scope(user, obj, rule.roles if rule.kind == access.ROLES else None) if rule.scoped else True
     if may:
         return {"admitted"} if inside else {"not found"}
@@ -549,7 +580,7 @@ def _client(matrix: World, who: str) -> Client:
 def send(client: Client, probe: Probe, url: str, obj, roles: set[str]):
     """The request, in a savepoint rolled back after it (a write leaves nothing behind)."""
     body = probe.body(obj, roles) if callable(probe.body) else probe.body
-    with transaction.atomic():
+    with rolled_back():
         if probe.method == "get":
             response = client.get(url)
         elif url.startswith("/api/") and not probe.files:
@@ -562,7 +593,8 @@ def send(client: Client, probe: Probe, url: str, obj, roles: set[str]):
 
 
 PRINCIPALS = [ANONYMOUS, "grid_worker", "other_grid_worker", "community_worker", "dispatcher", "city_dispatcher",
-              "leader", "handler", "system_admin", "security_admin", "audit_admin", "multi", "revoked", "nobody"]
+              "leader", "handler", "org_staff", "system_admin", "security_admin", "audit_admin", "multi", "revoked",
+              "nobody"]
 
 
 # ---------------------------------------------------------------- the declarations themselves
@@ -588,12 +620,14 @@ def test_rules_agree_with_the_tables_they_restate():
     from gongzhi.cases.workflow import TRANSITIONS
     from gongzhi.deliberation.models import DELIBERATION_ROLES
     from gongzhi.deliberation.scope import KEEPERS
+    from gongzhi.registry import import_kinds
     from gongzhi.registry.exporters import EXPORTS
 
     assert set(access.CASE_WORK) == CASE_ROLES == {r for t in TRANSITIONS.values() for r in t.roles}
     assert set(access.CASE_PHOTO) == PHOTO_ROLES
     assert set(access.DELIBERATION) == DELIBERATION_ROLES and set(access.DELIBERATION_KEEP) == KEEPERS
     assert {kind: spec[2] for kind, spec in EXPORTS.items()} == access.EXPORT_PERMISSIONS
+    assert {kind.key: kind.permission for kind in import_kinds.kinds()} == access.IMPORT_PERMISSIONS
 
 
 def test_every_permission_a_rule_names_exists(db):
@@ -675,6 +709,59 @@ def test_model_admin_pages_answer_by_the_models_permissions(matrix, db, model):
     assert not wrong, f"{opts.label}'s admin pages:\n  " + "\n  ".join(wrong)
 
 
+# ---------------------------------------------------------------- holders: organisations and sensitive groups
+def test_an_organisations_staff_see_their_organisation_and_no_other(matrix, db):
+    """The walk above asks for one organisation in G1 and one in 锦江区; here the organisation
+    beside theirs in the same community too, and the list."""
+    o, client = matrix.o, _client(matrix, "org_staff")
+    own, beside, outside = o.organizations[0], o.org_beside, o.organizations[1]
+    assert client.get(f"/api/v1/organizations/{own.pk}").json()["name"] == own.name
+    for other in (beside, outside):
+        assert client.get(f"/api/v1/organizations/{other.pk}").status_code == 404
+    assert [row["id"] for row in client.get("/api/v1/organizations").json()["items"]] == [own.pk]
+    # Nothing else of the community: its places, register and cases hold no organisation.
+    assert client.get(f"/api/v1/areas/{own.area_id}").status_code in (403, 404)
+    assert client.get("/api/v1/registry/search?q=张").status_code == 403
+
+
+def _person_keys(table: dict[str, Probe], o: SimpleNamespace) -> list[str]:
+    """The patterns that name one person: their pages, API and writes."""
+    return sorted(key for key, probe in table.items() if probe.objects is o.people)
+
+
+@pytest.mark.parametrize(("who", "want"), [("community_worker", "not found"), (GRANTED, "admitted")])
+def test_a_person_in_a_sensitive_group_is_seen_only_through_a_grant_naming_it(matrix, db, who, want):
+    o = matrix.o
+    table = probes(o)
+    keys = _person_keys(table, o)
+    assert {"registry:person", "api:person_view", "api:reveal_person"} <= set(keys)
+    wrong = []
+    for key in keys:
+        probe = table[key]
+        kwargs = probe.args(o.sensitive_person) if callable(probe.args) else dict(probe.args)
+        query = probe.query(o.sensitive_person) if callable(probe.query) else dict(probe.query)
+        url = _url(key, probe, kwargs, query)
+        response = send(_client(matrix, who), probe, url, o.sensitive_person, {Role.COMMUNITY_WORKER})
+        got = outcome(response, url, missing_to=probe.missing_to)
+        if got != want:
+            wrong.append(f"{probe.method.upper()} {url}: {response.status_code} is {got}")
+    assert not wrong, f"{who}, expected {want}:\n  " + "\n  ".join(wrong)
+
+
+@pytest.mark.parametrize(("who", "listed"), [("community_worker", False), (GRANTED, True)])
+def test_lists_omit_a_person_in_a_sensitive_group_unless_the_grant_names_it(matrix, db, who, listed):
+    o, client = matrix.o, _client(matrix, who)
+    name, house_page = SENSITIVE_NAME, reverse("registry:house", kwargs={"pk": o.houses[0].pk})
+    api = client.get(f"/api/v1/registry/search?q={name[0]}").json()
+    assert (name in [p["name"] for p in api["people"]]) is listed
+    assert (name in client.get(reverse("registry:search"), {"q": name[0]}).content.decode()) is listed
+    residents = client.get(f"/api/v1/registry/houses/{o.houses[0].pk}").json()["residents"]
+    assert (o.sensitive_person.pk in [r["person"]["id"] for r in residents]) is listed
+    page = client.get(house_page).content.decode()
+    assert (name in page) is listed
+    assert "张三" in page  # the person beside them in the same house is listed either way
+
+
 # ---------------------------------------------------------------- administrators cannot help themselves
 # (issue 15, items 1 and 2): a self-grant, a working role for an administrator, and one
 # administrator resetting another's credentials are refused whoever of them tries.
@@ -703,7 +790,7 @@ def test_no_single_administrator_resets_another_administrators_credentials(matri
     from gongzhi.accounts.models import CredentialReset
 
     client, target = _client(matrix, who), matrix.users[ADMINISTRATORS[who]]
-    with transaction.atomic():
+    with rolled_back():
         client.post(f"/admin/accounts/user/{target.pk}/password/",
                     {"new_password1": "Takeover#2026", "new_password2": "Takeover#2026"})
         client.post("/admin/accounts/user/", {"action": "reset_authenticator", "_selected_action": [target.pk]})

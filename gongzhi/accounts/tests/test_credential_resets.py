@@ -16,7 +16,7 @@ from gongzhi.accounts import resets, services
 from gongzhi.accounts.models import CredentialReset
 from gongzhi.accounts.roles import Role
 from gongzhi.audit.models import AuditEntry
-from gongzhi.conftest import CITY, PASSWORD, sign_in
+from gongzhi.conftest import CITY, PASSWORD, SYSTEM, sign_in
 
 TEMP = "Temp#2026abc"
 RESETS = "/admin/accounts/credentialreset/"
@@ -24,8 +24,8 @@ RESETS = "/admin/accounts/credentialreset/"
 
 @pytest.fixture
 def second_security_admin(cast, world):
-    other = services.create_staff(actor=None, username="security_admin_2", password=PASSWORD, must_change=False)
-    services.assign_role(actor=None, user=other, role=Role.SECURITY_ADMIN, area=world[CITY])
+    other = services.create_staff(actor=SYSTEM, username="security_admin_2", password=PASSWORD, must_change=False)
+    services.assign_role(actor=SYSTEM, user=other, role=Role.SECURITY_ADMIN, area=world[CITY])
     return other
 
 
@@ -135,7 +135,7 @@ def test_the_servers_shell_resets_at_once_audited_as_the_shell(cast):
     assert not TOTPDevice.objects.filter(user=target).exists()
     for action in ("accounts.password.reset", "accounts.otp.reset"):
         entry = AuditEntry.objects.get(action=action, target_id=str(target.pk))
-        assert entry.actor_id is None and entry.actor_name == "server shell"
+        assert entry.actor_id is None and entry.actor_name == "系统：server shell"
         assert entry.source.startswith("cli:accounts reset-credentials")
 
 

@@ -7,7 +7,7 @@ from gongzhi.accounts import services
 from gongzhi.accounts.models import RoleAssignment
 from gongzhi.accounts.roles import Role
 from gongzhi.audit.models import AuditEntry
-from gongzhi.conftest import C1, CITY, G1, PASSWORD, S1
+from gongzhi.conftest import C1, CITY, G1, PASSWORD, S1, SYSTEM
 
 
 @pytest.fixture
@@ -66,8 +66,8 @@ def test_granting_outside_ones_own_area_is_refused(cast, world, newcomer):
     from gongzhi.accounts import scoping
 
     # A system administrator of 武侯区 cannot hand out 锦江区.
-    district_admin = services.create_staff(actor=None, username="wuhou_admin", password=PASSWORD)
-    services.assign_role(actor=None, user=district_admin, role=Role.SYSTEM_ADMIN, area=world["510107000000"])
+    district_admin = services.create_staff(actor=SYSTEM, username="wuhou_admin", password=PASSWORD)
+    services.assign_role(actor=SYSTEM, user=district_admin, role=Role.SYSTEM_ADMIN, area=world["510107000000"])
     with pytest.raises(scoping.OutOfScope):
         services.assign_role(actor=district_admin, user=newcomer, role=Role.GRID_WORKER,
                              area=world["510104001001001"])
@@ -94,4 +94,4 @@ def test_revoking_keeps_history_and_is_audited(cast, world, newcomer):
 def test_weak_passwords_are_refused(cast):
     for weak in ("short1!", "12345678", "password", "newcomer2"):
         with pytest.raises(ValidationError):
-            services.create_staff(actor=None, username="newcomer2", password=weak)
+            services.create_staff(actor=SYSTEM, username="newcomer2", password=weak)

@@ -22,6 +22,7 @@ VISIBLE_AREAS = [
     ("leader", UNDER_WUHOU),
     # A handler's department sits on S1: places are never routed, so it sees S1's places.
     ("handler", UNDER_S1),
+    ("org_staff", set()),  # held on an organisation, not a place
     ("system_admin", ALL),
     ("security_admin", ALL),
     ("audit_admin", set()),  # the audit administrator reads the audit log and nothing else

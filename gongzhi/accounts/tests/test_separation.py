@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from gongzhi.accounts import scoping, services
 from gongzhi.accounts.models import RoleAssignment
 from gongzhi.accounts.roles import Role
-from gongzhi.conftest import C1, CITY, G1, PASSWORD, sign_in
+from gongzhi.conftest import C1, CITY, G1, PASSWORD, SYSTEM, sign_in
 
 ADD = "/admin/accounts/roleassignment/add/"
 
@@ -53,7 +53,7 @@ def test_a_working_role_holder_cannot_become_an_administrator(cast, world):
 
 def test_the_system_bootstrap_keeps_the_separation_too(cast, world):
     with pytest.raises(ValidationError, match="三权分立"):
-        services.assign_role(actor=None, user=cast.audit_admin, role=Role.LEADER, area=world[CITY])
+        services.assign_role(actor=SYSTEM, user=cast.audit_admin, role=Role.LEADER, area=world[CITY])
 
 
 def test_nobody_grants_or_revokes_their_own_assignments(cast, world):
@@ -67,7 +67,7 @@ def test_nobody_grants_or_revokes_their_own_assignments(cast, world):
 
 
 def test_the_bulk_grant_refuses_administrators_and_oneself(cast, world):
-    newcomer = services.create_staff(actor=None, username="newcomer", password=PASSWORD)
+    newcomer = services.create_staff(actor=SYSTEM, username="newcomer", password=PASSWORD)
     batch = [RoleAssignment(user=newcomer, role=Role.GRID_WORKER, area=world[G1]),
              RoleAssignment(user=cast.audit_admin, role=Role.GRID_WORKER, area=world[G1])]
     with pytest.raises(services.RoleError, match="audit_admin"):

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongzhi.accounts import passwords, sessions
 from gongzhi.audit.models import AuditEntry
-from gongzhi.conftest import PASSWORD
+from gongzhi.conftest import PASSWORD, SYSTEM
 
 
 def _code(device: TOTPDevice) -> str:
@@ -84,7 +84,7 @@ def test_a_leader_without_sensitive_rights_needs_no_second_factor(cast):
 
 
 def test_a_reset_password_is_changed_at_the_next_sign_in(cast):
-    passwords.reset(cast.leader, "Reset#2026x")
+    passwords.reset(cast.leader, "Reset#2026x", actor=SYSTEM)
     client = Client()
     client.post("/accounts/login/", {"username": "leader", "password": "Reset#2026x"})
     assert client.get("/w/")["Location"].startswith("/accounts/password/")

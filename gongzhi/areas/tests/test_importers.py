@@ -8,12 +8,12 @@ import pytest
 from gongzhi.areas import exporters, importers
 from gongzhi.areas.models import Area
 from gongzhi.audit.models import AuditEntry
-from gongzhi.conftest import C1, G1, WORLD, box, feature, world_collection
+from gongzhi.conftest import C1, G1, SYSTEM, WORLD, box, feature, world_collection
 
 
 def run(collection: dict, **kwargs) -> importers.ImportReport:
     features, problems = importers.read_geojson(json.dumps(collection, ensure_ascii=False))
-    return importers.import_areas(features, actor=None, read_problems=problems, **kwargs)
+    return importers.import_areas(features, actor=SYSTEM, read_problems=problems, **kwargs)
 
 
 def with_features(*extra) -> dict:
@@ -125,7 +125,7 @@ def test_csv_with_geometry_from_a_geojson_file(db):
         shapes.append({"type": "Feature", "properties": {"code": p["code"]}, "geometry": f["geometry"]})
     features, problems = importers.read_csv("\n".join(rows), json.dumps({"type": "FeatureCollection",
                                                                            "features": shapes}))
-    report = importers.import_areas(features, actor=None, read_problems=problems)
+    report = importers.import_areas(features, actor=SYSTEM, read_problems=problems)
     assert report.ok and len(report.created) == len(WORLD)
     assert Area.objects.unscoped().get(code=C1).short_name == "洗面桥社区"
 
@@ -133,7 +133,7 @@ def test_csv_with_geometry_from_a_geojson_file(db):
 def test_csv_rows_are_numbered_like_the_spreadsheet(db):
     text = "code,name,level,parent_code\n510100000000,成都市,市,\n510107000000,,区,510100000000\n"
     features, problems = importers.read_csv(text)
-    report = importers.import_areas(features, actor=None, read_problems=problems)
+    report = importers.import_areas(features, actor=SYSTEM, read_problems=problems)
     assert [(p.where, p.code) for p in report.problems] == [("第3行", "510107000000")]
 
 

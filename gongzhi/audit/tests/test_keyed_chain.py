@@ -11,6 +11,7 @@ from django.db.models import F
 
 from gongzhi.audit import checkpoints, log, signing, upgrade
 from gongzhi.audit.models import AuditEntry, AuditHead
+from gongzhi.common.actors import SystemActor
 from gongzhi.conftest import sign_in
 
 
@@ -100,7 +101,7 @@ def test_a_checkpoint_holds_the_log_against_a_rechain_with_the_real_key(chain, t
 
 
 def test_a_cut_back_log_fails_its_checkpoint(chain, tmp_path):
-    text = checkpoints.dumps(checkpoints.export(actor_name="tester"))
+    text = checkpoints.dumps(checkpoints.export(actor=SystemActor("tester")))
     AuditEntry.objects.filter(seq__gte=chain[4].seq).delete()
     AuditHead.objects.filter(pk=1).update(seq=chain[3].seq, hash=chain[3].hash)
     assert log.verify().ok
@@ -108,7 +109,7 @@ def test_a_cut_back_log_fails_its_checkpoint(chain, tmp_path):
 
 
 def test_an_altered_or_foreign_checkpoint_is_refused(chain, settings):
-    good = checkpoints.export(actor_name="tester")
+    good = checkpoints.export(actor=SystemActor("tester"))
     assert checkpoints.check(checkpoints.dumps(good)) == []
     altered = {**good, "count": good["count"] - 1, "hash": chain[-2].hash}
     assert "signature does not match" in checkpoints.check(json.dumps(altered))[0]

@@ -6,7 +6,7 @@ possible duplicate is merged with one button."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from gongzhi.cases import intake
+from gongzhi.cases import intake, reporters
 from gongzhi.cases.models import Case
 from gongzhi.cases.tests.test_photos import jpeg_with_gps
 from gongzhi.conftest import PASSWORD, screenshot, wait_until
@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.mark.parametrize("width", [1280, 360])
 def test_map_photo_and_merge_on_the_case_page(browse, cast, garbage, width):
-    first = intake.report(actor=cast.grid_worker, channel="grid_patrol", category=garbage, description="门口垃圾",
+    first = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=garbage, description="门口垃圾",
                           lon=0.25, lat=0.5).case
-    later = intake.report(actor=cast.grid_worker, channel="grid_patrol", category=garbage, description="同一堆垃圾",
+    later = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=garbage, description="同一堆垃圾",
                           lon=0.2504, lat=0.5003).case
     page = browse(width=width)
     page.goto("/accounts/login/")

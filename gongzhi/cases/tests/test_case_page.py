@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from gongzhi.cases import intake, workflow
+from gongzhi.cases import intake, reporters, workflow
 from gongzhi.cases.models import Case, CaseEvent, CasePhoto
 from gongzhi.cases.tests.test_photos import jpeg_with_gps
 from gongzhi.conftest import G1
@@ -22,7 +22,7 @@ NOT_A_PHOTO = b"<html><script>alert(1)</script></html>"
 
 @pytest.fixture
 def case(cast, garbage):
-    return intake.report(actor=cast.grid_worker, channel="grid_patrol", category=garbage, description="门口垃圾",
+    return intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=garbage, description="门口垃圾",
                          lon=0.25, lat=0.5).case
 
 
@@ -103,7 +103,7 @@ def test_photos_are_served_only_to_those_who_see_the_case(login, cast, case, gar
     assert login("other_grid_worker").get(photo_url(case, photo)).status_code == 404
     assert login("system_admin").get(photo_url(case, photo)).status_code == 403  # no case role at all
     # Another case this user also sees: its number does not open this case's photo.
-    other = intake.report(actor=cast.grid_worker, channel="grid_patrol", category=garbage, description="又一处",
+    other = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=garbage, description="又一处",
                           lon=0.3, lat=0.6).case
     client = login("grid_worker")
     assert client.get(photo_url(other, photo)).status_code == 404
@@ -134,9 +134,9 @@ def test_a_handler_sees_the_grid_of_a_case_it_holds(login, cast, case, departmen
     assert data["area"]["properties"]["code"] == G1  # a unit's scope holds no places of its own
 
 
-def test_a_case_without_a_point_shows_its_address_instead(login, garbage, register):
-    case = intake.report(actor=None, channel="hotline", category=garbage, description="楼道堆物",
-                         address=register.h1.address).case
+def test_a_case_without_a_point_shows_its_address_instead(login, cast, garbage, register):
+    case = intake.report(source=reporters.staff(cast.dispatcher, "hotline"), category=garbage, description="楼道堆物",
+                         address_text=register.h1.address.code).case
     page = login("dispatcher").get(f"/w/cases/{case.number}/").content.decode()
     assert map_data(page) is None and 'id="case-map"' not in page and "leaflet" not in page
     assert register.h1.address.full_text in page.split('id="case-place"')[1].split("</p>")[0]
@@ -144,9 +144,9 @@ def test_a_case_without_a_point_shows_its_address_instead(login, garbage, regist
 
 # ---------------------------------------------------------------- possible duplicates
 def test_possible_duplicates_are_listed_and_merged_from_the_page(login, cast, garbage, case):
-    later = intake.report(actor=cast.grid_worker, channel="grid_patrol", category=garbage, description="同一堆垃圾",
+    later = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=garbage, description="同一堆垃圾",
                           lon=0.2505, lat=0.5004).case  # about 70 m away
-    intake.report(actor=cast.grid_worker, channel="grid_patrol", category=garbage, description="别处",
+    intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=garbage, description="别处",
                   lon=0.4, lat=0.9)  # far away
     client = login("dispatcher")
     page = client.get(f"/w/cases/{later.number}/").content.decode()
@@ -166,7 +166,7 @@ def test_possible_duplicates_are_listed_and_merged_from_the_page(login, cast, ga
 
 
 def test_merging_into_a_case_no_longer_open_is_refused_in_words(login, cast, garbage, case):
-    later = intake.report(actor=cast.grid_worker, channel="grid_patrol", category=garbage, description="同一堆垃圾",
+    later = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=garbage, description="同一堆垃圾",
                           lon=0.2501, lat=0.5).case
     workflow.act(actor=cast.dispatcher, case=case, action="reject", note="重复")
     page = login("dispatcher").post(f"/w/cases/{later.number}/act/", {"action": "merge", "into": case.number},
@@ -176,7 +176,7 @@ def test_merging_into_a_case_no_longer_open_is_refused_in_words(login, cast, gar
 
 
 def test_duplicates_show_only_to_those_who_may_merge(login, cast, garbage, case):
-    later = intake.report(actor=cast.grid_worker, channel="grid_patrol", category=garbage, description="同一堆垃圾",
+    later = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=garbage, description="同一堆垃圾",
                           lon=0.2501, lat=0.5).case
     assert "可能重复的事件" not in login("grid_worker").get(f"/w/cases/{later.number}/").content.decode()
     assert "可能重复的事件" in login("community_worker").get(f"/w/cases/{later.number}/").content.decode()

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from gongzhi.audit.models import AuditEntry
-from gongzhi.cases import categories, intake, retention, workflow
+from gongzhi.cases import categories, intake, reporters, retention, workflow
 from gongzhi.cases.models import Case, Category
 
 
@@ -16,7 +16,7 @@ def two_cases(cast, world):
     garbage = Category.objects.get(code="garbage_pileup")
 
     def report():
-        return intake.report(actor=cast.grid_worker, channel="grid_patrol", category=garbage, description="事",
+        return intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=garbage, description="事",
                              lon=0.25, lat=0.5, reporter_name="赵六", reporter_phone="13900001111").case
 
     settled = workflow.act(actor=cast.grid_worker, case=report(), action="self_resolve", note="已处理")

@@ -81,14 +81,14 @@ def test_the_default_tree_has_two_levels_and_sixty_leaves(db):
 
 
 def test_a_category_may_count_its_limits_in_calendar_months_and_days(garbage, cast):
-    from gongzhi.cases import intake
+    from gongzhi.cases import intake, reporters
     from gongzhi.workcalendar import units
 
     garbage.accept_unit, garbage.accept_within = "months", 1
     garbage.handle_unit, garbage.handle_within = "days", 10
     garbage.full_clean()  # the new units are choices of the category's fields
     garbage.save()
-    case = intake.report(actor=cast.grid_worker, channel="grid_patrol", category=garbage, description="楼道堆物",
+    case = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=garbage, description="楼道堆物",
                          lon=0.25, lat=0.5).case
     assert case.due_at == units.add_months(case.step_started_at, 1)
     assert case.warn_at == deadlines.warning_from(case.step_started_at, case.due_at, garbage.warn_at)

@@ -3,12 +3,12 @@
 import pytest
 from django.http import Http404
 
-from gongzhi.cases import duplicates, intake, links, rates, workflow
+from gongzhi.cases import duplicates, intake, links, rates, reporters, workflow
 from gongzhi.cases.models import Case, Category
 
 
 def report(cast, category, lon, lat):
-    return intake.report(actor=cast.grid_worker, channel="grid_patrol", category=category, description="垃圾",
+    return intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=category, description="垃圾",
                          lon=lon, lat=lat).case
 
 

@@ -6,7 +6,9 @@ intake about a third of its database time and no test of behaviour would notice.
 import pytest
 from django.db import connection
 
-from gongzhi.cases import categories, intake
+from gongzhi.cases import categories, intake, open311, reporters
+from gongzhi.cases.models import Open311Key
+from gongzhi.conftest import CITY
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -25,16 +27,23 @@ def leaf(world):
     return categories.active("garbage_pileup")
 
 
-def test_the_intake_statement_is_prepared_once_and_only_it(leaf):
+@pytest.fixture
+def client(world):
+    """An Open311 client of the city: intake's busiest caller."""
+    open311.new_key(name="prepared", area=world[CITY])
+    return reporters.open311(Open311Key.objects.select_related("area").get())
+
+
+def test_the_intake_statement_is_prepared_once_and_only_it(leaf, client):
     for n in range(7):  # past PostgreSQL's five custom plans: the sixth on runs the generic one
-        receipt = intake.report(actor=None, channel="open311", category=leaf, description=f"第{n}件", lon=0.25,
-                                lat=0.5, idempotency_key=f"prepared-{n}")
+        receipt = intake.report(source=client, category=leaf, description=f"第{n}件", lon=0.25, lat=0.5,
+                                idempotency_key=f"prepared-{n}")
         assert receipt.created and receipt.case.pk
     [(statement, executions)] = prepared()  # Django's own queries stay unprepared
     assert statement.startswith('WITH c AS (INSERT INTO "cases_case"') and executions == 7
 
 
-def test_a_deployment_behind_a_pooler_can_turn_preparing_off(leaf):
+def test_a_deployment_behind_a_pooler_can_turn_preparing_off(leaf, client):
     """DATABASE_PREPARED_STATEMENTS=off sets prepare_threshold to None: reports are still filed,
     and nothing is left prepared on the server for a pooler to lose."""
     options = connection.settings_dict["OPTIONS"]
@@ -42,7 +51,7 @@ def test_a_deployment_behind_a_pooler_can_turn_preparing_off(leaf):
     connection.close()
     options["prepare_threshold"] = None
     try:
-        receipt = intake.report(actor=None, channel="open311", category=leaf, description="不预备", lon=0.25, lat=0.5)
+        receipt = intake.report(source=client, category=leaf, description="不预备", lon=0.25, lat=0.5)
         assert receipt.created and prepared() == []
     finally:
         connection.close()

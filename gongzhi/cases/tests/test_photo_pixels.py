@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ImageFile
 
-from gongzhi.cases import intake, photos
+from gongzhi.cases import intake, photos, reporters
 from gongzhi.cases.models import Case, CasePhoto
 from gongzhi.cases.tests.test_photos import jpeg_with_gps
 
@@ -81,7 +81,7 @@ def test_the_portal_refuses_photos_over_the_requests_budget(client, world, setti
 
 @pytest.fixture
 def case(cast, garbage):
-    return intake.report(actor=cast.grid_worker, channel="grid_patrol", category=garbage, description="门口垃圾",
+    return intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=garbage, description="门口垃圾",
                          lon=0.25, lat=0.5).case
 
 

@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image
 
-from gongzhi.cases import categories, intake, photos
+from gongzhi.cases import categories, intake, photos, reporters
 from gongzhi.cases.models import Category
 
 
@@ -24,7 +24,7 @@ def jpeg_with_gps(lon=104.0665, lat=30.5728) -> bytes:
 @pytest.fixture
 def case(cast, world):
     categories.load_defaults()
-    return intake.report(actor=cast.grid_worker, channel="grid_patrol",
+    return intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"),
                          category=Category.objects.get(code="garbage_pileup"), description="垃圾",
                          lon=0.25, lat=0.5).case
 

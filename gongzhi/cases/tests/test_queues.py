@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from gongzhi.cases import categories, inbox, intake, sweeps, tracking, workflow
+from gongzhi.cases import categories, inbox, intake, reporters, sweeps, tracking, workflow
 from gongzhi.cases.models import Case, CaseEvent, Category
 from gongzhi.cases.tests.conftest import reporter
 
@@ -15,7 +15,7 @@ def cases(cast, world):
     leaf = Category.objects.get(code="garbage_pileup")
 
     def report(lon, lat, phone=""):
-        return intake.report(actor=reporter(cast, lon, lat), channel="grid_patrol", category=leaf, description="垃圾",
+        return intake.report(source=reporters.staff(reporter(cast, lon, lat), "grid_patrol"), category=leaf, description="垃圾",
                              lon=lon, lat=lat, reporter_phone=phone)
 
     return [report(0.25, 0.5, "13900001111"), report(0.75, 0.5), report(3.0, 1.0)]

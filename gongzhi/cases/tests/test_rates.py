@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from gongzhi.cases import categories, intake, rates, tracking, workflow
+from gongzhi.cases import categories, intake, rates, reporters, tracking, workflow
 from gongzhi.cases.models import Case, CaseEvent, Category
 from gongzhi.cases.tests.conftest import reporter
 from gongzhi.conftest import C1, C2, G1, WUHOU
@@ -22,7 +22,7 @@ def month(cast, departments, world):
     noise = Category.objects.get(code="noise")
 
     def report(category, lon, lat, channel="grid_patrol"):
-        return intake.report(actor=reporter(cast, lon, lat), channel=channel, category=category, description="事",
+        return intake.report(source=reporters.staff(reporter(cast, lon, lat), channel), category=category, description="事",
                              lon=lon, lat=lat)
 
     def loop(receipt, satisfaction):

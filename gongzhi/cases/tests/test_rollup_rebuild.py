@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from gongzhi.cases import categories, intake, rollups, tracking, workflow
+from gongzhi.cases import categories, intake, reporters, rollups, tracking, workflow
 from gongzhi.cases.models import CaseEvent, CaseStat, Category, CommunityStat
 from gongzhi.cases.rates import COMMUNITY, COUNTERS
 from gongzhi.cases.tests.conftest import reporter
@@ -46,7 +46,7 @@ def history(cast, departments, monkeypatch):
         clock[0] += dt.timedelta(**span)
 
     def report(category=garbage, lon=0.25, lat=0.5, channel="grid_patrol"):
-        return intake.report(actor=reporter(cast, lon, lat), channel=channel, category=category, description="事",
+        return intake.report(source=reporters.staff(reporter(cast, lon, lat), channel), category=category, description="事",
                              lon=lon, lat=lat)
 
     def act(who, case, action, **kwargs):

@@ -5,14 +5,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from gongzhi.cases import categories, intake, rates
+from gongzhi.cases import categories, intake, rates, reporters
 from gongzhi.cases.models import CaseStat, Category
 
 
 @pytest.fixture
 def case(cast, world):
     categories.load_defaults()
-    return intake.report(actor=cast.grid_worker, channel="grid_patrol", category=Category.objects.get(
+    return intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=Category.objects.get(
         code="garbage_pileup"), description="事", lon=0.25, lat=0.5).case
 
 

@@ -3,14 +3,14 @@ actions my role may take as forms, refusals said in words, other grids out of si
 
 import pytest
 
-from gongzhi.cases import categories, intake
+from gongzhi.cases import categories, intake, reporters
 from gongzhi.cases.models import Case, Category
 
 
 @pytest.fixture
 def reported(cast, world):
     categories.load_defaults()
-    return intake.report(actor=cast.grid_worker, channel="grid_patrol", category=Category.objects.get(
+    return intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=Category.objects.get(
         code="garbage_pileup"), description="门口垃圾 <b>堆放</b>", lon=0.25, lat=0.5).case
 
 

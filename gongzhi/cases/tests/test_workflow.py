@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from gongzhi.cases import categories, intake, workflow
+from gongzhi.cases import categories, intake, reporters, workflow
 from gongzhi.cases.models import Case, CaseEvent, Category
 from gongzhi.common import crypto
 
@@ -19,7 +19,7 @@ def leaf(world):
 
 @pytest.fixture
 def reported(cast, leaf):
-    return intake.report(actor=cast.grid_worker, channel="grid_patrol", category=leaf,
+    return intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=leaf,
                          description="桂溪路口垃圾堆放<script>alert(1)</script>", lon=0.25, lat=0.5,
                          reporter_phone="13912345678", idempotency_key="k-1")
 
@@ -39,7 +39,7 @@ def test_a_report_lands_in_its_grid_with_a_deadline_and_a_tracking_code(reported
 
 
 def test_a_retried_submission_never_makes_a_second_case(cast, leaf, reported):
-    again = intake.report(actor=cast.grid_worker, channel="grid_patrol", category=leaf, description="重试",
+    again = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=leaf, description="重试",
                           lon=0.25, lat=0.5, idempotency_key="k-1")
     assert again.case.pk == reported.case.pk and not again.created
     assert Case.objects.unscoped().count() == 1
@@ -54,17 +54,17 @@ def test_a_retried_submission_never_makes_a_second_case(cast, leaf, reported):
 def test_bad_reports_name_the_field(cast, leaf, kwargs, field):
     kwargs = {"description": "有事", **kwargs}
     with pytest.raises(intake.IntakeError) as err:
-        intake.report(actor=cast.grid_worker, channel="grid_patrol", category=leaf, **kwargs)
+        intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=leaf, **kwargs)
     assert err.value.field == field
 
 
 def test_staff_file_cases_only_where_they_work(cast, leaf):
     """A grid worker cannot create a case in the next grid (where they could not see it)."""
     with pytest.raises(intake.IntakeError) as err:
-        intake.report(actor=cast.grid_worker, channel="grid_patrol", category=leaf, description="隔壁网格的事",
+        intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=leaf, description="隔壁网格的事",
                       lon=0.75, lat=0.5)
     assert err.value.field == "location" and "负责" in str(err.value)
-    filed = intake.report(actor=cast.city_dispatcher, channel="hotline", category=leaf, description="热线来电",
+    filed = intake.report(source=reporters.staff(cast.city_dispatcher, "hotline"), category=leaf, description="热线来电",
                           lon=0.75, lat=0.5)
     assert filed.case.area_id == "510107001001002"
 

@@ -71,7 +71,7 @@ def signed_in(db, cast, departments, request):
     """A community worker of C1 signed in, with the register's world, categories and two cases."""
     from django.test import Client
 
-    from gongzhi.cases import categories, intake, open311
+    from gongzhi.cases import categories, intake, open311, reporters
     from gongzhi.cases.models import Category
     from gongzhi.orgs.models import Organization
     from gongzhi.registry.models import Address, Entity, House, Person, PhoneLink
@@ -82,7 +82,7 @@ def signed_in(db, cast, departments, request):
         categories.load_defaults()
         request.getfixturevalue("register")
         garbage = Category.objects.get(code="garbage_pileup")
-        numbers = [intake.report(actor=cast.community_worker, channel="grid_patrol", category=garbage,
+        numbers = [intake.report(source=reporters.staff(cast.community_worker, "grid_patrol"), category=garbage,
                                  description=f"垃圾{n}", lon=lon, lat=0.5).case.number
                    for n, lon in enumerate((0.25, 0.75))]
         KNOWN.clear()

@@ -32,6 +32,8 @@ from pathlib import Path
 
 import pytest
 
+from gongzhi.conftest import SYSTEM
+
 ROOT = Path(__file__).resolve().parents[3]
 PEOPLE = 4000  # rows of the import: forty chunks (each a transaction), handed to two pool processes
 CHUNK = 100
@@ -143,9 +145,9 @@ def prepare_city() -> None:
                 ("unit", "2单元"), ("room", "301")], 0.25, 0.5)
     categories.load_defaults()
     key = open311.new_key(name="fault", area=Area.objects.unscoped().get(code=CITY))
-    worker = accounts.create_staff(actor=None, username="importer", password="Fault-test-2026", full_name="导入员",
+    worker = accounts.create_staff(actor=SYSTEM, username="importer", password="Fault-test-2026", full_name="导入员",
                                    must_change=False)
-    accounts.assign_role(actor=None, user=worker, role=Role.COMMUNITY_WORKER,
+    accounts.assign_role(actor=SYSTEM, user=worker, role=Role.COMMUNITY_WORKER,
                          area=Area.objects.unscoped().get(code=C1))
     print(json.dumps({"key": key, "user": worker.pk}))
 

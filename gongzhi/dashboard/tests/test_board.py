@@ -2,7 +2,7 @@
 
 import pytest
 
-from gongzhi.cases import categories, intake, workflow
+from gongzhi.cases import categories, intake, reporters, workflow
 from gongzhi.cases.models import Category
 from gongzhi.cases.tests.conftest import reporter
 
@@ -13,7 +13,7 @@ def cases(cast, world):
     garbage = Category.objects.get(code="garbage_pileup")
 
     def report(lon, lat):
-        return intake.report(actor=reporter(cast, lon, lat), channel="grid_patrol", category=garbage, description="事",
+        return intake.report(source=reporters.staff(reporter(cast, lon, lat), "grid_patrol"), category=garbage, description="事",
                              lon=lon, lat=lat).case
 
     late = report(0.25, 0.5)

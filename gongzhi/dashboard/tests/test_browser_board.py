@@ -3,7 +3,7 @@ inline script), and clicking a part of the map drills down to it."""
 
 import pytest
 
-from gongzhi.cases import categories, intake
+from gongzhi.cases import categories, intake, reporters
 from gongzhi.cases.models import Category
 from gongzhi.conftest import PASSWORD, screenshot
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def test_the_city_board_draws_and_drills_down(browse, cast):
     categories.load_defaults()
-    intake.report(actor=cast.grid_worker, channel="grid_patrol", category=Category.objects.get(code="noise"),
+    intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=Category.objects.get(code="noise"),
                   description="噪音", lon=0.25, lat=0.5)
     page = browse()
     page.goto("/accounts/login/")

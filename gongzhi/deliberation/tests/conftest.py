@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from gongzhi.conftest import C1
+from gongzhi.conftest import C1, SYSTEM
 from gongzhi.deliberation import councils, procedures
 from gongzhi.deliberation.models import ProcedureTemplate
 from gongzhi.registry import people
@@ -16,7 +16,7 @@ TERM = dt.date(2025, 1, 1)
 
 def residents(reg, n: int, start: int = 500) -> list:
     """`n` more residents of house h1 (in C1)."""
-    return [people.register_person(actor=None, name=f"居民{i}", residency="registered",
+    return [people.register_person(actor=SYSTEM, name=f"居民{i}", residency="registered",
                                    id_number=id_number("510107", "19700101", f"{start + i:03d}"[-3:]),
                                    house=reg.h1, relation_to_head="other", since=dt.date(2020, 1, 1))
             for i in range(n)]

@@ -4,6 +4,7 @@ address tree, and nowhere else."""
 import pytest
 from django.http import Http404
 
+from gongzhi.conftest import SYSTEM
 from gongzhi.deliberation import councils
 from gongzhi.deliberation.models import DeliberationError
 
@@ -21,7 +22,7 @@ def test_a_compound_council_sits_on_an_estate_of_its_community(cast, register): 
         councils.establish(actor=cast.community_worker, area=community(), kind="deliberation", name="1栋议事会",
                            compound=register.h1.address.parent.parent)
     with pytest.raises(DeliberationError, match="小区/院落"):  # an estate of another community
-        councils.establish(actor=None, area=community("510107001002"), kind="deliberation", name="错社区",
+        councils.establish(actor=SYSTEM, area=community("510107001002"), kind="deliberation", name="错社区",
                            compound=estate)
     with pytest.raises(DeliberationError, match="名称"):
         councils.establish(actor=cast.community_worker, area=community(), kind="deliberation", name="  ")

@@ -10,7 +10,7 @@ from gongzhi.accounts import scoping
 from gongzhi.accounts import services as accounts
 from gongzhi.accounts.roles import Role
 from gongzhi.audit.models import AuditEntry
-from gongzhi.conftest import C2
+from gongzhi.conftest import C2, RESIDENT, SYSTEM
 from gongzhi.deliberation import councils, procedures, topics
 from gongzhi.deliberation.models import Council, CouncilMember, DeliberationError, Topic
 
@@ -45,34 +45,36 @@ def test_a_member_lives_in_the_community(cast, council, register):
 
 
 def test_one_support_per_person(cast, register):
-    topic = topics.propose(actor=None, area=community(), title="小区停车难", description="晚上没有车位",
+    topic = topics.propose(actor=RESIDENT, area=community(), title="小区停车难", description="晚上没有车位",
                            source="resident", proposer=register.zhang)
-    topics.support(topic=topic, person=register.li)
+    topics.support(topic=topic, person=register.li, actor=RESIDENT)
     with pytest.raises(DeliberationError, match="已经附议"):
-        topics.support(topic=topic, person=register.li)
+        topics.support(topic=topic, person=register.li, actor=RESIDENT)
     with pytest.raises(DeliberationError, match="不是本社区居民"):
-        topics.support(topic=topic, person=register.wang)  # lives in C2
-    topics.comment(topic=topic, person=register.li, text="支持划线停车")
+        topics.support(topic=topic, person=register.wang, actor=RESIDENT)  # lives in C2
+    topics.comment(topic=topic, person=register.li, actor=RESIDENT, text="支持划线停车")
     topics.comment(topic=topic, actor=cast.community_worker, text="已转议事会")
     assert topic.supports.count() == 1 and topic.comments.count() == 2
 
 
 def test_a_case_becomes_a_topic_linked_both_ways(cast, register):
-    from gongzhi.cases import categories, intake
+    from gongzhi.cases import categories, intake, reporters
     from gongzhi.cases.models import Case, Category
 
     categories.forget()
     categories.load_defaults()
     try:
-        case = intake.report(actor=cast.grid_worker, channel="grid_patrol",
+        case = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"),
                              category=Category.objects.get(code="garbage_pileup"), description="楼道堆放杂物无人清理",
                              lon=0.25, lat=0.5).case
         topic = topics.from_case(actor=cast.community_worker, case=case)
         case = Case.objects.unscoped().get(pk=case.pk)
         assert topic.case == case and case.topic == topic
         assert (topic.source, topic.area_id, topic.description) == ("case", community().code, "楼道堆放杂物无人清理")
-        event = case.events.get(action="topic")
-        assert event.data == {"topic": topic.pk} and event.from_state == event.to_state == case.state
+        # The case waits on the topic: referred, its clock stopped, its history saying to what.
+        event = case.events.get(action="refer")
+        assert event.data["topic"] == topic.pk and (event.from_state, event.to_state) == ("reported", "referred")
+        assert case.state == "referred" and case.due_at is None and event.note == topic.title
         with pytest.raises(DeliberationError, match="已转为议题"):
             topics.from_case(actor=cast.community_worker, case=case)
     finally:
@@ -105,9 +107,9 @@ def test_default_templates_load_once(templates):
 
 def test_another_communitys_worker_sees_neither_topic_nor_council(cast, council, register):
     topic = topics.propose(actor=cast.community_worker, area=community(), title="加装电梯", source="worker")
-    outsider = accounts.create_staff(actor=None, username="c2_worker", password="Test-pass-2026", full_name="c2",
+    outsider = accounts.create_staff(actor=SYSTEM, username="c2_worker", password="Test-pass-2026", full_name="c2",
                                      must_change=False)
-    accounts.assign_role(actor=None, user=outsider, role=Role.COMMUNITY_WORKER, area=community(C2))
+    accounts.assign_role(actor=SYSTEM, user=outsider, role=Role.COMMUNITY_WORKER, area=community(C2))
     for model, row in ((Topic, topic), (Council, council)):
         assert scoping.scoped(model, cast.community_worker).filter(pk=row.pk).exists()
         assert not scoping.scoped(model, outsider).filter(pk=row.pk).exists()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from gongzhi.accounts import services as accounts
 from gongzhi.accounts.roles import Role
 from gongzhi.audit.models import AuditEntry
-from gongzhi.conftest import C2
+from gongzhi.conftest import C2, SYSTEM
 from gongzhi.deliberation import disclosures, followthrough, meetings, procedures, topics, votes
 from gongzhi.deliberation.models import DeliberationError, ResolutionTask, Topic
 from gongzhi.notifications.models import Notification
@@ -39,9 +39,9 @@ def resolved(cast, council, templates, title="楼道照明改造") -> Topic:
 
 
 def outsider():
-    user = accounts.create_staff(actor=None, username="c2_worker", password="Test-pass-2026", full_name="锦里社工",
+    user = accounts.create_staff(actor=SYSTEM, username="c2_worker", password="Test-pass-2026", full_name="锦里社工",
                                  must_change=False)
-    accounts.assign_role(actor=None, user=user, role=Role.COMMUNITY_WORKER, area=community(C2))
+    accounts.assign_role(actor=SYSTEM, user=user, role=Role.COMMUNITY_WORKER, area=community(C2))
     return user
 
 

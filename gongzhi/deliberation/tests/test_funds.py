@@ -12,7 +12,7 @@ from django.http import Http404
 from gongzhi.accounts import services as accounts
 from gongzhi.accounts.roles import Role
 from gongzhi.audit.models import AuditEntry
-from gongzhi.conftest import C2
+from gongzhi.conftest import C2, SYSTEM
 from gongzhi.deliberation import disclosures, funds
 from gongzhi.deliberation.models import DeliberationError, Disclosure, DisclosureItem
 
@@ -83,9 +83,9 @@ def test_beneficiaries_are_a_count_and_a_description_naming_no_one(cast, registe
 
 
 def test_only_keepers_in_scope_disclose(cast):
-    outsider = accounts.create_staff(actor=None, username="c2_worker", password="Test-pass-2026", full_name="c2",
+    outsider = accounts.create_staff(actor=SYSTEM, username="c2_worker", password="Test-pass-2026", full_name="c2",
                                      must_change=False)
-    accounts.assign_role(actor=None, user=outsider, role=Role.COMMUNITY_WORKER, area=community(C2))
+    accounts.assign_role(actor=SYSTEM, user=outsider, role=Role.COMMUNITY_WORKER, area=community(C2))
     with pytest.raises(Http404):
         fund(outsider)
     with pytest.raises(PermissionDenied):

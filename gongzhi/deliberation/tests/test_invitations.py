@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from gongzhi.conftest import RESIDENT
 from gongzhi.deliberation import meetings, procedures, topics
 from gongzhi.notifications.models import Notification
 
@@ -13,7 +14,7 @@ from .conftest import community
 
 def test_invited_members_are_texted_at_their_registered_mobiles(cast, council, register, templates):
     worker = cast.community_worker
-    topic = topics.propose(actor=None, area=community(), title="院落停车管理", source="resident", proposer=register.zhang)
+    topic = topics.propose(actor=RESIDENT, area=community(), title="院落停车管理", source="resident", proposer=register.zhang)
     topics.take_up(actor=worker, topic=topic, council=council)
     (step,) = procedures.choose(actor=worker, topic=topic, template=templates["council_deliberation"])
     when = timezone.make_aware(dt.datetime(2026, 12, 5, 19, 0))

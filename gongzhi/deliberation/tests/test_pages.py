@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from gongzhi.conftest import C1
+from gongzhi.conftest import C1, RESIDENT
 from gongzhi.deliberation import meetings, procedures, topics
 from gongzhi.deliberation.models import (
     Council,
@@ -260,13 +260,13 @@ def test_bad_input_is_named_and_changes_nothing(login, cast, council, templates)
 
 # ---------------------------------------------------------------- a case becomes a topic
 def test_a_case_becomes_a_topic_from_its_page(login, cast, register):
-    from gongzhi.cases import categories, intake
+    from gongzhi.cases import categories, intake, reporters
     from gongzhi.cases.models import Case, Category
 
     categories.forget()
     categories.load_defaults()
     try:
-        case = intake.report(actor=cast.grid_worker, channel="grid_patrol", description="楼道堆放杂物无人清理",
+        case = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), description="楼道堆放杂物无人清理",
                              category=Category.objects.get(code="garbage_pileup"), lon=0.25, lat=0.5).case
         case_url = f"/w/cases/{case.number}/"
         assert "转为议题" not in login("grid_worker").get(case_url).content.decode()  # reads, does not keep
@@ -336,8 +336,8 @@ def test_the_topic_list_reads_in_a_fixed_number_of_queries(login, cast, register
             assert client.get(f"{W}/").status_code == 200
         return len(captured)
 
-    topic = topics.propose(actor=None, area=community(), title="议题0", source="resident", proposer=register.zhang)
-    topics.support(topic=topic, person=register.li)
+    topic = topics.propose(actor=RESIDENT, area=community(), title="议题0", source="resident", proposer=register.zhang)
+    topics.support(topic=topic, person=register.li, actor=RESIDENT)
     few = queries()
     for i in range(1, 6):
         topics.propose(actor=cast.community_worker, area=community(), title=f"议题{i}", source="worker")

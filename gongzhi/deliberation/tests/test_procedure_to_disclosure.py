@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from gongzhi.conftest import RESIDENT
 from gongzhi.deliberation import disclosures, meetings, procedures, topics, votes
 from gongzhi.deliberation.models import DeliberationError, Disclosure, Resolution, Topic
 
@@ -14,7 +15,7 @@ from .conftest import community
 
 def test_four_deliberations_then_two_disclosures(cast, council, register, templates):
     worker = cast.community_worker
-    topic = topics.propose(actor=None, area=community(), title="院落环境整治", source="resident",
+    topic = topics.propose(actor=RESIDENT, area=community(), title="院落环境整治", source="resident",
                            proposer=register.zhang)
     topics.take_up(actor=worker, topic=topic, council=council)
     procedures.choose(actor=worker, topic=topic, template=templates["four_deliberations_two_disclosures"])

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from gongzhi.accounts import scoping
+from gongzhi.conftest import RESIDENT
 from gongzhi.deliberation import topics
 from gongzhi.deliberation.models import Council, Topic
 
@@ -12,8 +13,8 @@ from .conftest import community
 
 
 def test_a_grid_worker_reads_their_communitys_topics_and_councils_only(cast, council, register):
-    here = topics.propose(actor=None, area=community(), title="楼道堆物", source="resident", proposer=register.zhang)
-    there = topics.propose(actor=None, area=community("510107001002"), title="锦里路停车", source="resident",
+    here = topics.propose(actor=RESIDENT, area=community(), title="楼道堆物", source="resident", proposer=register.zhang)
+    there = topics.propose(actor=RESIDENT, area=community("510107001002"), title="锦里路停车", source="resident",
                            proposer=register.wang)
     assert list(scoping.scoped(Topic, cast.grid_worker)) == [here]
     assert list(scoping.scoped(Council, cast.grid_worker)) == [council]
@@ -24,7 +25,7 @@ def test_a_grid_worker_reads_their_communitys_topics_and_councils_only(cast, cou
 
 
 def test_the_grid_workers_topic_pages(login, council, register):
-    topic = topics.propose(actor=None, area=community(), title="楼道堆物", source="resident", proposer=register.zhang)
+    topic = topics.propose(actor=RESIDENT, area=community(), title="楼道堆物", source="resident", proposer=register.zhang)
     client = login("grid_worker")
     assert "楼道堆物" in client.get("/w/deliberation/").content.decode()
     assert client.get(f"/w/deliberation/topics/{topic.pk}/").status_code == 200

@@ -80,6 +80,22 @@ def test_the_demo_grid_worker_finds_their_residents_and_no_one_else(small, clien
     assert visible.exists() and set(visible.values_list("area_id", flat=True)) <= held
 
 
+def test_the_demo_community_worker_is_granted_a_sensitive_group_the_grid_worker_is_not(small):
+    from gongzhi.registry.models import Person
+
+    worker, gridworker = User.objects.get(username="communityworker"), User.objects.get(username="gridworker")
+    corrected = Person.objects.unscoped().filter(tags__code="community_correction")
+    held = [g.area_prefix for g in scoping.grants(gridworker)]
+    in_patch = corrected.filter(area_id__in=[p.ljust(15, "0")[:15] for p in held])
+    assert in_patch.exists()  # the demo has people in the group in the grid worker's grids
+    assert set(in_patch.values_list("pk", flat=True)) <= set(scoping.scoped(Person, worker).values_list("pk", flat=True))
+    assert not scoping.scoped(Person, gridworker).filter(pk__in=in_patch.values("pk")).exists()
+    assert any("community_correction" in note for note in small.notes)
+    orgstaff = User.objects.get(username="orgstaff")
+    [org] = scoping.scoped(Organization, orgstaff)
+    assert org.kind == OrgKind.SOCIAL_ORG and any(org.name in note for note in small.notes)
+
+
 def test_one_demo_login_per_role_and_each_works(small, client):
     assert sorted(role for role, _, _ in small.logins) == sorted(Role.values)
     for role, username, password in small.logins:
@@ -161,7 +177,8 @@ def _forget_cases() -> None:
 
     with connection.cursor() as cursor:  # events are never deleted by the models; a test may
         for sql in ("DELETE FROM cases_caseevent", "DELETE FROM cases_casestat", "DELETE FROM cases_dailycounter",
-                    "UPDATE cases_case SET duplicate_of_id = NULL", "DELETE FROM cases_case"):
+                    "UPDATE cases_case SET duplicate_of_id = NULL", "UPDATE deliberation_topic SET case_id = NULL",
+                    "DELETE FROM cases_case"):
             cursor.execute(sql)
 
 
@@ -169,6 +186,8 @@ def test_the_same_seed_and_time_make_the_same_cases(small):
     from gongzhi.demo.cases import seed_cases
 
     grids = list(Area.objects.unscoped().filter(level="grid"))
+    _forget_cases()  # (the demo's deliberation referred one of the seeded cases since)
+    seed_cases(seed=1, scale="small", grids=grids, now=NOW)
     first = _fingerprint()
     _forget_cases()
     assert seed_cases(seed=1, scale="small", grids=grids, now=NOW)["cases"] == 600
@@ -253,7 +272,7 @@ def test_each_history_is_a_path_through_the_workflow(small):
 def test_case_numbers_count_each_day_and_live_intake_continues(small, monkeypatch):
     from collections import Counter
 
-    from gongzhi.cases import categories, intake
+    from gongzhi.cases import categories, intake, reporters
     from gongzhi.cases.models import Case, Category, DailyCounter
 
     numbers = list(Case.objects.unscoped().values_list("number", "reported_at"))
@@ -271,7 +290,7 @@ def test_case_numbers_count_each_day_and_live_intake_continues(small, monkeypatc
 
     point = shape(grid.geometry).representative_point()
     monkeypatch.setattr(timezone, "now", lambda: NOW + dt.timedelta(minutes=5))
-    receipt = intake.report(actor=User.objects.get(username="gridworker"), channel="grid_patrol",
+    receipt = intake.report(source=reporters.staff(User.objects.get(username="gridworker"), "grid_patrol"),
                             category=Category.objects.get(code="garbage_pileup"), description="垃圾",
                             lon=point.x, lat=point.y)
     assert receipt.case.number == f"GZ{day}{per_day[day] + 1:06d}"
@@ -312,11 +331,16 @@ def test_the_demo_logins_find_work_in_their_inboxes(small):
 
 
 def test_the_first_community_deliberates_and_discloses(small):
+    from gongzhi.cases.models import Case
     from gongzhi.deliberation import followthrough, funds
     from gongzhi.deliberation.models import Disclosure, Topic
 
-    assert small.deliberation == {"councils": 2, "topics": 1, "tasks": 2, "disclosures": 2}
+    assert small.deliberation == {"councils": 2, "topics": 2, "tasks": 2, "disclosures": 2}
     topic = Topic.objects.unscoped().get(state="resolved")
+    # A case waits on the council as a new topic, its clock stopped.
+    referred = Case.objects.unscoped().get(state="referred")
+    assert referred.topic.state == "proposed" and referred.due_at is None and referred.area_id.startswith(
+        topic.area_id[:12])
     progress = followthrough.progress(topic)
     assert (progress.open, progress.done, progress.resolution_disclosed) == (1, 1, True)
     fund = Disclosure.objects.unscoped().get(kind="fund", area=topic.area)

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from gongzhi.cases import categories, intake, sweeps, workflow
+from gongzhi.cases import categories, intake, reporters, sweeps, workflow
 from gongzhi.cases.models import Case, Category
 from gongzhi.notifications import backends, outbox
 from gongzhi.notifications.models import Notification
@@ -16,7 +16,7 @@ from gongzhi.notifications.models import Notification
 def case(cast, world):
     categories.load_defaults()
     leaf = Category.objects.get(code="garbage_pileup")
-    return intake.report(actor=cast.grid_worker, channel="hotline", category=leaf, description="垃圾堆放",
+    return intake.report(source=reporters.staff(cast.grid_worker, "hotline"), category=leaf, description="垃圾堆放",
                          lon=0.25, lat=0.5, reporter_phone="13900001111").case
 
 

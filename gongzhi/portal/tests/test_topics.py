@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from gongzhi.cases.tests.test_photos import jpeg_with_gps
-from gongzhi.conftest import C1
+from gongzhi.conftest import C1, RESIDENT, SYSTEM
 from gongzhi.deliberation import disclosures, topics
 from gongzhi.deliberation.models import Topic, TopicComment, TopicPhoto, TopicSupport
 from gongzhi.deliberation.tests.conftest import community
@@ -117,7 +117,7 @@ def test_a_proven_resident_proposes_a_topic_for_their_community_once(client, por
 
 
 def test_residents_of_the_community_support_once_and_comment(client, portal, register):  # noqa: F811
-    topic = topics.propose(actor=None, area=community(), title="楼道堆物清理", source="resident",
+    topic = topics.propose(actor=RESIDENT, area=community(), title="楼道堆物清理", source="resident",
                            proposer=register.li)
     verify(client)
     client.post(f"/topics/{topic.pk}/support/")
@@ -133,11 +133,11 @@ def test_residents_of_the_community_support_once_and_comment(client, portal, reg
 
 
 def test_residents_of_another_community_and_strangers_only_read(client, portal, register):  # noqa: F811
-    topic = topics.propose(actor=None, area=community(), title="楼道堆物清理", source="resident",
+    topic = topics.propose(actor=RESIDENT, area=community(), title="楼道堆物清理", source="resident",
                            proposer=register.li)
     assert "核验居民身份后可附议" in client.get(f"/topics/{topic.pk}/").content.decode()
     assert client.post(f"/topics/{topic.pk}/support/")["Location"].startswith("/me/")
-    phones.link_phone(actor=None, number="13700001111", person=register.wang)  # lives in C2
+    phones.link_phone(actor=SYSTEM, number="13700001111", person=register.wang)  # lives in C2
     verify(client, name="王五", phone="13700001111")
     assert "附议</button>" not in client.get(f"/topics/{topic.pk}/").content.decode()
     refused = client.post(f"/topics/{topic.pk}/support/", follow=True).content.decode()
@@ -146,7 +146,7 @@ def test_residents_of_another_community_and_strangers_only_read(client, portal, 
 
 
 def test_a_closed_topic_takes_no_more_comments(client, portal, register, cast):  # noqa: F811
-    topic = topics.propose(actor=None, area=community(), title="广场舞时间", source="resident", proposer=register.li)
+    topic = topics.propose(actor=RESIDENT, area=community(), title="广场舞时间", source="resident", proposer=register.li)
     topics.decline(actor=cast.community_worker, topic=topic, note="已有物业规定")
     verify(client)
     answer = client.post(f"/topics/{topic.pk}/comment/", {"text": "还想说", "token": "c-9"})
@@ -188,7 +188,7 @@ def test_a_topic_is_proposed_with_photos_stripped_of_where_they_were_taken(
     image = Image.open(io.BytesIO(b"".join(served.streaming_content)))
     assert served["Content-Type"] == "image/jpeg" and not image.getexif()
     assert client.get(f"/topics/{photo.topic_id}/photos/{photo.pk}/?size=thumb").status_code == 200
-    other = topics.propose(actor=None, area=community(), title="另一个", source="resident", proposer=register.li)
+    other = topics.propose(actor=RESIDENT, area=community(), title="另一个", source="resident", proposer=register.li)
     assert client.get(f"/topics/{other.pk}/photos/{photo.pk}/").status_code == 404
 
 

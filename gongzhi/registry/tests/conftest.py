@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from gongzhi.areas.models import Area
-from gongzhi.conftest import C1, C2
+from gongzhi.conftest import C1, C2, SYSTEM
 from gongzhi.registry import addresses, entities, houses, people, phones
 from gongzhi.registry.models import Entity, House, Person
 
@@ -35,7 +35,7 @@ class Register:
 def _house(community_code: str, parts, lon, lat) -> House:
     community = Area.objects.unscoped().get(code=community_code)
     address = addresses.ensure_address(community=community, components=parts, lon=lon, lat=lat)
-    return houses.register_house(actor=None, address=address)
+    return houses.register_house(actor=SYSTEM, address=address)
 
 
 def _standard_tags() -> None:
@@ -47,6 +47,10 @@ def _standard_tags() -> None:
 
     for code, name in importlib.import_module("gongzhi.registry.migrations.0002_standard_tags").TAGS:
         Tag.objects.get_or_create(code=code, defaults={"name": name})
+    sensitive = importlib.import_module("gongzhi.registry.migrations.0011_sensitive_tags")
+    for code, name in sensitive.SPECIAL_GROUPS:
+        Tag.objects.get_or_create(code=code, defaults={"name": name, "sensitive": True})
+    Tag.objects.filter(code__in=sensitive.FLAGGED).update(sensitive=True)
 
 
 @pytest.fixture
@@ -58,18 +62,18 @@ def register(world) -> Register:
                      ("room", "502室")], 0.25, 1.5)
     h3 = _house("510104001001", [("road", "春熙路"), ("number", "9号"), ("room", "101")], 3.0, 1.0)
     day = dt.date(2020, 1, 1)
-    zhang = people.register_person(actor=None, name="张三", residency="registered", id_number=ZHANG_ID, house=h1,
+    zhang = people.register_person(actor=SYSTEM, name="张三", residency="registered", id_number=ZHANG_ID, house=h1,
                                    relation_to_head="head", since=day, tags=["party_member"])
-    li = people.register_person(actor=None, name="李四", residency="registered", id_number=LI_ID, house=h1,
+    li = people.register_person(actor=SYSTEM, name="李四", residency="registered", id_number=LI_ID, house=h1,
                                 relation_to_head="spouse", since=day)
-    wang = people.register_person(actor=None, name="王五", residency="floating", id_number=WANG_ID, house=h2,
+    wang = people.register_person(actor=SYSTEM, name="王五", residency="floating", id_number=WANG_ID, house=h2,
                                   tenure="rent", since=dt.date(2023, 3, 1))
-    smith = people.register_person(actor=None, name="John Smith", residency="overseas", passport_type="P",
+    smith = people.register_person(actor=SYSTEM, name="John Smith", residency="overseas", passport_type="P",
                                    passport_number="E12345678", nationality="GBR", house=h3, since=day)
     estate = h1.address.parent.parent.parent  # 锦绣花园 (room › unit › building › estate)
-    shop = entities.register_entity(actor=None, kind="shop", name="成都锦绣便利店", uscc=uscc(), address=estate,
+    shop = entities.register_entity(actor=SYSTEM, kind="shop", name="成都锦绣便利店", uscc=uscc(), address=estate,
                                     legal_rep=zhang, business_scope="日用百货零售", headcount=3)
-    phones.link_phone(actor=None, number=SHARED_PHONE, person=zhang)
-    phones.link_phone(actor=None, number=SHARED_PHONE, person=li)
-    phones.link_phone(actor=None, number=SHOP_PHONE, entity=shop)
+    phones.link_phone(actor=SYSTEM, number=SHARED_PHONE, person=zhang)
+    phones.link_phone(actor=SYSTEM, number=SHARED_PHONE, person=li)
+    phones.link_phone(actor=SYSTEM, number=SHOP_PHONE, entity=shop)
     return Register(h1, h2, h3, zhang, li, wang, smith, shop)

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from gongzhi.audit.models import AuditEntry
-from gongzhi.conftest import C1
+from gongzhi.conftest import C1, SYSTEM
 
 from .conftest import LI_ID, SHARED_PHONE, SHOP_PHONE, WANG_ID, ZHANG_ID
 from .factories import id_number, uscc
@@ -188,7 +188,7 @@ def test_exports_hold_only_what_the_user_sees_masked_and_are_audited(api, regist
 
     from gongzhi.registry import people
 
-    people.update_person(actor=None, person=register.li, name="=HYPERLINK(\"http://x\")")
+    people.update_person(actor=SYSTEM, person=register.li, name="=HYPERLINK(\"http://x\")")
     response = api("grid_worker").get(f"/api/v1/registry/export/people?format={fmt}")
     assert response.status_code == 200
     if fmt == "csv":

@@ -8,6 +8,7 @@ import pytest
 
 from gongzhi.audit.models import AuditEntry
 from gongzhi.common import crypto
+from gongzhi.conftest import SYSTEM
 from gongzhi.registry import people
 from gongzhi.registry.models import IdentityReview, Person, PersonEvent, PhoneLink
 
@@ -113,7 +114,7 @@ def test_an_in_scope_number_is_refused_with_a_link_to_the_record(login, register
     assert Person.objects.unscoped().filter(id_number_digest=register.zhang.id_number_digest).count() == 1
     assert not IdentityReview.objects.unscoped().exists()
     with pytest.raises(people.IdentityClash):
-        people.register_person(actor=None, name="张三", residency="registered", id_number=ZHANG_ID,
+        people.register_person(actor=SYSTEM, name="张三", residency="registered", id_number=ZHANG_ID,
                                area_code=register.h1.area_id)
 
 
@@ -182,7 +183,7 @@ def test_the_keepers_decline_and_the_worker_sees_the_flag(login, register):
     page = login("grid_worker").get(f"/w/registry/people/{provisional.pk}/").content.decode()
     assert "身份证号核实未通过" in page and f"/people/{register.wang.pk}/" not in page
     # Corrected to the worker's own right number, the record is an ordinary one again.
-    people.update_person(actor=None, person=provisional, id_number=FRESH_ID)
+    people.update_person(actor=SYSTEM, person=provisional, id_number=FRESH_ID)
     assert Person.objects.unscoped().get(pk=provisional.pk).identity_check == ""
 
 

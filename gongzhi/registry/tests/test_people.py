@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from gongzhi.audit.models import AuditEntry
+from gongzhi.conftest import SYSTEM
 from gongzhi.registry import people
 from gongzhi.registry.models import Person, PersonEvent, RecordChange, Residence
 
@@ -28,14 +29,14 @@ def test_the_id_number_is_sealed_and_shown_masked(register):
 
 def test_an_id_number_is_registered_once(register):
     with pytest.raises(people.RegistryError, match="已登记") as err:
-        people.register_person(actor=None, name="张三", residency="registered", id_number=ZHANG_ID,
+        people.register_person(actor=SYSTEM, name="张三", residency="registered", id_number=ZHANG_ID,
                                area_code=register.h1.area_id)
     assert err.value.field == "id_number"
 
 
 def test_birth_date_must_agree_with_the_id_number(world, register):
     with pytest.raises(people.RegistryError, match="出生日期") as err:
-        people.register_person(actor=None, name="赵六", residency="registered", area_code=register.h1.area_id,
+        people.register_person(actor=SYSTEM, name="赵六", residency="registered", area_code=register.h1.area_id,
                                id_number=id_number(born="19900101"), birth_date=dt.date(1990, 1, 2))
     assert err.value.field == "birth_date"
 
@@ -52,22 +53,22 @@ def test_birth_date_must_agree_with_the_id_number(world, register):
 ])
 def test_incomplete_or_wrong_registrations_name_the_field(register, kwargs, field):
     with pytest.raises(people.RegistryError) as err:
-        people.register_person(actor=None, area_code=register.h1.area_id, **kwargs)
+        people.register_person(actor=SYSTEM, area_code=register.h1.area_id, **kwargs)
     assert err.value.field == field
     assert Person.objects.unscoped().count() == 4
 
 
 def test_a_move_and_a_correction_take_only_known_codes(register):
     with pytest.raises(people.RegistryError) as err:
-        people.move_in(actor=None, person=register.wang, house=register.h1, day=dt.date(2024, 1, 1), tenure="squat")
+        people.move_in(actor=SYSTEM, person=register.wang, house=register.h1, day=dt.date(2024, 1, 1), tenure="squat")
     assert err.value.field == "tenure"
     with pytest.raises(people.RegistryError) as err:
-        people.update_person(actor=None, person=register.smith, passport_type="visa")
+        people.update_person(actor=SYSTEM, person=register.smith, passport_type="visa")
     assert err.value.field == "passport_type"
 
 
 def test_moving_house_closes_one_residence_and_opens_the_next(register):
-    wang = people.move_in(actor=None, person=register.wang, house=register.h1, day=dt.date(2024, 6, 1),
+    wang = people.move_in(actor=SYSTEM, person=register.wang, house=register.h1, day=dt.date(2024, 6, 1),
                           tenure="rent")
     assert wang.house == register.h1 and wang.area_id == register.h1.area_id
     residences = list(Residence.objects.unscoped().filter(person=wang).order_by("start"))
@@ -79,8 +80,8 @@ def test_moving_house_closes_one_residence_and_opens_the_next(register):
 
 
 def test_who_lived_here_on_a_date(register):
-    people.move_in(actor=None, person=register.wang, house=register.h1, day=dt.date(2024, 6, 1), tenure="rent")
-    people.move_out(actor=None, person=register.li, day=dt.date(2025, 1, 1))
+    people.move_in(actor=SYSTEM, person=register.wang, house=register.h1, day=dt.date(2024, 6, 1), tenure="rent")
+    people.move_out(actor=SYSTEM, person=register.li, day=dt.date(2025, 1, 1))
     residences = Residence.objects.unscoped().filter(house=register.h1)
 
     def names(day):
@@ -93,22 +94,22 @@ def test_who_lived_here_on_a_date(register):
 
 
 def test_death_ends_the_residence_and_the_register_refuses_later_moves(register):
-    people.record_death(actor=None, person=register.zhang, day=dt.date(2025, 3, 3))
+    people.record_death(actor=SYSTEM, person=register.zhang, day=dt.date(2025, 3, 3))
     zhang = Person.objects.unscoped().get(pk=register.zhang.pk)
     assert zhang.status == "deceased" and zhang.house is None
     with pytest.raises(people.RegistryError, match="死亡"):
-        people.move_in(actor=None, person=zhang, house=register.h2, day=dt.date(2025, 4, 1))
+        people.move_in(actor=SYSTEM, person=zhang, house=register.h2, day=dt.date(2025, 4, 1))
 
 
 def test_a_move_cannot_predate_the_residence(register):
     with pytest.raises(people.RegistryError, match="早于"):
-        people.move_out(actor=None, person=register.zhang, day=dt.date(2019, 1, 1))
+        people.move_out(actor=SYSTEM, person=register.zhang, day=dt.date(2019, 1, 1))
     assert Residence.objects.unscoped().filter(person=register.zhang, end__isnull=True).exists()
 
 
 def test_changes_keep_history_with_masked_values_only(register):
     new_id = id_number("510107", "19800101", "135")
-    people.update_person(actor=None, person=register.zhang, name="张叁", id_number=new_id)
+    people.update_person(actor=SYSTEM, person=register.zhang, name="张叁", id_number=new_id)
     change = RecordChange.objects.unscoped().filter(target_type="person", target_id=register.zhang.pk,
                                                     action="changed").get()
     assert change.changes["name"] == ["张三", "张叁"]

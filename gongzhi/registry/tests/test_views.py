@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from gongzhi.audit.models import AuditEntry
+from gongzhi.conftest import SYSTEM
 from gongzhi.registry import imports
 from gongzhi.registry.models import ImportJob
 
@@ -33,7 +34,7 @@ def test_a_long_result_is_cut_at_the_limit_and_says_so(page, register, cast):
     from .factories import id_number
 
     for n in range(21):  # 张三 is the 22nd 张 in the grid
-        people.register_person(actor=None, name=f"张{n:02d}", residency="registered", house=register.h1,
+        people.register_person(actor=SYSTEM, name=f"张{n:02d}", residency="registered", house=register.h1,
                                id_number=id_number(serial=f"{700 + n}"), since=dt.date(2020, 1, 1))
     found = search.search(cast.grid_worker, "张")
     assert len(found.people) == 20 and found.truncated
@@ -148,7 +149,7 @@ def test_the_workbench_home_offers_what_the_role_opens(page, register):
 def test_history_shows_old_and_new_values_and_created_values_whole(page, register):
     from gongzhi.registry import people
 
-    people.update_person(actor=None, person=register.zhang, name="张叁")
+    people.update_person(actor=SYSTEM, person=register.zhang, name="张叁")
     html = page("grid_worker").get(f"/w/registry/people/{register.zhang.pk}/").content.decode()
     assert "name: 张三 → 张叁" in html and "name: 张三<" in html.replace("</div>", "<")
 

@@ -73,12 +73,15 @@ def test_the_loop_from_the_portal_through_the_workbench_and_back(browse, cast, d
         assert page.console_errors == []
 
 
-def test_a_grid_worker_does_not_see_another_grids_case(browse, cast, settings):
-    from gongzhi.cases import intake
+def test_a_grid_worker_does_not_see_another_grids_case(browse, cast, settings, world):
+    from gongzhi.cases import intake, reporters
     from gongzhi.cases.models import Category
+    from gongzhi.common.actors import ResidentActor
+    from gongzhi.conftest import CITY
 
     categories.load_defaults()
-    elsewhere = intake.report(actor=None, channel="self_report", category=Category.objects.get(code="noise"),
+    elsewhere = intake.report(source=reporters.portal(ResidentActor("反映人"), world[CITY]),
+                              category=Category.objects.get(code="noise"),
                               description="噪音", lon=0.75, lat=0.5).case  # G2, not the grid worker's G1
     device = TOTPDevice.objects.create(user=cast.grid_worker, name="phone", confirmed=True)
     page = browse(width=360)

@@ -6,7 +6,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
-from gongzhi.cases import categories, intake
+from gongzhi.cases import categories, intake, reporters
 from gongzhi.cases.models import Case, CasePhoto
 from gongzhi.conftest import G1, page_weight, screenshot, sign_in_page
 
@@ -18,7 +18,7 @@ BUDGET = 300 * 1024  # bytes a page may weigh before photos (issue: "no page ove
 
 def test_my_grid_and_a_report_from_the_patch_on_a_phone(browse, cast, tmp_path):
     categories.load_defaults()
-    waiting = intake.report(actor=cast.grid_worker, channel="grid_patrol", description="路灯不亮",
+    waiting = intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), description="路灯不亮",
                             category=categories.active("garbage_pileup"), lon=0.3, lat=0.4).case
     device = TOTPDevice.objects.create(user=cast.grid_worker, name="phone", confirmed=True)
     page = browse(**PHONE)

@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from gongzhi.cases import categories, intake
+from gongzhi.cases import categories, intake, reporters
 from gongzhi.conftest import page_weight, sign_in_page
 from gongzhi.registry.tests.conftest import register  # noqa: F401  (the register's test world)
 
@@ -42,7 +42,7 @@ def _check(page, paths: list[str], budget: int = BUDGET) -> dict[str, int]:
 @pytest.fixture
 def case(cast):
     categories.load_defaults()
-    return intake.report(actor=cast.grid_worker, channel="grid_patrol", category=categories.active("garbage_pileup"),
+    return intake.report(source=reporters.staff(cast.grid_worker, "grid_patrol"), category=categories.active("garbage_pileup"),
                          description="占道经营", lon=0.25, lat=0.5).case
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from gongzhi.cases import categories, intake
+from gongzhi.cases import categories, intake, reporters
 from gongzhi.cases.models import Case, CasePhoto
 from gongzhi.conftest import G1
 
@@ -23,7 +23,7 @@ def _tree(db):
 
 def _case(cast, who, lon, lat, text="占道经营"):
     leaf = categories.active("garbage_pileup")
-    return intake.report(actor=getattr(cast, who), channel="grid_patrol", category=leaf, description=text,
+    return intake.report(source=reporters.staff(getattr(cast, who), "grid_patrol"), category=leaf, description=text,
                          lon=lon, lat=lat).case
 
 

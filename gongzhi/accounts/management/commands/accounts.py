@@ -8,6 +8,7 @@ from gongzhi.accounts.models import User
 from gongzhi.accounts.roles import ADMIN_ROLES
 from gongzhi.areas.models import Area
 from gongzhi.audit.context import Origin, origin
+from gongzhi.common.actors import SystemActor
 
 
 class Command(BaseCommand):
@@ -58,8 +59,8 @@ class Command(BaseCommand):
         password = self._password(password_stdin, stdin)
         try:
             user = User.objects.filter(username=username).first() or services.create_staff(
-                actor=None, username=username, password=password, full_name=full_name, must_change=False)
-            services.assign_role(actor=None, user=user, role=role, area=place)
+                actor=SystemActor("server shell"), username=username, password=password, full_name=full_name, must_change=False)
+            services.assign_role(actor=SystemActor("server shell"), user=user, role=role, area=place)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(f"{role}  {username}  @ {place}")

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from gongzhi.areas import coverage, divisions, exporters, importers
 from gongzhi.areas.models import Area
 from gongzhi.audit.context import Origin, origin
+from gongzhi.common.actors import SystemActor
 
 
 class Command(BaseCommand):
@@ -59,7 +60,7 @@ class Command(BaseCommand):
             features, problems = importers.read_csv(path.read_text(encoding="utf-8-sig"), geo)
         else:
             features, problems = importers.read_geojson(path.read_bytes())
-        report = importers.import_areas(features, actor=None, partial=partial, read_problems=problems,
+        report = importers.import_areas(features, actor=SystemActor("server shell"), partial=partial, read_problems=problems,
                                         tolerance=tolerance)
         self._report(report)
 
@@ -104,4 +105,4 @@ class Command(BaseCommand):
         for f in features:
             if f.parent_code and f.parent_code not in known:
                 f.parent_code = ""
-        self._report(importers.import_areas(features, actor=None))
+        self._report(importers.import_areas(features, actor=SystemActor("server shell")))

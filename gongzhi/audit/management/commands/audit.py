@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.audit import checkpoints, log, retention, signing
 from gongzhi.audit.context import Origin, origin
+from gongzhi.common.actors import SystemActor
 
 
 class Command(BaseCommand):
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             return
         if action == "checkpoint":
             with origin(Origin(source="cli:audit checkpoint")):
-                checkpoint = checkpoints.export(actor_name="system")
+                checkpoint = checkpoints.export(actor=SystemActor("server shell"))
             Path(options["output"]).write_text(checkpoints.dumps(checkpoint))
             self.stdout.write(f"checkpoint of entry #{checkpoint['count']} written to {options['output']}")
             return

@@ -33,6 +33,8 @@ class Command(BaseCommand):
         )
         for role, username, pw in result.logins:
             self.stdout.write(f"{role}  {username}  {pw}")
+        for note in result.notes:
+            self.stdout.write(f"  ({note})")
         resident = demo_resident()
         if resident is not None:  # the portal's 居民核验 sends its code by SMS: the console's log
             self.stdout.write(f"resident (portal /me/)  {resident[0]}  {resident[1]}  (SMS code: var/worker.log)")
