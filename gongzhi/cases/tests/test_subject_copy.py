@@ -6,7 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
-from gongzhi.cases import intake, links
+from gongzhi.cases import intake, links, reporters
 from gongzhi.registry import rights
 
 REGISTER_SHEETS = ["基本信息", "居住记录", "人口变动", "联系电话"]
@@ -18,7 +18,7 @@ def _sheets(content: bytes) -> dict[str, list[list]]:
 
 
 def _case(actor, garbage, description: str, lon: float, lat: float):
-    return intake.report(actor=actor, channel="grid_patrol", category=garbage, description=description,
+    return intake.report(source=reporters.staff(actor, "grid_patrol"), category=garbage, description=description,
                          lon=lon, lat=lat).case
 
 
