@@ -8,11 +8,11 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from gongzhi.accounts.api import router as auth_router
-from gongzhi.areas.api import router as areas_router
 from gongzhi.cases.api import router as cases_router
 from gongzhi.cases.intake import IntakeError
 from gongzhi.cases.workflow import WorkflowError
-from gongzhi.orgs.api import router as orgs_router
+from gongzhi.directory.api.areas import router as areas_router
+from gongzhi.directory.api.orgs import router as orgs_router
 from gongzhi.registry.addresses import AddressError
 from gongzhi.registry.api import router as registry_router
 from gongzhi.registry.people import RegistryError

@@ -3,6 +3,7 @@ built through the real importer, and a cast with one user per role plus the awkw
 
 from __future__ import annotations
 
+import copy
 import os
 import time
 from pathlib import Path
@@ -103,7 +104,8 @@ def _fresh_cache():
 
 
 def world_collection() -> dict:
-    return {"type": "FeatureCollection", "features": WORLD}
+    """A fresh copy each time: a test that edits its features must not change the next test's world."""
+    return {"type": "FeatureCollection", "features": copy.deepcopy(WORLD)}
 
 
 def build_world() -> dict[str, Area]:

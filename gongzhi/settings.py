@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "gongzhi.areas",
     "gongzhi.accounts",
     "gongzhi.orgs",
+    "gongzhi.directory",
     "gongzhi.workcalendar",
     "gongzhi.notifications",
     "gongzhi.registry",

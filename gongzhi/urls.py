@@ -32,6 +32,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # The staff site (/w/): each domain's pages under their own namespace, then the workbench's own.
+    path("w/registry/", include("gongzhi.registry.urls")),
+    path("w/cases/", include("gongzhi.cases.urls")),
+    path("w/deliberation/", include("gongzhi.deliberation.urls")),
     path("w/dashboard/", include("gongzhi.dashboard.urls")),
     path("w/", include("gongzhi.workbench.urls")),
     path("", include("gongzhi.machine_urls")),

@@ -119,55 +119,55 @@ RULES: dict[str, Rule] = {
     # The grid worker's phone pages (workbench.mygrid.PATROL_ROLES).
     "workbench:grid": roles(*PATROL),
     "workbench:grid-report": roles(*PATROL),
-    # ------------------------------------------------------------ the register in the workbench
-    "workbench:registry-search": permission("registry.view_person"),
-    "workbench:registry-person-new": permission("registry.add_person", scoped=True),  # ?house=
-    "workbench:registry-person": permission("registry.view_person", scoped=True),
-    "workbench:registry-person-edit": permission("registry.change_person", scoped=True),
-    "workbench:registry-person-event": permission("registry.change_person", scoped=True),
-    "workbench:registry-person-copy": permission("registry.reveal_sensitive", scoped=True),
-    "workbench:registry-house": permission("registry.view_house", scoped=True),
-    "workbench:registry-address": permission("registry.view_address", scoped=True),
-    "workbench:registry-entity": permission("registry.view_entity", scoped=True),
-    "workbench:registry-phone": permission("registry.view_person", scoped=True),  # the number's holders
-    "workbench:registry-imports": any_kind(IMPORT_PERMISSIONS),
+    # --------------------------------------------------- the register's staff pages (/w/registry/)
+    "registry:search": permission("registry.view_person"),
+    "registry:person-new": permission("registry.add_person", scoped=True),  # ?house=
+    "registry:person": permission("registry.view_person", scoped=True),
+    "registry:person-edit": permission("registry.change_person", scoped=True),
+    "registry:person-event": permission("registry.change_person", scoped=True),
+    "registry:person-copy": permission("registry.reveal_sensitive", scoped=True),
+    "registry:house": permission("registry.view_house", scoped=True),
+    "registry:address": permission("registry.view_address", scoped=True),
+    "registry:entity": permission("registry.view_entity", scoped=True),
+    "registry:phone": permission("registry.view_person", scoped=True),  # the number's holders
+    "registry:imports": any_kind(IMPORT_PERMISSIONS),
     # An import job is the uploader's alone: anyone else's is "out of scope" (404).
-    "workbench:registry-import": any_kind(IMPORT_PERMISSIONS, scoped=True),
-    "workbench:registry-import-errors": any_kind(IMPORT_PERMISSIONS, scoped=True),
-    "workbench:registry-template": per_kind("kind", IMPORT_PERMISSIONS),
-    "workbench:registry-template-csv": per_kind("kind", IMPORT_PERMISSIONS),
-    "workbench:registry-reviews": permission("registry.review_address"),
-    "workbench:registry-review": permission("registry.review_address", scoped=True),
+    "registry:import": any_kind(IMPORT_PERMISSIONS, scoped=True),
+    "registry:import-errors": any_kind(IMPORT_PERMISSIONS, scoped=True),
+    "registry:template": per_kind("kind", IMPORT_PERMISSIONS),
+    "registry:template-csv": per_kind("kind", IMPORT_PERMISSIONS),
+    "registry:reviews": permission("registry.review_address"),
+    "registry:review": permission("registry.review_address", scoped=True),
     # A number registered again out of its holder's sight: that record's keepers decide.
-    "workbench:registry-identity-reviews": permission("registry.review_identity"),
-    "workbench:registry-identity-review": permission("registry.review_identity", scoped=True),
-    "workbench:registry-export": per_kind("kind", EXPORT_PERMISSIONS),
-    # ------------------------------------------------------------ cases in the workbench
-    "workbench:cases-inbox": roles(*CASE_WORK),
-    "workbench:case": roles(*CASE_WORK, scoped=True),
-    "workbench:case-act": roles(*CASE_WORK, scoped=True),  # each action's own roles: workflow.TRANSITIONS
-    "workbench:case-photos": roles(*CASE_PHOTO, scoped=True),  # upload (cases.photos.PHOTO_ROLES)
-    "workbench:case-photo": roles(*CASE_WORK, scoped=True),  # one photo's file, for whoever sees the case
-    # ------------------------------------------------------------ deliberation in the workbench
-    "workbench:deliberation-topics": roles(*DELIBERATION),
-    "workbench:deliberation-topic-new": roles(*DELIBERATION_KEEP, scoped=True),  # the community posted
-    "workbench:deliberation-topic": roles(*DELIBERATION, scoped=True),
-    "workbench:deliberation-topic-comment": roles(*DELIBERATION, scoped=True),
-    "workbench:deliberation-topic-act": roles(*DELIBERATION_KEEP, scoped=True),
-    "workbench:deliberation-meeting-new": roles(*DELIBERATION_KEEP, scoped=True),  # the topic's
-    "workbench:deliberation-meeting": roles(*DELIBERATION, scoped=True),  # a meeting of the topic's
-    "workbench:deliberation-meeting-act": roles(*DELIBERATION_KEEP, scoped=True),
-    "workbench:deliberation-from-case": roles(*DELIBERATION_KEEP, scoped=True),  # the case
-    "workbench:deliberation-supervision": roles(*DELIBERATION),  # ?community= narrows within scope
-    "workbench:deliberation-councils": roles(*DELIBERATION),
-    "workbench:deliberation-council-new": roles(*DELIBERATION_KEEP, scoped=True),  # the community posted
-    "workbench:deliberation-council": roles(*DELIBERATION, scoped=True),
-    "workbench:deliberation-council-act": roles(*DELIBERATION_KEEP, scoped=True),
-    "workbench:deliberation-disclosures": roles(*DELIBERATION),
-    "workbench:deliberation-disclosure-new": roles(*DELIBERATION_KEEP, scoped=True),  # the community posted
-    "workbench:deliberation-disclosure-account": roles(*DELIBERATION_KEEP, scoped=True),  # the community posted
-    "workbench:deliberation-disclosure": roles(*DELIBERATION, scoped=True),
-    "workbench:deliberation-disclosure-act": roles(*DELIBERATION_KEEP, scoped=True),
+    "registry:identity-reviews": permission("registry.review_identity"),
+    "registry:identity-review": permission("registry.review_identity", scoped=True),
+    "registry:export": per_kind("kind", EXPORT_PERMISSIONS),
+    # -------------------------------------------------------------- cases' staff pages (/w/cases/)
+    "cases:inbox": roles(*CASE_WORK),
+    "cases:case": roles(*CASE_WORK, scoped=True),
+    "cases:act": roles(*CASE_WORK, scoped=True),  # each action's own roles: workflow.TRANSITIONS
+    "cases:photos": roles(*CASE_PHOTO, scoped=True),  # upload (cases.photos.PHOTO_ROLES)
+    "cases:photo": roles(*CASE_WORK, scoped=True),  # one photo's file, for whoever sees the case
+    # ----------------------------------------------- deliberation's staff pages (/w/deliberation/)
+    "deliberation:topics": roles(*DELIBERATION),
+    "deliberation:topic-new": roles(*DELIBERATION_KEEP, scoped=True),  # the community posted
+    "deliberation:topic": roles(*DELIBERATION, scoped=True),
+    "deliberation:topic-comment": roles(*DELIBERATION, scoped=True),
+    "deliberation:topic-act": roles(*DELIBERATION_KEEP, scoped=True),
+    "deliberation:meeting-new": roles(*DELIBERATION_KEEP, scoped=True),  # the topic's
+    "deliberation:meeting": roles(*DELIBERATION, scoped=True),  # a meeting of the topic's
+    "deliberation:meeting-act": roles(*DELIBERATION_KEEP, scoped=True),
+    "deliberation:from-case": roles(*DELIBERATION_KEEP, scoped=True),  # the case
+    "deliberation:supervision": roles(*DELIBERATION),  # ?community= narrows within scope
+    "deliberation:councils": roles(*DELIBERATION),
+    "deliberation:council-new": roles(*DELIBERATION_KEEP, scoped=True),  # the community posted
+    "deliberation:council": roles(*DELIBERATION, scoped=True),
+    "deliberation:council-act": roles(*DELIBERATION_KEEP, scoped=True),
+    "deliberation:disclosures": roles(*DELIBERATION),
+    "deliberation:disclosure-new": roles(*DELIBERATION_KEEP, scoped=True),  # the community posted
+    "deliberation:disclosure-account": roles(*DELIBERATION_KEEP, scoped=True),  # the community posted
+    "deliberation:disclosure": roles(*DELIBERATION, scoped=True),
+    "deliberation:disclosure-act": roles(*DELIBERATION_KEEP, scoped=True),
     # The command dashboard (cases.overview.COMMAND_ROLES); ?area= names a place in scope.
     "dashboard:board": roles(Role.DISPATCHER, Role.LEADER),
     # ------------------------------------------------------------ the JSON API (/api/v1/)

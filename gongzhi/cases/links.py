@@ -35,6 +35,17 @@ def link(*, actor: Any, case: Case, person=None, house=None, entity=None) -> Non
         log.record("cases.case.linked", actor=actor, target=case, changes=added)
 
 
+def copy_section(person) -> tuple[str, list[str], list[list[Any]]]:
+    """The cases a person is linked to, for their copy of their own information (五码关联;
+    added to `registry.copy_sections` in apps.py). All of them, whoever linked them:
+    the copy's maker was checked for the person, and it is the person's own information."""
+    from django.utils.translation import gettext as _
+
+    cases = [[c.number, c.reported_at, c.get_state_display(), c.description]
+             for c in person.cases.unscoped().order_by("reported_at")]
+    return (_("关联事件"), [_("编号"), _("上报时间"), _("状态"), _("描述")], cases)
+
+
 def refer(*, actor: Any, case: Case, process: str, ref: int, title: str) -> Case:
     """Hands the case to another process (a deliberation topic now; a dispute or a care visit
     later), inside that process's own transaction: the case is `referred` and no clock of its

@@ -21,11 +21,10 @@ from gongzhi.accounts import scoping
 from gongzhi.areas.models import Area
 from gongzhi.orgs.models import Department
 
-from . import duplicates, inbox, photos, routing, workflow
+from . import duplicates, inbox, page_parts, photos, routing, workflow
 from .models import CASE_ROLES, Case, CaseEvent, CasePhoto, CaseState, Category, Channel, Satisfaction
 
 FILTERS = ("state", "category", "light", "channel")
-
 
 def _history(case: Case) -> list[dict]:
     states = dict(CaseState.choices)
@@ -88,6 +87,7 @@ def case_view(request, number: str):
     suggested = routing.suggest(case.category, case.area_id) if "dispatch" in actions else None
     return render(request, "cases/case.html", {
         "case": case, "events": _history(case), "map": _map(case),
+        "parts": page_parts.shown(request, case),  # what apps above cases add (page_parts.py)
         "photos": case.photos.select_related("uploaded_by"),
         "may_add_photos": bool(scoping.roles(request.user) & photos.PHOTO_ROLES),
         "photo_types": photos.ACCEPT, "photo_limit": photos.MAX_PER_UPLOAD,
@@ -129,7 +129,7 @@ def act_view(request, number: str):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("已%(a)s") % {"a": workflow.ACTION_LABELS.get(action, action)})
-    return redirect("workbench:case", number=case.number)
+    return redirect("cases:case", number=case.number)
 
 
 
@@ -159,7 +159,7 @@ def add_photos_view(request, number: str):
                 added += 1
         if added:
             messages.success(request, _("已添加%(n)s张照片") % {"n": added})
-    return redirect("workbench:case", number=case.number)
+    return redirect("cases:case", number=case.number)
 
 
 @login_required

@@ -44,8 +44,8 @@ def council_new(request):
         return councils.establish(actor=request.user, area=area, kind=request.POST.get("kind", ""),
                                   name=request.POST["name"], compound=compound)
 
-    return pages.created(request, call, _("已设立议事会"), listing="workbench:deliberation-councils",
-                         page="workbench:deliberation-council")
+    return pages.created(request, call, _("已设立议事会"), listing="deliberation:councils",
+                         page="deliberation:council")
 
 
 @login_required
@@ -89,4 +89,4 @@ COUNCIL_ACTIONS = {"add_member": (_add, _("已增加成员")), "end_membership":
 def council_act(request, pk: int):
     council = pages.kept(request.user, Council, pk=pk)
     pages.act(request, COUNCIL_ACTIONS, council)
-    return redirect("workbench:deliberation-council", pk=council.pk)
+    return redirect("deliberation:council", pk=council.pk)

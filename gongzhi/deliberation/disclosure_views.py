@@ -51,8 +51,8 @@ def disclosure_new(request):
         return disclosures.draft(actor=request.user, area=area, kind=kind, title=request.POST.get("title", ""),
                                  body=request.POST.get("body", ""))
 
-    return pages.created(request, call, _("已保存草稿，尚未公开"), listing="workbench:deliberation-disclosures",
-                         page="workbench:deliberation-disclosure")
+    return pages.created(request, call, _("已保存草稿，尚未公开"), listing="deliberation:disclosures",
+                         page="deliberation:disclosure")
 
 
 def _account(request, area, corrects: Disclosure | None = None) -> Disclosure:
@@ -83,7 +83,7 @@ def account_new(request):
     pages.require_keeper(request.user)
     area = pages.community(request.user, request.POST.get("community", ""))
     return pages.created(request, lambda: _account(request, area), _("已公开"),
-                         listing="workbench:deliberation-disclosures", page="workbench:deliberation-disclosure")
+                         listing="deliberation:disclosures", page="deliberation:disclosure")
 
 
 @login_required
@@ -112,4 +112,4 @@ DISCLOSURE_ACTIONS = {
 def disclosure_act(request, pk: int):
     row = _disclosure(request.user, pk, keeping=True)
     result = pages.act(request, DISCLOSURE_ACTIONS, row)
-    return redirect("workbench:deliberation-disclosure", pk=result.pk if isinstance(result, Disclosure) else row.pk)
+    return redirect("deliberation:disclosure", pk=result.pk if isinstance(result, Disclosure) else row.pk)

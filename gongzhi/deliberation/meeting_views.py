@@ -55,8 +55,8 @@ def schedule(request, pk: int):
 
     meeting = pages.attempt(request, call, _("已安排会议"))
     if meeting is None:
-        return redirect("workbench:deliberation-topic", pk=topic.pk)
-    return redirect("workbench:deliberation-meeting", pk=topic.pk, meeting=meeting.pk)
+        return redirect("deliberation:topic", pk=topic.pk)
+    return redirect("deliberation:meeting", pk=topic.pk, meeting=meeting.pk)
 
 
 def _rows(meeting: Meeting, secret: bool) -> list[dict]:
@@ -141,4 +141,4 @@ def meeting_act(request, pk: int, meeting: int):
     topic = topic_in_scope(request.user, pk, keeping=True)
     meeting = _meeting(topic, meeting)
     pages.act(request, MEETING_ACTIONS, topic, meeting)
-    return redirect("workbench:deliberation-meeting", pk=topic.pk, meeting=meeting.pk)
+    return redirect("deliberation:meeting", pk=topic.pk, meeting=meeting.pk)

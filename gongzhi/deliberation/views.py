@@ -69,8 +69,8 @@ def topic_new(request):
         return topics.propose(actor=request.user, area=area, title=request.POST.get("title", ""),
                               description=request.POST.get("description", ""), source=source)
 
-    return pages.created(request, call, _("已登记议题"), listing="workbench:deliberation-topics",
-                         page="workbench:deliberation-topic")
+    return pages.created(request, call, _("已登记议题"), listing="deliberation:topics",
+                         page="deliberation:topic")
 
 
 def _steps(topic: Topic):
@@ -117,7 +117,7 @@ def topic_comment(request, pk: int):
     topic = topic_in_scope(request.user, pk)
     pages.attempt(request, lambda: topics.comment(topic=topic, actor=request.user, text=request.POST.get("text", "")),
                   _("已发表评论"))
-    return redirect("workbench:deliberation-topic", pk=topic.pk)
+    return redirect("deliberation:topic", pk=topic.pk)
 
 
 def _council(request, topic: Topic) -> Council:
@@ -155,14 +155,14 @@ def topic_act(request, pk: int):
     """The keepers' actions on a topic: the council's decision, the procedure, the disclosures."""
     topic = topic_in_scope(request.user, pk, keeping=True)
     pages.act(request, TOPIC_ACTIONS, topic)
-    return redirect("workbench:deliberation-topic", pk=topic.pk)
+    return redirect("deliberation:topic", pk=topic.pk)
 
 
 @login_required
 @require_POST
 def from_case(request, number: str):
-    """A case that cannot be solved as a case becomes a topic of its community (the case page's
-    form posts here: cases may not import deliberation)."""
+    """A case that cannot be solved as a case becomes a topic of its community (the form that
+    case_page.part shows on the case page posts here)."""
     from gongzhi.cases.models import Case
 
     case = pages.kept(request.user, Case, number=number)
@@ -174,6 +174,6 @@ def from_case(request, number: str):
         messages.error(request, _("该事件所在社区不在您的议事范围内，不能转为议题"))
         topic = None
     if topic is None:
-        return redirect("workbench:case", number=case.number)
-    return redirect("workbench:deliberation-topic", pk=topic.pk)
+        return redirect("cases:case", number=case.number)
+    return redirect("deliberation:topic", pk=topic.pk)
 

@@ -6,9 +6,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gongzhi.accounts.roles import ORGANIZATION_ROLES
 from gongzhi.areas.models import PLACE_ROLES, Area
 from gongzhi.common.scoped import ScopedModel, ScopeRule
+
+# The role held on an organisation, by its stored value as areas' PLACE_ROLES are: orgs sit below
+# accounts, whose role assignments name organisations (accounts.roles.ORGANIZATION_ROLES is the same).
+ORGANIZATION_ROLES = frozenset({"org_staff"})
 
 
 class OrgKind(models.TextChoices):

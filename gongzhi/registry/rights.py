@@ -16,12 +16,14 @@ from gongzhi.accounts import scoping
 from gongzhi.audit import log
 from gongzhi.common.cells import cell_text, neutralise
 
+from . import copy_sections
+from .copy_sections import Section
 from .models import Person
 from .people import RegistryError
 from .sensitive import may_reveal
 
 
-def _sheets(person: Person) -> list[tuple[str, list[str], list[list[Any]]]]:
+def _sheets(person: Person) -> list[Section]:
     house = person.house
     basics = [
         (_("姓名"), person.name), (_("身份证号"), person.id_number.reveal()),
@@ -36,14 +38,12 @@ def _sheets(person: Person) -> list[tuple[str, list[str], list[list[Any]]]]:
                   for r in person.residences.unscoped().select_related("house__address").order_by("start")]
     events = [[e.get_kind_display(), e.date, e.note] for e in person.events.unscoped().order_by("date", "id")]
     phones = [[link.phone.number.reveal()] for link in person.phone_links.unscoped().select_related("phone")]
-    cases = [[c.number, c.reported_at, c.get_state_display(), c.description]
-             for c in person.cases.unscoped().order_by("reported_at")]  # 五码关联: the cases they are linked to
     return [
         (_("基本信息"), [_("项目"), _("内容")], [list(pair) for pair in basics]),
         (_("居住记录"), [_("地址"), _("入住日期"), _("迁出日期"), _("居住方式")], residences),
         (_("人口变动"), [_("事项"), _("日期"), _("说明")], events),
         (_("联系电话"), [_("号码")], phones),
-        (_("关联事件"), [_("编号"), _("上报时间"), _("状态"), _("描述")], cases),
+        *(section(person) for section in copy_sections.COPY_SECTIONS),  # the sheets of apps above
     ]
 
 

@@ -104,7 +104,7 @@ def person_subject_copy(request, pk: int):
     form = SubjectCopyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写申请事由（至少2个字）"))
-        return redirect("workbench:registry-person", pk=pk)
+        return redirect("registry:person", pk=pk)
     data = rights.subject_copy(user=request.user, person=person, reason=form.cleaned_data["reason"])
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="person-{pk}-copy.xlsx"'
@@ -145,7 +145,7 @@ def person_new(request):
             # The same answer whether the number was free or held out of the user's sight (then
             # the person is provisional and the holder's keepers review it: registry.identity).
             messages.success(request, _("已登记：%(n)s") % {"n": person.name})
-            return redirect("workbench:registry-person", pk=person.pk)
+            return redirect("registry:person", pk=person.pk)
     return render(request, "registry/person_form.html", {"form": form, "house": house, "clash": clash,
                                                           "title": _("登记人员")})
 
@@ -176,7 +176,7 @@ def person_edit(request, pk: int):
             clash = getattr(exc, "person", None)
         else:
             messages.success(request, _("已保存"))
-            return redirect("workbench:registry-person", pk=person.pk)
+            return redirect("registry:person", pk=person.pk)
     return render(request, "registry/person_form.html", {"form": form, "person": person, "clash": clash,
                                                           "title": _("更正人员信息")})
 
@@ -200,7 +200,7 @@ def person_event(request, pk: int):
             _refused(form, exc)
         else:
             messages.success(request, _("已记录"))
-            return redirect("workbench:registry-person", pk=person.pk)
+            return redirect("registry:person", pk=person.pk)
     return render(request, "registry/person_form.html", {"form": form, "person": person,
                                                           "title": _("登记人口变动")})
 
@@ -234,7 +234,7 @@ def phone_view(request):
         context = linked.of_phone(request.user, number)
     except Http404:
         messages.error(request, _("没有找到使用该号码的人员或法人"))
-        return redirect("workbench:registry-search")
+        return redirect("registry:search")
     return render(request, "registry/phone.html", context)
 
 
@@ -276,7 +276,7 @@ def imports_view(request):
         except imports.ImportRefused as exc:
             form.add_error("file", str(exc))
         else:
-            return redirect("workbench:registry-import", pk=job.pk)
+            return redirect("registry:import", pk=job.pk)
     jobs = ImportJob.objects.filter(created_by=request.user)[:20]
     return render(request, "registry/imports.html", {"form": form, "jobs": jobs, "kinds": kinds})
 
@@ -335,7 +335,7 @@ def review_resolve(request, pk: int):
     if request.POST.get("action") == "dismiss":
         matching.dismiss(actor=request.user, review=review)
         messages.success(request, _("已忽略：%(t)s") % {"t": review.raw_text})
-        return redirect("workbench:registry-reviews")
+        return redirect("registry:reviews")
     code = request.POST.get("address_code", "").strip()
     address = scoping.scoped(Address, request.user).filter(code=code).first()
     if address is None:
@@ -343,7 +343,7 @@ def review_resolve(request, pk: int):
     else:
         matching.resolve(actor=request.user, review=review, address=address)
         messages.success(request, _("已匹配：%(t)s → %(a)s") % {"t": review.raw_text, "a": address.full_text})
-    return redirect("workbench:registry-reviews")
+    return redirect("registry:reviews")
 
 
 @view("registry.review_identity")
@@ -371,8 +371,8 @@ def identity_review_view(request, pk: int):
         except RegistryError as exc:
             messages.error(request, str(exc))
         else:
-            return redirect("workbench:registry-identity-reviews")
-        return redirect("workbench:registry-identity-review", pk=pk)
+            return redirect("registry:identity-reviews")
+        return redirect("registry:identity-review", pk=pk)
     return render(request, "registry/identity_review.html", {"review": review})
 
 

@@ -4,7 +4,6 @@ from gongzhi.accounts import scoping
 from gongzhi.cases.models import CASE_ROLES
 from gongzhi.cases.overview import COMMAND_ROLES
 from gongzhi.deliberation.models import DELIBERATION_ROLES
-from gongzhi.deliberation.scope import KEEPERS
 from gongzhi.registry import import_kinds
 
 from .mygrid import PATROL_ROLES
@@ -17,4 +16,4 @@ def navigation(request):
     roles = scoping.roles(user)
     return {"works_cases": bool(roles & CASE_ROLES), "commands": bool(roles & COMMAND_ROLES),
             "patrols": bool(roles & PATROL_ROLES), "deliberates": bool(roles & DELIBERATION_ROLES),
-            "keeps_deliberation": bool(roles & KEEPERS), "imports": bool(import_kinds.allowed(user))}
+            "imports": bool(import_kinds.allowed(user))}

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
@@ -7,7 +7,4 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("grid/", views.grid_view, name="grid"),
     path("grid/report/", views.grid_report, name="grid-report"),
-    path("registry/", include("gongzhi.registry.urls")),
-    path("cases/", include("gongzhi.cases.urls")),
-    path("deliberation/", include("gongzhi.deliberation.urls")),
 ]

@@ -68,7 +68,7 @@ def grid_report(request):
             form.add_error(field if field in form.fields else None, str(exc))
         else:
             messages.success(request, _("已上报，事件编号%(n)s") % {"n": receipt.case.number})
-            return redirect("workbench:case", number=receipt.case.number)
+            return redirect("cases:case", number=receipt.case.number)
     grids = mygrid.grids(request.user)
     return render(request, "workbench/grid_report.html", {
         "form": form, "layers": mygrid.layers(request.user, grids), "tiles": settings.GONGZHI_MAP_TILES})

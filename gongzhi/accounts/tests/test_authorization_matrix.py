@@ -411,57 +411,57 @@ def probes(o: SimpleNamespace) -> dict[str, Probe]:
     fmt = {"fmt": "json"}
     return {
         # the workbench
-        "workbench:registry-search": Probe(query={"q": "张"}),
-        "workbench:registry-person-new": Probe(objects=o.houses, query=lambda h: {"house": h.pk}),
-        "workbench:registry-person": Probe(objects=o.people, args=pk),
-        "workbench:registry-person-edit": Probe(objects=o.people, args=pk),
-        "workbench:registry-person-event": Probe(objects=o.people, args=pk),
-        "workbench:registry-house": Probe(objects=o.houses, args=pk),
-        "workbench:registry-address": Probe(objects=o.addresses, args=lambda a: {"code": a.code}),
-        "workbench:registry-entity": Probe(objects=o.entities, args=pk),
-        "workbench:registry-phone": Probe(method="post", objects=o.phone_links, missing_to="/w/registry/",
+        "registry:search": Probe(query={"q": "张"}),
+        "registry:person-new": Probe(objects=o.houses, query=lambda h: {"house": h.pk}),
+        "registry:person": Probe(objects=o.people, args=pk),
+        "registry:person-edit": Probe(objects=o.people, args=pk),
+        "registry:person-event": Probe(objects=o.people, args=pk),
+        "registry:house": Probe(objects=o.houses, args=pk),
+        "registry:address": Probe(objects=o.addresses, args=lambda a: {"code": a.code}),
+        "registry:entity": Probe(objects=o.entities, args=pk),
+        "registry:phone": Probe(method="post", objects=o.phone_links, missing_to="/w/registry/",
                                           body=lambda link, _r: {"number": o.phones[link.pk]}),
-        "workbench:registry-person-copy": Probe(method="post", objects=o.people, args=pk, body={"reason": "本人申请"}),
-        "workbench:registry-import": Probe(objects=o.jobs, args=pk),
-        "workbench:registry-import-errors": Probe(objects=o.jobs, args=pk),
-        "workbench:registry-template": Probe(args={"kind": "people"}),
-        "workbench:registry-template-csv": Probe(args={"kind": "people"}),
-        "workbench:registry-review": Probe(method="post", objects=o.reviews, args=pk, body={}),
-        "workbench:registry-identity-review": Probe(objects=o.identity_reviews, args=pk),
-        "workbench:case": Probe(objects=o.cases, args=lambda c: {"number": c.number}),
-        "workbench:case-act": Probe(method="post", objects=o.cases, args=lambda c: {"number": c.number},
+        "registry:person-copy": Probe(method="post", objects=o.people, args=pk, body={"reason": "本人申请"}),
+        "registry:import": Probe(objects=o.jobs, args=pk),
+        "registry:import-errors": Probe(objects=o.jobs, args=pk),
+        "registry:template": Probe(args={"kind": "people"}),
+        "registry:template-csv": Probe(args={"kind": "people"}),
+        "registry:review": Probe(method="post", objects=o.reviews, args=pk, body={}),
+        "registry:identity-review": Probe(objects=o.identity_reviews, args=pk),
+        "cases:case": Probe(objects=o.cases, args=lambda c: {"number": c.number}),
+        "cases:act": Probe(method="post", objects=o.cases, args=lambda c: {"number": c.number},
                                     body=lambda _c, roles: {"action": _first_action(roles), "note": "矩阵"}),
-        "workbench:case-photos": Probe(method="post", objects=o.cases, args=lambda c: {"number": c.number},
+        "cases:photos": Probe(method="post", objects=o.cases, args=lambda c: {"number": c.number},
                                        files=True, body=lambda _c, _r: {
                                            "photos": SimpleUploadedFile("a.jpg", b"not a photo", "image/jpeg")}),
         # Each case's own photo (another case's photo under this number is a 404 of its own test).
-        "workbench:case-photo": Probe(objects=o.cases, args=lambda c: {"number": c.number, "pk": o.photos[c.pk].pk}),
+        "cases:photo": Probe(objects=o.cases, args=lambda c: {"number": c.number, "pk": o.photos[c.pk].pk}),
         # deliberation: a community posted, or a topic (its meetings' pages name the topic's own meeting)
-        "workbench:deliberation-topic-new": Probe(method="post", objects=o.communities, body=lambda c, _r: {
+        "deliberation:topic-new": Probe(method="post", objects=o.communities, body=lambda c, _r: {
             "community": c.code, "source": "worker", "title": "矩阵议题"}),
-        "workbench:deliberation-topic": Probe(objects=o.topics, args=pk),
-        "workbench:deliberation-topic-comment": Probe(method="post", objects=o.topics, args=pk, body={"text": "矩阵"}),
-        "workbench:deliberation-topic-act": Probe(method="post", objects=o.topics, args=pk,
+        "deliberation:topic": Probe(objects=o.topics, args=pk),
+        "deliberation:topic-comment": Probe(method="post", objects=o.topics, args=pk, body={"text": "矩阵"}),
+        "deliberation:topic-act": Probe(method="post", objects=o.topics, args=pk,
                                                   body={"action": "decline", "note": "矩阵"}),
-        "workbench:deliberation-meeting-new": Probe(method="post", objects=o.topics, args=pk, body={
+        "deliberation:meeting-new": Probe(method="post", objects=o.topics, args=pk, body={
             "step": "0", "scheduled_at": "2026-01-06T09:00", "place": "议事厅"}),
-        "workbench:deliberation-meeting": Probe(objects=o.topics, args=lambda t: {
+        "deliberation:meeting": Probe(objects=o.topics, args=lambda t: {
             "pk": t.pk, "meeting": o.meetings[t.pk].pk}),
-        "workbench:deliberation-meeting-act": Probe(method="post", objects=o.topics, args=lambda t: {
+        "deliberation:meeting-act": Probe(method="post", objects=o.topics, args=lambda t: {
             "pk": t.pk, "meeting": o.meetings[t.pk].pk}, body={"action": "attend", "member": "0"}),
-        "workbench:deliberation-from-case": Probe(method="post", objects=o.cases, args=lambda c: {"number": c.number}),
-        "workbench:deliberation-council-new": Probe(method="post", objects=o.communities, body=lambda c, _r: {
+        "deliberation:from-case": Probe(method="post", objects=o.cases, args=lambda c: {"number": c.number}),
+        "deliberation:council-new": Probe(method="post", objects=o.communities, body=lambda c, _r: {
             "community": c.code, "kind": "supervision", "name": "矩阵监事会"}),
-        "workbench:deliberation-council": Probe(objects=o.councils, args=pk),
-        "workbench:deliberation-council-act": Probe(method="post", objects=o.councils, args=pk, body={
+        "deliberation:council": Probe(objects=o.councils, args=pk),
+        "deliberation:council-act": Probe(method="post", objects=o.councils, args=pk, body={
             "action": "end_membership", "member": "0", "term_end": "2026-01-01"}),
-        "workbench:deliberation-disclosure-new": Probe(method="post", objects=o.communities, body=lambda c, _r: {
+        "deliberation:disclosure-new": Probe(method="post", objects=o.communities, body=lambda c, _r: {
             "community": c.code, "kind": "fund", "title": "矩阵公开", "body": "支出1万元"}),
-        "workbench:deliberation-disclosure-account": Probe(method="post", objects=o.communities, body=lambda c, _r: {
+        "deliberation:disclosure-account": Probe(method="post", objects=o.communities, body=lambda c, _r: {
             "community": c.code, "kind": "fund", "title": "矩阵资金", "period_start": "2025-01-01",
             "period_end": "2025-12-31", "line_name": "绿化", "line_budgeted": "100", "line_spent": "80"}),
-        "workbench:deliberation-disclosure": Probe(objects=o.disclosures, args=pk),
-        "workbench:deliberation-disclosure-act": Probe(method="post", objects=o.disclosures, args=pk,
+        "deliberation:disclosure": Probe(objects=o.disclosures, args=pk),
+        "deliberation:disclosure-act": Probe(method="post", objects=o.disclosures, args=pk,
                                                        body={"action": "publish"}),
         # the residents' portal: public pages; acting needs a resident's proof (redirected to /me/)
         "portal:resident-leave": Probe(method="post"),
@@ -734,7 +734,7 @@ def test_a_person_in_a_sensitive_group_is_seen_only_through_a_grant_naming_it(ma
     o = matrix.o
     table = probes(o)
     keys = _person_keys(table, o)
-    assert {"workbench:registry-person", "api:person_view", "api:reveal_person"} <= set(keys)
+    assert {"registry:person", "api:person_view", "api:reveal_person"} <= set(keys)
     wrong = []
     for key in keys:
         probe = table[key]
@@ -751,10 +751,10 @@ def test_a_person_in_a_sensitive_group_is_seen_only_through_a_grant_naming_it(ma
 @pytest.mark.parametrize(("who", "listed"), [("community_worker", False), (GRANTED, True)])
 def test_lists_omit_a_person_in_a_sensitive_group_unless_the_grant_names_it(matrix, db, who, listed):
     o, client = matrix.o, _client(matrix, who)
-    name, house_page = SENSITIVE_NAME, reverse("workbench:registry-house", kwargs={"pk": o.houses[0].pk})
+    name, house_page = SENSITIVE_NAME, reverse("registry:house", kwargs={"pk": o.houses[0].pk})
     api = client.get(f"/api/v1/registry/search?q={name[0]}").json()
     assert (name in [p["name"] for p in api["people"]]) is listed
-    assert (name in client.get(reverse("workbench:registry-search"), {"q": name[0]}).content.decode()) is listed
+    assert (name in client.get(reverse("registry:search"), {"q": name[0]}).content.decode()) is listed
     residents = client.get(f"/api/v1/registry/houses/{o.houses[0].pk}").json()["residents"]
     assert (o.sensitive_person.pk in [r["person"]["id"] for r in residents]) is listed
     page = client.get(house_page).content.decode()

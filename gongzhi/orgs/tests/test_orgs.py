@@ -97,3 +97,11 @@ def test_an_organisations_staff_see_their_own_record_not_its_children(client, ca
     # Their role is held on the organisation: no place, department or register comes with it.
     assert client.get("/api/v1/departments").status_code == 403
     assert client.get("/api/v1/areas").status_code == 403
+
+
+def test_the_organisation_staff_role_is_the_one_accounts_grants():
+    # orgs names the role by its value (it sits below accounts): the two must stay one role.
+    from gongzhi.accounts.roles import ORGANIZATION_ROLES
+    from gongzhi.orgs import models
+
+    assert models.ORGANIZATION_ROLES == ORGANIZATION_ROLES

@@ -52,3 +52,14 @@ def test_the_api_gives_the_same_copy(login, register):
     missing = login("grid_worker").post(f"/api/v1/registry/people/{register.zhang.pk}/subject-copy",
                                         json.dumps({"reason": ""}), content_type="application/json")
     assert missing.status_code == 422
+
+
+def test_the_register_makes_the_copy_without_cases(login, register, monkeypatch):
+    # The sheets of apps above the register come through copy_sections (cases add the linked
+    # cases): with none added, the copy holds the register's own four sheets.
+    from gongzhi.registry import copy_sections
+
+    monkeypatch.setattr(copy_sections, "COPY_SECTIONS", [])
+    answer = login("grid_worker").post(f"/w/registry/people/{register.zhang.pk}/copy/", {"reason": "本人申请"})
+    assert answer.status_code == 200
+    assert list(_sheets(answer.content)) == ["基本信息", "居住记录", "人口变动", "联系电话"]

@@ -1,4 +1,7 @@
-"""Places over the JSON API: lists and details within the caller's scope, point → grid."""
+"""Places over the JSON API: lists and details within the caller's scope, point → grid.
+
+Moved from `areas/api.py` (areas sits below accounts and may not take the scoping module);
+each operation keeps its OpenAPI operation id from there, which clients generate code from."""
 
 from __future__ import annotations
 
@@ -8,12 +11,11 @@ from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema
 
 from gongzhi.accounts import scoping
+from gongzhi.areas import exporters, lookup
+from gongzhi.areas.models import Area, Level
 from gongzhi.common.api_errors import errors
 from gongzhi.common.api_types import Latitude, Longitude, text
 from gongzhi.common.pagination import PageOut, keyset_page
-
-from . import exporters, lookup
-from .models import Area, Level
 
 router = Router(tags=["areas"])
 
@@ -55,7 +57,8 @@ class Located(Schema):
     grid: AreaOut | None
 
 
-@router.get("/areas", response={200: PageOut[AreaOut], **errors(401, 403, 422)}, summary="Areas in my scope")
+@router.get("/areas", response={200: PageOut[AreaOut], **errors(401, 403, 422)}, summary="Areas in my scope",
+            operation_id="gongzhi_areas_api_list_areas")
 def list_areas(request, filters: Query[AreaFilters]):
     _may_view(request)
     qs = scoping.scoped(Area, request.user)
@@ -70,7 +73,8 @@ def list_areas(request, filters: Query[AreaFilters]):
 
 
 @router.get("/areas/locate", response={200: Located, **errors(401, 403, 422)},
-            summary="The grid holding a WGS-84 point")
+            summary="The grid holding a WGS-84 point",
+            operation_id="gongzhi_areas_api_locate")
 def locate(request, lon: Longitude, lat: Latitude):
     _may_view(request)
     code = lookup.locate(lon, lat)
@@ -81,13 +85,15 @@ def locate(request, lon: Longitude, lat: Latitude):
 
 
 @router.get("/areas/{code}", response={200: AreaDetail, **errors(401, 403, 404, 422)},
-            summary="One area in my scope")
+            summary="One area in my scope",
+            operation_id="gongzhi_areas_api_get_area")
 def get_area(request, code: text(15)):
     return scoping.get_in_scope_or_404(Area, request.user, code=code)
 
 
 @router.get("/areas/{code}/geojson", response={200: dict[str, Any], **errors(401, 403, 404, 422)},
-            summary="The area and its children as GeoJSON")
+            summary="The area and its children as GeoJSON",
+            operation_id="gongzhi_areas_api_area_geojson")
 def area_geojson(request, code: text(15)) -> dict[str, Any]:
     area = scoping.get_in_scope_or_404(Area, request.user, code=code)
     children = scoping.scoped(Area, request.user).filter(parent_id=area.code).order_by("code")

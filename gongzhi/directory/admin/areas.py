@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts import scoping
 from gongzhi.accounts.admin_base import ScopedAdmin
-
-from . import coverage, exporters, importers
-from .models import Area
+from gongzhi.areas import coverage, exporters, importers
+from gongzhi.areas.models import Area
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 

@@ -1,4 +1,7 @@
-"""Organisations and departments over the JSON API, within the caller's scope."""
+"""Organisations and departments over the JSON API, within the caller's scope.
+
+Moved from `orgs/api.py` (orgs sits below accounts); each operation keeps its OpenAPI
+operation id from there."""
 
 from __future__ import annotations
 
@@ -9,8 +12,7 @@ from gongzhi.accounts import scoping
 from gongzhi.common.api_errors import errors
 from gongzhi.common.api_types import text
 from gongzhi.common.pagination import PageOut, keyset_page
-
-from .models import Department, DepartmentKind, Organization, OrgKind
+from gongzhi.orgs.models import Department, DepartmentKind, Organization, OrgKind
 
 router = Router(tags=["orgs"])
 
@@ -62,7 +64,8 @@ class DepartmentFilters(Schema):
 
 
 @router.get("/organizations", response={200: PageOut[OrganizationOut], **errors(401, 403, 422)},
-            summary="Community organisations in my scope")
+            summary="Community organisations in my scope",
+            operation_id="gongzhi_orgs_api_list_organizations")
 def list_organizations(request, filters: Query[OrgFilters]):
     _require(request, "orgs.view_organization")
     qs = scoping.scoped(Organization, request.user)
@@ -74,14 +77,16 @@ def list_organizations(request, filters: Query[OrgFilters]):
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.get("/organizations/{org_id}", response={200: OrganizationOut, **errors(401, 403, 404, 422)})
+@router.get("/organizations/{org_id}", response={200: OrganizationOut, **errors(401, 403, 404, 422)},
+            operation_id="gongzhi_orgs_api_get_organization")
 def get_organization(request, org_id: int):
     _require(request, "orgs.view_organization")
     return scoping.get_in_scope_or_404(Organization, request.user, pk=org_id)
 
 
 @router.get("/departments", response={200: PageOut[DepartmentOut], **errors(401, 403, 422)},
-            summary="Departments in my scope")
+            summary="Departments in my scope",
+            operation_id="gongzhi_orgs_api_list_departments")
 def list_departments(request, filters: Query[DepartmentFilters]):
     _require(request, "orgs.view_department")
     qs = scoping.scoped(Department, request.user)
@@ -91,7 +96,8 @@ def list_departments(request, filters: Query[DepartmentFilters]):
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.get("/departments/{department_id}", response={200: DepartmentOut, **errors(401, 403, 404, 422)})
+@router.get("/departments/{department_id}", response={200: DepartmentOut, **errors(401, 403, 404, 422)},
+            operation_id="gongzhi_orgs_api_get_department")
 def get_department(request, department_id: int):
     _require(request, "orgs.view_department")
     return scoping.get_in_scope_or_404(Department, request.user, pk=department_id)

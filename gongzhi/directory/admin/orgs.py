@@ -1,8 +1,7 @@
 from django.contrib import admin
 
 from gongzhi.accounts.admin_base import ScopedAdmin
-
-from .models import DEFAULT_DUTIES, Department, Organization
+from gongzhi.orgs.models import DEFAULT_DUTIES, Department, Organization
 
 
 @admin.register(Organization)

@@ -1,0 +1,1 @@
+"""The places' and the organisations' routers, mounted by gongzhi/api.py."""
