@@ -32,6 +32,7 @@ from gongzhi.common.actors import SystemActor
 from gongzhi.deliberation import procedures
 from gongzhi.orgs import services as orgs
 from gongzhi.orgs.models import Department, DepartmentKind, Organization, OrgKind
+from gongzhi.registry.models import Tag
 
 from . import names
 from .cases import seed_cases
@@ -314,8 +315,10 @@ def _staff(seed: int, by_level: dict[str, list[Area]], password: str):
             grants.append(RoleAssignment(user=by_name[username], role=role, area=where))
     accounts.grant_in_bulk(actor=DEMO, assignments=grants)
     logins = [(str(role), username, password) for username, role, _, _ in plan]
-    notes = [f"{username}'s grant names the sensitive group {', '.join(kinds)} (gridworker's does not)"
-             for username, kinds in DEMO_CATEGORIES.items()]
+    named = dict(Tag.objects.filter(code__in={k for kinds in DEMO_CATEGORIES.values() for k in kinds})
+                 .values_list("code", "name"))
+    notes = [f"{username}'s grant names the sensitive group {'、'.join(named.get(k, k) for k in kinds)} "
+             "(gridworker's does not)" for username, kinds in DEMO_CATEGORIES.items()]
     if social_org is not None:
         notes.append(f"orgstaff works for {social_org.name} and sees its record only")
     return logins, len(new_users), notes

@@ -90,7 +90,7 @@ def test_the_demo_community_worker_is_granted_a_sensitive_group_the_grid_worker_
     assert in_patch.exists()  # the demo has people in the group in the grid worker's grids
     assert set(in_patch.values_list("pk", flat=True)) <= set(scoping.scoped(Person, worker).values_list("pk", flat=True))
     assert not scoping.scoped(Person, gridworker).filter(pk__in=in_patch.values("pk")).exists()
-    assert any("community_correction" in note for note in small.notes)
+    assert any("社区矫正对象" in note for note in small.notes)  # the group by its name, not its code
     orgstaff = User.objects.get(username="orgstaff")
     [org] = scoping.scoped(Organization, orgstaff)
     assert org.kind == OrgKind.SOCIAL_ORG and any(org.name in note for note in small.notes)
