@@ -19,16 +19,23 @@ class ActorMissing(TypeError):
     """A write was asked for without saying who does it."""
 
 
-@dataclass(frozen=True)
-class SystemActor:
-    """The platform acting on its own; `reason` is what the audit log and histories show."""
+class _NoAccount:
+    """What code naming an actor reads of a user, for an actor that is no account: no id, not
+    signed in (so it holds no grants and the scoping module gives it no rows)."""
 
-    reason: str
     pk = None
     is_authenticated = False
     is_active = False
-    is_system = True
+    is_system = False
     is_resident = False
+
+
+@dataclass(frozen=True)
+class SystemActor(_NoAccount):
+    """The platform acting on its own; `reason` is what the audit log and histories show."""
+
+    reason: str
+    is_system = True
 
     def __post_init__(self) -> None:
         if not self.reason.strip():
@@ -42,7 +49,7 @@ class SystemActor:
 
 
 @dataclass(frozen=True)
-class ResidentActor:
+class ResidentActor(_NoAccount):
     """A resident on the public side, known by what they proved: their verified phone (its
     digest) on the portal, or a case's tracking code. `name` is what a history shows
     (the glossary's 反映人 or 居民), never their phone."""
@@ -51,10 +58,6 @@ class ResidentActor:
     phone_digest: str = ""
     case_number: str = ""
     person_id: int | None = None  # the register's record of a verified resident
-    pk = None
-    is_authenticated = False
-    is_active = False
-    is_system = False
     is_resident = True
 
     def get_username(self) -> str:
