@@ -4,6 +4,7 @@ timed, recorded and followed up."""
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,7 +60,7 @@ class Transition:
     offered: bool = True
 
 
-class Flow:
+class Flow(ABC):
     """A domain's workflow. Subclasses set the table and say how their records are locked,
     timed, recorded and followed up; `engine` calls these in a fixed order."""
 
@@ -71,21 +72,21 @@ class Flow:
     def label(self, action: str) -> str:
         return str(self.labels.get(action, action))
 
+    @abstractmethod
     def lock(self, actor: Any, record: Any) -> Any:
         """The record, locked for the change, read where the actor may act (404 elsewhere)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def start(self, move: Move, step: str) -> None:
         """Starts the clock of `step` at move.at (due_at, warn_at)."""
-        raise NotImplementedError
 
-    def record_data(self, move: Move) -> None:
+    def record_data(self, move: Move) -> None:  # noqa: B027 - optional, nothing by default
         """Adds what the event must keep for the domain's rollups (after the state changed)."""
 
+    @abstractmethod
     def event(self, move: Move) -> Any:
         """The move's immutable event, unsaved."""
-        raise NotImplementedError
 
-    def after(self, move: Move) -> None:
+    def after(self, move: Move) -> None:  # noqa: B027 - optional, nothing by default
         """The domain's hooks, inside the transaction: rollups, notices (queued in the outbox,
         delivered after the commit)."""
